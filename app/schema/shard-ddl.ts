@@ -1,0 +1,72 @@
+import { EPOCH_MS, shardSchema } from './ids.ts';
+
+/**
+ * The id function of one logical shard.
+ *
+ * Instagram's published version reads nextval() and clock_timestamp() separately, so a backend
+ * preempted between the two can collide with a later one. Here both are read under a per-shard
+ * advisory lock held only for the few microseconds of the function (session-level, released before
+ * returning, so it never spans the caller's transaction), and the (ms << 10 | seq) tick kept in a
+ * sequence only moves forward: never a duplicate, also with a clock that steps back.
+ */
+function idFunctionSql(schema: string, shard: number): string {
+  return `
+CREATE SEQUENCE ${schema}.id_tick MINVALUE 0 START 0;
+CREATE FUNCTION ${schema}.next_id() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  wanted bigint;
+  last bigint;
+  tick bigint;
+BEGIN
+  PERFORM pg_advisory_lock(${LOCK_CLASS}, ${shard});
+  wanted := ((floor(extract(epoch FROM clock_timestamp()) * 1000))::bigint - ${EPOCH_MS}) << 10;
+  SELECT last_value INTO last FROM ${schema}.id_tick;
+  tick := greatest(wanted, last + 1);
+  PERFORM setval('${schema}.id_tick', tick);
+  PERFORM pg_advisory_unlock(${LOCK_CLASS}, ${shard});
+  RETURN ((tick >> 10) << 23) | (${shard}::bigint << 10) | (tick & 1023);
+END $$;`;
+}
+
+/** Advisory-lock class id reserved for next_id() (the other int4 is the shard). */
+const LOCK_CLASS = 7101;
+
+/** Tables of one logical shard. Indexes beyond primary keys come after the bulk load. */
+export function shardTablesSql(shard: number): string {
+  const s = shardSchema(shard);
+  return `
+CREATE SCHEMA ${s};
+${idFunctionSql(s, shard)}
+CREATE TABLE ${s}.users (
+  id bigint PRIMARY KEY DEFAULT ${s}.next_id(),
+  username text NOT NULL,
+  full_name text NOT NULL,
+  bio text NOT NULL DEFAULT '',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  follower_count integer NOT NULL DEFAULT 0,
+  following_count integer NOT NULL DEFAULT 0,
+  photo_count integer NOT NULL DEFAULT 0
+);
+CREATE TABLE ${s}.photos (
+  id bigint PRIMARY KEY DEFAULT ${s}.next_id(),
+  owner_id bigint NOT NULL,
+  object_key text NOT NULL,
+  caption text NOT NULL DEFAULT '',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  like_count integer NOT NULL DEFAULT 0,
+  comment_count integer NOT NULL DEFAULT 0
+);`;
+}
+
+/** Indexes built after COPY (faster than maintaining them row by row). */
+export function shardIndexesSql(shard: number): string {
+  const s = shardSchema(shard);
+  return `
+CREATE UNIQUE INDEX ON ${s}.users (username);
+CREATE INDEX ON ${s}.photos (owner_id, id DESC);`;
+}
+
+/** Moves the shard's id clock past the ids a bulk load wrote itself. */
+export function setIdTickSql(shard: number, tick: bigint): string {
+  return `SELECT setval('${shardSchema(shard)}.id_tick', ${tick});`;
+}

@@ -1,0 +1,14 @@
+import { createPgPool } from '../adapters/postgres.ts';
+import type { AppConfig } from '../config.ts';
+import type { TierRouter } from './types.ts';
+
+/** cache: one primary holds every logical shard and serves every read and write. */
+export function cacheTier(config: AppConfig): TierRouter {
+  const primary = createPgPool(config.postgres.primary, config.pgPoolSize, 'tierbench-app');
+  return {
+    name: 'cache',
+    readPool: () => primary,
+    writePool: () => primary,
+    close: () => primary.end(),
+  };
+}

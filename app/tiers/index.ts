@@ -1,0 +1,16 @@
+import type { AppConfig } from '../config.ts';
+import { cacheTier } from './cache.ts';
+import type { TierRouter } from './types.ts';
+
+/** The tier registry. replicas and sharded arrive with their own files. */
+const tiers: Record<string, (config: AppConfig) => TierRouter> = {
+  cache: cacheTier,
+};
+
+export const tierNames = Object.keys(tiers);
+
+export function createTierRouter(config: AppConfig): TierRouter {
+  const make = tiers[config.tier];
+  if (!make) throw new Error(`unknown tier "${config.tier}"; accepted: ${tierNames.join(', ')}`);
+  return make(config);
+}

@@ -1,0 +1,44 @@
+import { resolveRunConfig } from '../config/resolve.ts';
+import { runOptions } from '../config/options.ts';
+import { ExitCode, InterruptedError } from '../errors.ts';
+import { renderTerminalSummary } from '../report/terminal.ts';
+import { runBench } from '../run/run.ts';
+import { relative } from 'node:path';
+
+/** `bench run`: validate everything first, then run; Ctrl-C stops cleanly with exit 130. */
+export async function runCommand(argv: Record<string, unknown>): Promise<void> {
+  const flags: Record<string, string | undefined> = {};
+  for (const o of runOptions) {
+    const v = argv[o.flag];
+    if (v !== undefined) flags[o.key] = Array.isArray(v) ? String(v.at(-1)) : String(v);
+  }
+  const config = resolveRunConfig({ flags, env: process.env, configFile: argv.config as string | undefined });
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write(`\n${sig}: stopping; servers are being shut down (press Ctrl-C again to force)\n`);
+      controller.abort(sig);
+    } else {
+      process.exit(ExitCode.interrupted); // the exit hook and the reaper still stop the servers
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const log = (line: string) => process.stdout.write(line + '\n');
+  const command = ['bench', ...process.argv.slice(2)].join(' ');
+  try {
+    const { results, htmlPath } = await runBench(config, { command, signal: controller.signal, log });
+    log('');
+    log(renderTerminalSummary(results));
+    log(`results: ${relative(process.cwd(), htmlPath.replace(/index\.html$/, 'results.json'))}`);
+    log(`report:  ${relative(process.cwd(), htmlPath)}`);
+  } catch (err) {
+    if (controller.signal.aborted) throw new InterruptedError(String(controller.signal.reason));
+    throw err;
+  }
+  process.exit(ExitCode.ok);
+}

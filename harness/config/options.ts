@@ -1,0 +1,60 @@
+import { tierNames } from '../../app/tiers/index.ts';
+import { MAX_LOGICAL_SHARDS } from '../../app/schema/ids.ts';
+import { scenarioNames } from '../../scenarios/index.ts';
+import { profileNames } from '../seed/profiles.ts';
+import { providerNames } from '../stack/registry.ts';
+import { parseChoice, parseDuration, parseNumberInRange, parseString, type Parsed } from './parse.ts';
+
+/**
+ * Every setting of `bench run`, in one table: its flag, help text, default and parser. The CLI's
+ * flags, BENCH_* variables and config-file keys are all derived from it.
+ */
+export interface OptionSpec {
+  /** camelCase key in the resolved config and in config files. */
+  key: string;
+  flag: string;
+  describe: string;
+  /** Default as the user would type it; undefined = taken from the scenario. */
+  default?: string;
+  parse: (text: string) => Parsed<string | number>;
+}
+
+const choice = (choices: () => readonly string[]) => (t: string) => parseChoice(t, choices());
+
+export const runOptions: OptionSpec[] = [
+  { key: 'tier', flag: 'tier', describe: `tier to run: ${tierNames.join(', ')} (replicas and sharded are being built)`, default: 'cache', parse: choice(() => tierNames) },
+  { key: 'stack', flag: 'stack', describe: `stack provider: ${providerNames.join(', ')}`, default: 'local', parse: choice(() => providerNames) },
+  { key: 'scenario', flag: 'scenario', describe: `scenario: ${scenarioNames().join(', ')}`, default: 'photo-reads', parse: choice(scenarioNames) },
+  { key: 'profile', flag: 'profile', describe: `dataset profile: ${profileNames.join(', ')}`, default: 'starter', parse: choice(() => profileNames) },
+  { key: 'seed', flag: 'seed', describe: 'dataset seed (same seed, same rows)', default: '1', parse: (t) => parseNumberInRange(t, 0, 2 ** 31 - 1, true) },
+  { key: 'scenarioSeed', flag: 'scenario-seed', describe: 'request stream seed (same seed, same requests)', default: '1', parse: (t) => parseNumberInRange(t, 0, 2 ** 31 - 1, true) },
+  { key: 'rate', flag: 'rate', describe: "arrival rate, requests per second (default: the scenario's)", parse: (t) => parseNumberInRange(t, 1, 100_000, false) },
+  { key: 'duration', flag: 'duration', describe: "measured window, e.g. 20s, 2m (default: the scenario's)", parse: parseDuration },
+  { key: 'warmup', flag: 'warmup', describe: "warm-up before measuring, never recorded, e.g. 5s (default: the scenario's)", parse: (t) => (t.trim() === '0' ? { ok: true, value: 0 } : parseDuration(t)) },
+  { key: 'connections', flag: 'connections', describe: "HTTP connections to the app (default: the scenario's)", parse: (t) => parseNumberInRange(t, 1, 1024, true) },
+  { key: 'maxInFlight', flag: 'max-in-flight', describe: "requests outstanding before further sends are dropped and counted (default: the scenario's)", parse: (t) => parseNumberInRange(t, 1, 100_000, true) },
+  { key: 'logicalShards', flag: 'logical-shards', describe: `logical shards (PostgreSQL schemas), 1 to ${MAX_LOGICAL_SHARDS}`, default: '64', parse: (t) => parseNumberInRange(t, 1, MAX_LOGICAL_SHARDS, true) },
+  { key: 'cacheTtl', flag: 'cache-ttl', describe: 'Memcached TTL for cached users and photos, e.g. 300s', default: '300s', parse: parseDuration },
+  { key: 'out', flag: 'out', describe: 'folder for run reports (reports/<run-id>/, reports/latest)', default: 'reports', parse: parseString },
+];
+
+export interface RunConfig {
+  tier: string;
+  stack: string;
+  scenario: string;
+  profile: string;
+  seed: number;
+  scenarioSeed: number;
+  rate?: number;
+  duration?: number;
+  warmup?: number;
+  connections?: number;
+  maxInFlight?: number;
+  logicalShards: number;
+  cacheTtl: number;
+  out: string;
+}
+
+export function envName(key: string): string {
+  return 'BENCH_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+}

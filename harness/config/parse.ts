@@ -1,0 +1,38 @@
+/** Parsers for user-given values: each returns the value or a message saying what is accepted. */
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const bad = <T>(message: string): Parsed<T> => ({ ok: false, message });
+
+const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
+/** "30", "30s", "500ms", "2m", "1m30s" → seconds. */
+export function parseDuration(text: string): Parsed<number> {
+  const t = text.trim();
+  const accepted = 'a positive number of seconds, or a duration like 500ms, 30s, 2m, 1m30s';
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) > 0 ? ok(Number(t)) : bad(`"${text}" is not positive; accepted: ${accepted}`);
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(t)) return bad(`"${text}" is not a duration; accepted: ${accepted}`);
+  let seconds = 0;
+  for (const [, n, unit] of t.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) seconds += Number(n) * UNITS[unit!]!;
+  return seconds > 0 ? ok(seconds) : bad(`"${text}" is not positive; accepted: ${accepted}`);
+}
+
+export function parseNumberInRange(text: string, min: number, max: number, integer: boolean): Parsed<number> {
+  const kind = integer ? 'an integer' : 'a number';
+  const accepted = `${kind} from ${min} to ${max}`;
+  const t = text.trim();
+  if (!/^-?\d+(\.\d+)?$/.test(t)) return bad(`"${text}" is not a number; accepted: ${accepted}`);
+  const n = Number(t);
+  if (integer && !Number.isInteger(n)) return bad(`"${text}" is not an integer; accepted: ${accepted}`);
+  if (n < min || n > max) return bad(`${text} is out of range; accepted: ${accepted}`);
+  return ok(n);
+}
+
+export function parseChoice(text: string, choices: readonly string[]): Parsed<string> {
+  return choices.includes(text) ? ok(text) : bad(`"${text}" is not one of: ${choices.join(', ')}`);
+}
+
+export function parseString(text: string): Parsed<string> {
+  return text.trim() ? ok(text) : bad('must not be empty');
+}

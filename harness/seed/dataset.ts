@@ -1,0 +1,81 @@
+import { createPgPool, pgExec, pgQuery } from '../../app/adapters/postgres.ts';
+import { shardOf } from '../../app/schema/ids.ts';
+import { StackError } from '../errors.ts';
+import { generateDataset } from './generate.ts';
+import { countRows, loadDataset } from './load.ts';
+import type { Profile } from './profiles.ts';
+
+/** What the load generator and the results need to know about a seeded dataset. */
+export interface Manifest {
+  profile: string;
+  seed: number;
+  logicalShards: number;
+  counts: { users: number; photos: number };
+  digest: string;
+  seedSeconds: number;
+  /** Decimal id lists the load generator samples keys from. */
+  userIds: string[];
+  photoIds: string[];
+  invariants: Array<{ name: string; ok: boolean; detail: string }>;
+}
+
+const META = 'public.tierbench_dataset';
+
+/**
+ * Makes sure the node holds the dataset (profile, seed, shards): reuses it when the stack already
+ * has it (a `bench stack up` stack), otherwise generates, loads with COPY and checks it.
+ */
+export async function ensureDataset(
+  pgUrl: string,
+  profile: Profile,
+  seed: number,
+  logicalShards: number,
+  log: (line: string) => void,
+): Promise<Manifest> {
+  const pool = createPgPool(pgUrl, 6, 'tierbench-seed');
+  try {
+    await pgExec(pool, `CREATE TABLE IF NOT EXISTS ${META} (id int PRIMARY KEY, manifest jsonb NOT NULL)`);
+    const existing = await pgQuery<{ manifest: Manifest }>(pool, `SELECT manifest FROM ${META} WHERE id = 1`);
+    const m = existing[0]?.manifest;
+    if (m) {
+      if (m.profile === profile.name && m.seed === seed && m.logicalShards === logicalShards) {
+        log(`dataset ${profile.name} (seed ${seed}) already loaded on this stack`);
+        return m;
+      }
+      throw new StackError(
+        `this stack holds dataset ${m.profile} seed ${m.seed} with ${m.logicalShards} shards; ` +
+          `run \`bench stack down\` first to seed ${profile.name} seed ${seed} with ${logicalShards} shards`,
+      );
+    }
+    const started = process.hrtime.bigint();
+    log(`seeding ${profile.name}: ${profile.users} users, ${profile.photos} photos over ${logicalShards} logical shards (seed ${seed})...`);
+    const data = generateDataset(profile, seed, logicalShards);
+    await loadDataset(pool, data, logicalShards);
+    const counts = await countRows(pool, logicalShards);
+    const seedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const misplaced = data.photos.filter((p) => shardOf(p.id) !== shardOf(p.ownerId)).length;
+    const invariants = [
+      { name: 'users loaded', ok: counts.users === profile.users, detail: `${counts.users} rows, ${profile.users} generated` },
+      { name: 'photos loaded', ok: counts.photos === profile.photos, detail: `${counts.photos} rows, ${profile.photos} generated` },
+      { name: "photos on their owner's shard", ok: misplaced === 0, detail: `${misplaced} misplaced` },
+    ];
+    const failed = invariants.filter((i) => !i.ok);
+    if (failed.length) throw new StackError(`seeded dataset failed its checks: ${failed.map((i) => `${i.name} (${i.detail})`).join('; ')}`);
+    const manifest: Manifest = {
+      profile: profile.name,
+      seed,
+      logicalShards,
+      counts,
+      digest: data.digest,
+      seedSeconds,
+      userIds: data.users.map((u) => u.id.toString()),
+      photoIds: data.photos.map((p) => p.id.toString()),
+      invariants,
+    };
+    await pgQuery(pool, `INSERT INTO ${META} (id, manifest) VALUES (1, $1)`, [JSON.stringify(manifest)]);
+    log(`seeded in ${seedSeconds.toFixed(1)}s (${Math.round((counts.users + counts.photos) / seedSeconds)} rows/s)`);
+    return manifest;
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,74 @@
+import { pgCopyRows, pgExec, pgQuery, type CopyRow, type PgPool } from '../../app/adapters/postgres.ts';
+import { setIdTickSql, shardIndexesSql, shardTablesSql } from '../../app/schema/shard-ddl.ts';
+import { shardSchema } from '../../app/schema/ids.ts';
+import type { GeneratedDataset, PhotoRow, UserRow } from './generate.ts';
+
+function groupByShard<T extends { shard: number }>(rows: T[], shards: number): T[][] {
+  const groups: T[][] = Array.from({ length: shards }, () => []);
+  for (const r of rows) groups[r.shard]!.push(r);
+  return groups;
+}
+
+/** Runs tasks with at most `width` at once. */
+async function inParallel(width: number, tasks: Array<() => Promise<void>>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(width, tasks.length) }, async () => {
+    while (next < tasks.length) await tasks[next++]!();
+  });
+  await Promise.all(lanes);
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function* userCopyRows(rows: UserRow[]): Generator<CopyRow> {
+  for (const u of rows) yield [u.id, u.username, u.fullName, u.bio, iso(u.createdAt), u.photoCount];
+}
+function* photoCopyRows(rows: PhotoRow[]): Generator<CopyRow> {
+  for (const p of rows) yield [p.id, p.ownerId, p.objectKey, p.caption, iso(p.createdAt)];
+}
+
+export async function createShardSchemas(pool: PgPool, logicalShards: number): Promise<void> {
+  const batch = 64;
+  for (let first = 0; first < logicalShards; first += batch) {
+    const sql = [];
+    for (let s = first; s < Math.min(first + batch, logicalShards); s++) sql.push(shardTablesSql(s));
+    await pgExec(pool, `BEGIN;${sql.join('\n')}COMMIT;`);
+  }
+}
+
+/**
+ * Loads a generated dataset into one PostgreSQL node holding every logical shard: tables first,
+ * COPY per shard with a few connections in parallel, then indexes, id clocks and statistics.
+ */
+export async function loadDataset(pool: PgPool, data: GeneratedDataset, logicalShards: number, width = 4): Promise<void> {
+  await createShardSchemas(pool, logicalShards);
+  const users = groupByShard(data.users, logicalShards);
+  const photos = groupByShard(data.photos, logicalShards);
+  const tasks: Array<() => Promise<void>> = [];
+  for (let s = 0; s < logicalShards; s++) {
+    const schema = shardSchema(s);
+    tasks.push(async () => {
+      await pgCopyRows(pool, `${schema}.users`, ['id', 'username', 'full_name', 'bio', 'created_at', 'photo_count'], userCopyRows(users[s]!));
+      await pgCopyRows(pool, `${schema}.photos`, ['id', 'owner_id', 'object_key', 'caption', 'created_at'], photoCopyRows(photos[s]!));
+    });
+  }
+  await inParallel(width, tasks);
+  const post: Array<() => Promise<void>> = [];
+  for (let s = 0; s < logicalShards; s++) {
+    const tick = data.ticks.get(s);
+    post.push(() => pgExec(pool, shardIndexesSql(s) + (tick !== undefined ? setIdTickSql(s, tick) : '')));
+  }
+  await inParallel(width, post);
+  await pgExec(pool, 'ANALYZE');
+}
+
+/** Rows per table summed over shards, as PostgreSQL counts them. */
+export async function countRows(pool: PgPool, logicalShards: number): Promise<{ users: number; photos: number }> {
+  const parts: string[] = [];
+  for (let s = 0; s < logicalShards; s++) {
+    const schema = shardSchema(s);
+    parts.push(`SELECT (SELECT count(*) FROM ${schema}.users) AS u, (SELECT count(*) FROM ${schema}.photos) AS p`);
+  }
+  const rows = await pgQuery<{ u: string; p: string }>(pool, `SELECT sum(u)::text AS u, sum(p)::text AS p FROM (${parts.join(' UNION ALL ')}) t`);
+  return { users: Number(rows[0]?.u ?? 0), photos: Number(rows[0]?.p ?? 0) };
+}

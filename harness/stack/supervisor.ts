@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, closeSync, openSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface SpawnOptions {
+  uid?: number;
+  gid?: number;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Signal that shuts this process down cleanly (PostgreSQL: SIGINT = fast shutdown). */
+  stopSignal?: NodeJS.Signals;
+  /** Keep stdout as a pipe (to read a ready line) instead of the log file. */
+  pipeStdout?: boolean;
+}
+
+export interface Supervised {
+  name: string;
+  pid: number;
+  logPath: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  stopSignal: NodeJS.Signals;
+}
+
+const REAPER = fileURLToPath(new URL('./reaper.mjs', import.meta.url));
+
+/**
+ * Owns the processes of one run directory. Every pid goes to `<runDir>/pids`; a detached reaper
+ * process watches this one and, should it die without cleaning up (SIGKILL, crash), stops those
+ * pids and removes the run directory. A persistent supervisor (`bench stack up`) has no reaper.
+ */
+export class Supervisor {
+  private readonly procs: Supervised[] = [];
+  private readonly pidFile: string;
+  private stopped = false;
+
+  constructor(
+    readonly runDir: string,
+    private readonly persistent: boolean,
+  ) {
+    this.pidFile = join(runDir, 'pids');
+    if (!persistent) {
+      spawn(process.execPath, [REAPER, String(process.pid), runDir], { detached: true, stdio: 'ignore' }).unref();
+      process.once('exit', this.lastResort);
+    }
+  }
+
+  spawn(name: string, command: string, args: string[], opts: SpawnOptions = {}): Supervised {
+    const logPath = join(this.runDir, `${name}.log`);
+    const fd = openSync(logPath, 'a');
+    const child = spawn(command, args, {
+      cwd: opts.cwd ?? this.runDir,
+      env: opts.env ?? process.env,
+      uid: opts.uid,
+      gid: opts.gid,
+      // Own process group: a terminal Ctrl-C reaches only the harness, which stops nodes in order.
+      detached: true,
+      stdio: [this.persistent ? 'ignore' : 'pipe', opts.pipeStdout ? 'pipe' : fd, fd],
+    });
+    closeSync(fd);
+    if (this.persistent) child.unref();
+    const exited = new Promise<number | null>((resolve) => {
+      child.once('exit', (code) => resolve(code));
+      child.once('error', () => resolve(null));
+    });
+    if (child.pid === undefined) throw new Error(`could not start ${command}`);
+    appendFileSync(this.pidFile, `${child.pid} ${name}\n`);
+    const proc: Supervised = { name, pid: child.pid, logPath, child, exited, stopSignal: opts.stopSignal ?? 'SIGTERM' };
+    this.procs.push(proc);
+    return proc;
+  }
+
+  /** Stops every process (newest first), waits for each, then removes the run directory. */
+  async stopAll(timeoutMs = 10_000): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const p of [...this.procs].reverse()) await stopProcess(p, timeoutMs);
+    rmSync(this.runDir, { recursive: true, force: true });
+    process.removeListener('exit', this.lastResort);
+  }
+
+  /** On an exit that skipped stopAll (an uncaught error): kill synchronously, remove the folder. */
+  private readonly lastResort = (): void => {
+    if (this.stopped) return;
+    for (const p of this.procs) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    rmSync(this.runDir, { recursive: true, force: true });
+  };
+}
+
+export async function stopProcess(p: Pick<Supervised, 'pid' | 'exited' | 'stopSignal'>, timeoutMs: number): Promise<void> {
+  if (!signal(p.pid, p.stopSignal)) return;
+  const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs).unref());
+  if ((await Promise.race([p.exited, timer])) === 'timeout') {
+    signal(p.pid, 'SIGKILL');
+    await p.exited;
+  }
+}
+
+function signal(pid: number, sig: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,46 @@
+/** A stack: the nodes one tier needs and how to reach them. */
+
+export type NodeRole = 'pg-primary' | 'pg-replica' | `pg-shard-${number}` | 'redis' | 'memcached';
+
+export interface StackNode {
+  name: string;
+  role: NodeRole;
+  host: string;
+  port: number;
+  /** postgres://, redis:// or host:port for memcached. */
+  url: string;
+  pid: number | null;
+  version: string;
+}
+
+export interface Stack {
+  provider: string;
+  tier: string;
+  nodes: StackNode[];
+  /** Where this stack keeps its data and logs (removed by down() when the stack is owned). */
+  runDir: string;
+  /** False when the run attached to a stack started earlier with `bench stack up`: down() leaves it. */
+  owned: boolean;
+  down(): Promise<void>;
+}
+
+export interface StackRequest {
+  tier: string;
+  /** Base folder for the run directory (default: the OS temp dir). */
+  baseDir?: string;
+  /** Keep the servers running after this process exits (`bench stack up`). */
+  persistent?: boolean;
+  /** Lines for the terminal (installing packages, starting nodes). */
+  log: (line: string) => void;
+}
+
+export interface StackProvider {
+  readonly name: string;
+  up(request: StackRequest): Promise<Stack>;
+}
+
+export function nodeByRole(stack: Pick<Stack, 'nodes'>, role: NodeRole): StackNode {
+  const node = stack.nodes.find((n) => n.role === role);
+  if (!node) throw new Error(`stack has no ${role} node`);
+  return node;
+}

@@ -1,0 +1,68 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppConfig } from '../../app/config.ts';
+import { startApp, type AppProcess } from '../../harness/run/app-process.ts';
+import { ensureDataset, type Manifest } from '../../harness/seed/dataset.ts';
+import { profiles } from '../../harness/seed/profiles.ts';
+import { localProvider } from '../../harness/stack/local.ts';
+import { Supervisor } from '../../harness/stack/supervisor.ts';
+import { nodeByRole, type Stack } from '../../harness/stack/types.ts';
+import { makeTempBase } from './temp.ts';
+
+export interface TestStack {
+  stack: Stack;
+  manifest: Manifest;
+  app: AppProcess;
+  pgUrl: string;
+  redisUrl: string;
+  memcachedUrl: string;
+  logicalShards: number;
+  stop(): Promise<void>;
+}
+
+/** A real local stack with the tiny dataset and the app, for integration tests. */
+export async function startTestStack(opts: { logicalShards?: number; cacheTtlSec?: number } = {}): Promise<TestStack> {
+  const base = makeTempBase();
+  const logicalShards = opts.logicalShards ?? 8;
+  let stack: Stack | undefined;
+  let sup: Supervisor | undefined;
+  try {
+    stack = await localProvider.up({ tier: 'cache', baseDir: base.dir, log: () => {} });
+    const pgUrl = nodeByRole(stack, 'pg-primary').url;
+    const manifest = await ensureDataset(pgUrl, profiles.tiny!, 1, logicalShards, () => {});
+    const appDir = mkdtempSync(join(base.dir, 'tierbench-app-'));
+    chmodSync(appDir, 0o755);
+    sup = new Supervisor(appDir, false);
+    const config: Omit<AppConfig, 'host' | 'port'> = {
+      tier: 'cache',
+      postgres: { primary: pgUrl },
+      redis: nodeByRole(stack, 'redis').url,
+      memcached: nodeByRole(stack, 'memcached').url,
+      logicalShards,
+      cacheTtlSec: opts.cacheTtlSec ?? 300,
+      pgPoolSize: 8,
+    };
+    const app = await startApp(sup, config);
+    const s = stack;
+    const a = sup;
+    return {
+      stack: s,
+      manifest,
+      app,
+      pgUrl,
+      redisUrl: config.redis,
+      memcachedUrl: config.memcached,
+      logicalShards,
+      async stop() {
+        await a.stopAll();
+        await s.down();
+        base.remove();
+      },
+    };
+  } catch (err) {
+    await sup?.stopAll();
+    await stack?.down();
+    base.remove();
+    throw err;
+  }
+}
