@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+export interface PageCheck {
+  consoleErrors: string[];
+  pageErrors: string[];
+  /** Requests to anything but file: and data: (the report must open offline). */
+  outside: string[];
+  images: Array<{ alt: string; complete: boolean; naturalWidth: number }>;
+  title: string;
+  bodyText: string;
+}
+
+/** Opens a report file in headless Debian Chromium and reports what a reader's browser saw. */
+export async function openReport(htmlPath: string, screenshotPath?: string): Promise<PageCheck> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: install it with \`apt-get install chromium\` (as root, after apt-get update).`);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1300, height: 900 } });
+    const outside: string[] = [];
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file://') || url.startsWith('data:')) return route.continue();
+      outside.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    const consoleErrors: string[] = [];
+    const pageErrors: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(msg.text());
+    });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
+    const images = await page.$$eval('img', (imgs) => imgs.map((img) => ({ alt: img.alt, complete: img.complete, naturalWidth: img.naturalWidth })));
+    if (screenshotPath) await page.screenshot({ path: screenshotPath, fullPage: true });
+    return { consoleErrors, pageErrors, outside, images, title: await page.title(), bodyText: await page.innerText('body') };
+  } finally {
+    await browser.close();
+  }
+}

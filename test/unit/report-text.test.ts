@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { escapeMd, fmtMs, fmtPct, mdCodeBlock } from '../../harness/report/format.ts';
+import { renderSummaryMarkdown } from '../../harness/report/summary-md.ts';
+import { renderTerminalSummary } from '../../harness/report/terminal.ts';
+import { buildResultsFixture } from '../fixtures/results-fixture.ts';
+
+const results = buildResultsFixture({ command: 'bench run --note "<b>|x|</b>" `y`' });
+
+describe('renderTerminalSummary', () => {
+  const text = renderTerminalSummary(results);
+  const lines = text.trimEnd().split('\n');
+
+  it('has a header, a rule and one row per trial x operation', () => {
+    const rows = results.trials.flatMap((t) => Object.keys(t.operations).map((op) => ({ t, op })));
+    expect(lines[0]).toMatch(/^tier\s+scenario\s+op\s+rate tgt\/got\s+ok\s+err\s+t\/o\s+dropped\s+p50 ms\s+p99 ms\s+p99\.9 ms\s+max ms\s+hit$/);
+    expect(lines[1]).toMatch(/^[- ]+$/);
+    rows.forEach(({ t, op }, i) => {
+      const line = lines[2 + i]!;
+      const o = t.operations[op]!;
+      const cells = line.split(/\s{2,}/);
+      expect(cells[0]).toBe(t.tier);
+      expect(cells[1]).toBe(t.scenario);
+      expect(cells[2]).toBe(op);
+      expect(cells).toContain(String(o.counts.ok));
+      expect(cells).toContain(fmtMs(o.latency.corrected.percentilesUs.p99));
+      expect(cells.at(-1)).toBe(fmtPct(t.backends.memcached.hitRate));
+    });
+  });
+
+  it('is fixed width: columns line up', () => {
+    const tableLines = lines.slice(0, 2 + 6);
+    const ends = (l: string) => [...l.matchAll(/\S(?=\s{2}|$)/g)].map((m) => m.index);
+    // Right-aligned numeric columns end at the same offsets on every row.
+    const header = ends(tableLines[0]!);
+    for (const l of tableLines.slice(2)) expect(ends(l).slice(-6)).toEqual(header.slice(-6));
+  });
+
+  it('notes saturation, failed checks and the unconstrained capacity model', () => {
+    expect(text).toContain('UNCONSTRAINED');
+    expect(text).toMatch(/trial 2 \(replicas\/feed-heavy\): load generator SATURATED/);
+    expect(text).toMatch(/check read-your-writes FAILED/);
+  });
+
+  it('strips control characters from results text', () => {
+    const evil = buildResultsFixture();
+    evil.trials[0]!.tier = 'cache\u001b[31m';
+    expect(renderTerminalSummary(evil)).not.toContain('\u001b');
+  });
+});
+
+describe('renderSummaryMarkdown', () => {
+  const md = renderSummaryMarkdown(results);
+
+  it('carries the run id, the unconstrained note and one table row per operation', () => {
+    expect(md).toContain(results.run.id);
+    expect(md).toContain('**UNCONSTRAINED**');
+    for (const t of results.trials) {
+      for (const [op, o] of Object.entries(t.operations)) {
+        const row = md.split('\n').find((l) => l.startsWith(`| ${escapeMd(op)} |`) && l.includes(`| ${o.counts.scheduled.toLocaleString('en-US')} |`));
+        expect(row, `${t.tier} ${op}`).toBeDefined();
+        expect(row).toContain(`| ${fmtMs(o.latency.corrected.percentilesUs.p99)} |`);
+      }
+    }
+  });
+
+  it('keeps the command verbatim in a fence that its backticks cannot close', () => {
+    expect(md).toContain(mdCodeBlock(results.run.command, 'sh'));
+    expect(mdCodeBlock('a ``` b')).toMatch(/^````\n/);
+  });
+
+  it('escapes Markdown and HTML in cells', () => {
+    expect(escapeMd('a|b <i>')).toBe('a\\|b &lt;i&gt;');
+    expect(escapeMd('# not a heading')).toBe('\\# not a heading');
+  });
+});
