@@ -1,17 +1,8 @@
 /**
- * Decoding of the encoded HDR histograms in a results file, for the report.
- * Pure computation: no I/O. JS histograms only (no WebAssembly).
- *
- * (harness/metrics/histograms.ts has similar helpers; this copy is kept local to the report
- * on purpose until the two are deduplicated.)
+ * Percentile spectra of the encoded HDR histograms in a results file, for the report.
+ * Pure computation: no I/O. Decoding and merging live in harness/metrics/histograms.ts.
  */
-import * as hdr from 'hdr-histogram-js';
-import type { Histogram } from 'hdr-histogram-js';
-
-/** Decode a HistogramSummary.encoded string (HdrHistogram V2 compressed, base64). */
-export function decodeHistogram(encoded: string): Histogram {
-  return hdr.decodeFromCompressedBase64(encoded, 32, false);
-}
+import { decodeHistogram, mergeEncoded as mergeHistograms, type Histogram } from '../metrics/histograms.ts';
 
 export interface SpectrumPoint {
   /** Percentile level in percent, 0 <= percentile < 100. */
@@ -100,23 +91,8 @@ export function mergeEncoded(encoded: readonly string[], percentiles: readonly n
   maxUs: number;
   valuesUs: Map<number, number>;
 } {
-  const first = encoded[0];
-  if (first === undefined) return { count: 0, maxUs: 0, valuesUs: new Map(percentiles.map((p) => [p, 0])) };
-  const merged = decodeHistogram(first);
-  merged.autoResize = true;
-  try {
-    for (const other of encoded.slice(1)) {
-      const h = decodeHistogram(other);
-      try {
-        merged.add(h);
-      } finally {
-        h.destroy();
-      }
-    }
-    const count = merged.totalCount;
-    const valuesUs = new Map(percentiles.map((p) => [p, count > 0 ? merged.getValueAtPercentile(p) : 0]));
-    return { count, maxUs: count > 0 ? merged.maxValue : 0, valuesUs };
-  } finally {
-    merged.destroy();
-  }
+  const merged = mergeHistograms(encoded);
+  const count = merged.totalCount;
+  const valuesUs = new Map(percentiles.map((p) => [p, count > 0 ? merged.getValueAtPercentile(p) : 0]));
+  return { count, maxUs: count > 0 ? merged.maxValue : 0, valuesUs };
 }

@@ -14,7 +14,6 @@ export {
   type ChartSize,
 } from './charts.ts';
 export {
-  decodeHistogram,
   percentileSpectrum,
   spectrumOf,
   spectrumLevels,

@@ -1,6 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { decodeHistogram, mergeEncoded, percentileSpectrum, spectrumLevels } from '../../harness/report/histogram-decode.ts';
+import { decodeHistogram } from '../../harness/metrics/histograms.ts';
+import { mergeEncoded, percentileSpectrum, spectrumLevels } from '../../harness/report/histogram-decode.ts';
 import { summarizeTrial } from '../../harness/report/summary.ts';
 import { PERCENTILES } from '../../harness/results/types.ts';
 import { buildResultsFixture } from '../fixtures/results-fixture.ts';

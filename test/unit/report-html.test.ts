@@ -5,7 +5,7 @@ import { renderHtml } from '../../harness/report/html.ts';
 import { renderSummaryMarkdown } from '../../harness/report/summary-md.ts';
 import { renderTerminalSummary } from '../../harness/report/terminal.ts';
 import type { ResultsFile } from '../../harness/results/types.ts';
-import { decodeHistogram } from '../../harness/report/histogram-decode.ts';
+import { decodeHistogram } from '../../harness/metrics/histograms.ts';
 import { buildResultsFixture } from '../fixtures/results-fixture.ts';
 
 const EVIL = 'bench run --note "<script>alert(1)</script>" & echo \'x\'';

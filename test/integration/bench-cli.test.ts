@@ -1,0 +1,130 @@
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResultsFile } from '../../harness/results/types.ts';
+import { openReport } from '../helpers/browser.ts';
+import { projectDirsLeft, recordedPids, runBench } from '../helpers/bench-process.ts';
+import { isAlive, makeTempBase } from '../helpers/temp.ts';
+
+const cwd = process.cwd();
+const SHORT = ['--profile', 'tiny', '--logical-shards', '8', '--rate', '200', '--warmup', '1s'];
+
+async function waitUntilGone(pids: number[], timeoutMs: number): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && pids.some(isAlive)) await new Promise((r) => setTimeout(r, 100));
+  return pids.filter(isAlive);
+}
+
+describe('bench run, end to end on real servers', () => {
+  const base = makeTempBase();
+  let run: ReturnType<typeof runBench>;
+  let results: ResultsFile;
+  const out = join(base.dir, 'reports');
+
+  beforeAll(async () => {
+    run = runBench(['run', ...SHORT, '--duration', '3s', '--out', out], base.dir, cwd);
+    const { code } = await run.exit;
+    if (code !== 0) throw new Error(`bench run exited ${code}: ${run.stdout().slice(-2000)} ${run.stderr()}`);
+    results = JSON.parse(readFileSync(join(out, 'latest', 'results.json'), 'utf8')) as ResultsFile;
+  }, 180_000);
+  afterAll(() => base.remove());
+
+  it('writes results.json (schemaVersion 1) with a measured trial whose accounting adds up', () => {
+    expect(results.schemaVersion).toBe(1);
+    expect(results.dataset).toMatchObject({ profile: 'tiny', logicalShards: 8, counts: { users: 1000, photos: 10000 } });
+    const trial = results.trials[0]!;
+    expect(trial).toMatchObject({ tier: 'cache', scenario: 'photo-reads' });
+    const op = trial.operations.getPhoto!;
+    expect(op.counts.ok).toBeGreaterThan(400);
+    expect(op.counts.errors).toBe(0);
+    expect(op.latency.corrected.count).toBe(op.counts.ok);
+    expect(trial.checks.length).toBeGreaterThan(0);
+    expect(trial.checks.every((c) => c.ok)).toBe(true);
+    // The hit rate is memcached's own: after a warm-up over a Zipf population most gets hit.
+    expect(trial.backends.memcached.hitRate).toBeGreaterThan(0.3);
+    expect(trial.backends.memcached.getHits + trial.backends.memcached.getMisses).toBeGreaterThanOrEqual(op.counts.ok * 0.9);
+    expect(results.environment.capacityModel.applied).toBe(false);
+  });
+
+  it('writes the report and points latest at the run', () => {
+    const id = results.run.id;
+    expect(readlinkSync(join(out, 'latest'))).toBe(id);
+    expect(existsSync(join(out, id, 'index.html'))).toBe(true);
+    expect(existsSync(join(out, id, 'summary.md'))).toBe(true);
+    expect(run.stdout()).toMatch(/report: .*index\.html/);
+  });
+
+  it('opens in headless Chromium with no broken image and no console error', async () => {
+    const seen = await openReport(join(out, 'latest', 'index.html'));
+    expect(seen.consoleErrors).toEqual([]);
+    expect(seen.pageErrors).toEqual([]);
+    expect(seen.outside).toEqual([]);
+    expect(seen.images.length).toBeGreaterThanOrEqual(2);
+    for (const img of seen.images) expect(img.complete && img.naturalWidth > 0, `image "${img.alt}" is broken`).toBe(true);
+    expect(seen.bodyText).toContain(results.run.id);
+  }, 60_000);
+
+  it('leaves no server process and no temp directory behind', () => {
+    expect(projectDirsLeft(base.dir)).toEqual([]);
+  });
+});
+
+describe('bench run, interrupted', () => {
+  for (const signal of ['SIGINT', 'SIGKILL'] as const) {
+    it(`stops every server and removes its folders after ${signal} in the middle of a trial`, async () => {
+      const base = makeTempBase();
+      try {
+        const run = runBench(['run', ...SHORT, '--duration', '60s', '--out', join(base.dir, 'reports')], base.dir, cwd);
+        await run.waitFor('measure', 120_000);
+        const pids = recordedPids(base.dir);
+        expect(pids.length).toBeGreaterThanOrEqual(4); // postgres, redis, memcached, app
+        expect(pids.every(isAlive)).toBe(true);
+        run.child.kill(signal);
+        const { code } = await run.exit;
+        if (signal === 'SIGINT') {
+          expect(code).toBe(130);
+          expect(run.stderr()).toMatch(/stopping/);
+        }
+        // After SIGKILL nobody in the harness can clean up: the reaper does, within seconds.
+        expect(await waitUntilGone(pids, 20_000)).toEqual([]);
+        const deadline = Date.now() + 10_000;
+        while (projectDirsLeft(base.dir).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        expect(projectDirsLeft(base.dir)).toEqual([]);
+      } finally {
+        base.remove();
+      }
+    }, 180_000);
+  }
+});
+
+describe('bench CLI input validation', () => {
+  const base = makeTempBase();
+  afterAll(() => base.remove());
+  const cases: Array<[string[], RegExp]> = [
+    [['run', '--rate', '-5'], /--rate: -5 is out of range; accepted: a number from 1 to 100000/],
+    [['run', '--duration', 'abc'], /--duration: "abc" is not a duration; accepted:/],
+    [['run', '--tier', 'nope'], /--tier: "nope" is not one of: cache/],
+    [['run', '--bogus', '1'], /Unknown argument: bogus/],
+    [['run', '--rate'], /Not enough arguments following: rate/],
+    [['stack', 'sideways'], /Invalid values/],
+    [['fly'], /Unknown argument: fly/],
+  ];
+  for (const [args, message] of cases) {
+    it(`bench ${args.join(' ')} exits 2 with one line saying what is accepted`, async () => {
+      const run = runBench(args, base.dir, cwd);
+      const { code } = await run.exit;
+      expect(code).toBe(2);
+      const lines = run.stderr().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(run.stderr()).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it('documents every flag in --help', async () => {
+    const run = runBench(['run', '--help'], base.dir, cwd);
+    expect((await run.exit).code).toBe(0);
+    for (const flag of ['--tier', '--stack', '--scenario', '--profile', '--seed', '--scenario-seed', '--rate', '--duration', '--warmup', '--connections', '--max-in-flight', '--logical-shards', '--cache-ttl', '--out', '--config'])
+      expect(run.stdout()).toContain(flag);
+  });
+});
