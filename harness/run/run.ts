@@ -1,0 +1,147 @@
+import { mkdirSync, mkdtempSync, chmodSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { scenarios } from '../../scenarios/index.ts';
+import type { Scenario } from '../../scenarios/types.ts';
+import type { RunConfig } from '../config/options.ts';
+import { InterruptedError, UsageError } from '../errors.ts';
+import { writeReport } from '../report/write.ts';
+import { SCHEMA_VERSION, type ResultsFile, type TimeseriesPoint, type Trial } from '../results/types.ts';
+import { ensureDataset } from '../seed/dataset.ts';
+import { profiles } from '../seed/profiles.ts';
+import { stackProvider } from '../stack/registry.ts';
+import { attachedStack } from '../stack/state.ts';
+import { Supervisor } from '../stack/supervisor.ts';
+import { nodeByRole, type Stack } from '../stack/types.ts';
+import { startApp } from './app-process.ts';
+import { describeEnvironment, gitSha } from './environment.ts';
+import { makeRunId } from './run-id.ts';
+import { runTrial } from './trial.ts';
+import type { DrivePhase } from '../drive/types.ts';
+
+export interface RunContext {
+  command: string;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  /** Base folder for temporary run directories (tests point it at a folder they own). */
+  tmpBase?: string;
+}
+
+export interface RunOutcome {
+  results: ResultsFile;
+  reportDir: string;
+  htmlPath: string;
+}
+
+/** The scenario with the flags' load-shape overrides applied. */
+export function effectiveScenario(config: RunConfig): Scenario {
+  const base = scenarios[config.scenario];
+  if (!base) throw new UsageError(`unknown scenario "${config.scenario}"`);
+  const e = base.executor;
+  return {
+    ...base,
+    executor: {
+      ...e,
+      rate: config.rate ?? e.rate,
+      durationSec: config.duration ?? e.durationSec,
+      warmupSec: config.warmup ?? e.warmupSec,
+      connections: config.connections ?? e.connections,
+      maxInFlight: config.maxInFlight ?? e.maxInFlight,
+    },
+  };
+}
+
+function checkAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new InterruptedError(String(signal.reason ?? 'SIGINT'));
+}
+
+function progressPrinter(log: (line: string) => void) {
+  return (phase: DrivePhase, p: TimeseriesPoint): void => {
+    const ms = (us: number | null) => (us === null ? '-' : (us / 1000).toFixed(1));
+    log(`  ${phase} ${String(p.second + 1).padStart(3)}s  sent ${p.sent}  ok ${p.ok}  errors ${p.errors}  p50 ${ms(p.p50Us)}ms  p99 ${ms(p.p99Us)}ms`);
+  };
+}
+
+/** Points <out>/latest at the newest run (relative link, replaced atomically). */
+function linkLatest(outDir: string, runId: string): void {
+  const tmp = join(outDir, `.latest-${process.pid}`);
+  symlinkSync(runId, tmp);
+  renameSync(tmp, join(outDir, 'latest'));
+}
+
+/** One run: stack up, dataset, app, trial, report, everything stopped again whatever happens. */
+export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunOutcome> {
+  const startedAt = new Date();
+  const scenario = effectiveScenario(config);
+  const profile = profiles[config.profile]!;
+  const runId = makeRunId(config.tier, scenario.name, startedAt);
+  const tmpBase = ctx.tmpBase ?? tmpdir();
+  let stack: Stack | undefined;
+  let appSup: Supervisor | undefined;
+  try {
+    stack = attachedStack() ?? (await stackProvider(config.stack).up({ tier: config.tier, baseDir: tmpBase, log: ctx.log }));
+    if (!stack.owned) ctx.log(`using the running stack from \`bench stack up\` (${stack.runDir})`);
+    checkAborted(ctx.signal);
+    const manifest = await ensureDataset(nodeByRole(stack, 'pg-primary').url, profile, config.seed, config.logicalShards, ctx.log);
+    checkAborted(ctx.signal);
+
+    const appDir = mkdtempSync(join(tmpBase, 'tierbench-app-'));
+    chmodSync(appDir, 0o755);
+    appSup = new Supervisor(appDir, false);
+    const app = await startApp(appSup, {
+      tier: config.tier,
+      postgres: { primary: nodeByRole(stack, 'pg-primary').url },
+      redis: nodeByRole(stack, 'redis').url,
+      memcached: nodeByRole(stack, 'memcached').url,
+      logicalShards: config.logicalShards,
+      cacheTtlSec: Math.round(config.cacheTtl),
+      pgPoolSize: 16,
+    });
+    checkAborted(ctx.signal);
+    const e = scenario.executor;
+    ctx.log(`trial ${config.tier} × ${scenario.name}: ${e.rate} req/s, warm-up ${e.warmupSec}s, measure ${e.durationSec}s, ${e.connections} connections`);
+    const trial: Trial = await runTrial({
+      tier: config.tier,
+      scenario,
+      scenarioSeed: config.scenarioSeed,
+      stack,
+      baseUrl: app.baseUrl,
+      populations: { photos: manifest.photoIds, users: manifest.userIds },
+      logicalShards: config.logicalShards,
+      signal: ctx.signal,
+      progress: progressPrinter(ctx.log),
+    });
+    checkAborted(ctx.signal);
+
+    const results: ResultsFile = {
+      schemaVersion: SCHEMA_VERSION,
+      run: {
+        id: runId,
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        gitSha: gitSha(),
+        command: ctx.command,
+        seeds: { dataset: config.seed, scenario: config.scenarioSeed },
+      },
+      environment: describeEnvironment(stack),
+      dataset: {
+        profile: manifest.profile,
+        seed: manifest.seed,
+        logicalShards: manifest.logicalShards,
+        counts: manifest.counts,
+        seedSeconds: manifest.seedSeconds,
+      },
+      trials: [trial],
+    };
+    const outDir = resolve(config.out);
+    const reportDir = join(outDir, runId);
+    mkdirSync(reportDir, { recursive: true });
+    writeFileSync(join(reportDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+    const { html } = await writeReport(results, reportDir);
+    linkLatest(outDir, runId);
+    return { results, reportDir, htmlPath: html };
+  } finally {
+    await appSup?.stopAll();
+    if (stack?.owned) await stack.down();
+  }
+}

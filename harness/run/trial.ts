@@ -1,0 +1,112 @@
+import { EventEmitter } from 'node:events';
+import { createMemcached, mcFlush } from '../../app/adapters/memcached.ts';
+import { createPgPool } from '../../app/adapters/postgres.ts';
+import { createRedis } from '../../app/adapters/redis.ts';
+import type { Scenario } from '../../scenarios/types.ts';
+import { drive } from '../drive/run.ts';
+import type { DrivePhase, Populations } from '../drive/types.ts';
+import {
+  hitRate,
+  memcachedDelta,
+  memcachedSnapshot,
+  postgresDelta,
+  postgresSnapshot,
+  redisDelta,
+  redisSnapshot,
+  type MemcachedSnapshot,
+} from '../metrics/backends.ts';
+import type { CheckResult, OperationResult, TimeseriesPoint, Trial } from '../results/types.ts';
+import { nodeByRole, type Stack } from '../stack/types.ts';
+
+export interface TrialInput {
+  tier: string;
+  scenario: Scenario;
+  scenarioSeed: number;
+  stack: Stack;
+  baseUrl: string;
+  populations: Populations;
+  logicalShards: number;
+  signal: AbortSignal;
+  /** Progress lines (a listener of the drive's events, like autocannon's progress bar). */
+  progress: (phase: DrivePhase, point: TimeseriesPoint) => void;
+}
+
+export function accountingChecks(operations: Record<string, OperationResult>): CheckResult[] {
+  return Object.entries(operations).map(([name, { counts: c }]) => {
+    const scheduledOk = c.scheduled === c.sent + c.dropped;
+    const sentOk = c.sent === c.ok + c.errors + c.timeouts + c.inFlightAtStop;
+    return {
+      name: `${name}: accounting adds up`,
+      ok: scheduledOk && sentOk,
+      detail:
+        `scheduled ${c.scheduled} = sent ${c.sent} + dropped ${c.dropped}${scheduledOk ? '' : ' (MISMATCH)'}; ` +
+        `sent ${c.sent} = ok ${c.ok} + errors ${c.errors} + timeouts ${c.timeouts} + in flight ${c.inFlightAtStop}${sentOk ? '' : ' (MISMATCH)'}`,
+    };
+  });
+}
+
+/**
+ * One scenario against one tier: warm-up (not recorded), then the measured window while backend
+ * counters are read at its start, every second (memcached) and at its end.
+ */
+export async function runTrial(input: TrialInput): Promise<Trial> {
+  const pgNode = nodeByRole(input.stack, 'pg-primary');
+  const memcached = createMemcached(nodeByRole(input.stack, 'memcached').url);
+  const redis = createRedis(nodeByRole(input.stack, 'redis').url);
+  const pg = createPgPool(pgNode.url, 1, 'tierbench-sampler');
+  try {
+    // Every trial starts with a cold cache; the warm-up fills it, unrecorded.
+    await mcFlush(memcached);
+    const events = new EventEmitter();
+    const perSecond: Array<Promise<MemcachedSnapshot>> = [];
+    let startSnapshots: Promise<[MemcachedSnapshot, Awaited<ReturnType<typeof redisSnapshot>>, Awaited<ReturnType<typeof postgresSnapshot>>]> | undefined;
+    events.on('phase', (phase: DrivePhase) => {
+      if (phase === 'measure') {
+        startSnapshots = Promise.all([memcachedSnapshot(memcached), redisSnapshot(redis), postgresSnapshot(pg, pgNode.pid)]);
+      }
+    });
+    events.on('second', (phase: DrivePhase, point: TimeseriesPoint) => {
+      if (phase === 'measure') perSecond[point.second] = memcachedSnapshot(memcached);
+      input.progress(phase, point);
+    });
+    const out = await drive({ baseUrl: input.baseUrl, scenario: input.scenario, seed: input.scenarioSeed, populations: input.populations, signal: input.signal }, events);
+    const [mcEnd, redisEnd, pgEnd] = await Promise.all([memcachedSnapshot(memcached), redisSnapshot(redis), postgresSnapshot(pg, pgNode.pid)]);
+    if (!startSnapshots) throw new Error('the measured window never started');
+    const [mcStart, redisStart, pgStart] = await startSnapshots;
+    const seconds = await Promise.all(perSecond.map((p) => p ?? Promise.resolve(undefined)));
+    const timeseries = out.timeseries.map((point, i) => {
+      const before = i === 0 ? mcStart : seconds[i - 1];
+      const after = seconds[i];
+      return before && after ? { ...point, cacheHitRate: hitRate(after.getHits - before.getHits, after.getMisses - before.getMisses) } : point;
+    });
+    const e = input.scenario.executor;
+    return {
+      tier: input.tier,
+      scenario: input.scenario.name,
+      description: input.scenario.description,
+      load: {
+        executor: e.kind,
+        rate: e.rate,
+        durationSec: e.durationSec,
+        warmupSec: e.warmupSec,
+        connections: e.connections,
+        maxInFlight: e.maxInFlight,
+        timeoutMs: e.timeoutMs,
+      },
+      timing: out.timing,
+      operations: out.operations,
+      timeseries,
+      backends: {
+        memcached: memcachedDelta(mcStart, mcEnd),
+        redis: redisDelta(redisStart, redisEnd),
+        postgres: [postgresDelta({ name: pgNode.name, role: pgNode.role, shards: `0-${input.logicalShards - 1}` }, pgStart, pgEnd)],
+      },
+      generator: out.generator,
+      checks: accountingChecks(out.operations),
+    };
+  } finally {
+    memcached.close();
+    redis.disconnect();
+    await pg.end();
+  }
+}
