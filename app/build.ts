@@ -1,45 +1,89 @@
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { createMemcached } from './adapters/memcached.ts';
+import { createFanoutQueue } from './adapters/queue.ts';
+import { createRedis } from './adapters/redis.ts';
+import { registerAuth } from './auth.ts';
 import type { AppConfig } from './config.ts';
-import { AppError, errorBody } from './errors.ts';
+import type { AppContext } from './context.ts';
+import { AppError, errorBody, type AppErrorCode } from './errors.ts';
+import { accountRoutes } from './routes/accounts.ts';
 import { photoRoutes } from './routes/photos.ts';
-import { photoService } from './services/photos.ts';
+import { userRoutes } from './routes/users.ts';
 import { createTierRouter } from './tiers/index.ts';
 
-/** Builds the photo app for one tier; closing the instance closes every client it opened. */
-export function buildApp(config: AppConfig): FastifyInstance {
+/** Connects the tier's stores; closing the context closes every client. */
+export function createContext(config: AppConfig): AppContext & { close(): Promise<void> } {
+  const router = createTierRouter(config);
+  const redis = createRedis(config.redis);
+  const memcached = createMemcached(config.memcached);
+  const queue = createFanoutQueue(config.redis);
+  return {
+    config,
+    router,
+    redis,
+    memcached,
+    queue,
+    async close() {
+      memcached.close();
+      await queue.close().catch(() => {});
+      redis.disconnect();
+      await router.close();
+    },
+  };
+}
+
+const FRAMEWORK_CODES: Record<string, AppErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+};
+
+/** Maps anything thrown in a request to the catalogue: 4xx for the client's mistakes, never a 5xx. */
+function toAppError(thrown: unknown): AppError | null {
+  if (thrown instanceof AppError) return thrown;
+  const err = thrown as Partial<FastifyError> & Error;
+  if (err.validation) return new AppError(err.validationContext === 'body' ? 'INVALID_BODY' : 'BAD_REQUEST', err.message);
+  const mapped = err.code ? FRAMEWORK_CODES[err.code] : undefined;
+  if (mapped) return new AppError(mapped);
+  if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) return new AppError('INVALID_JSON');
+  if (err.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (err.statusCode === 413) return new AppError('BODY_TOO_LARGE');
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return new AppError('BAD_REQUEST', err.message);
+  const code = err.code ?? '';
+  if (/ECONNREFUSED|ETIMEDOUT|ECONNRESET|57P01|53300/.test(code) || /not connected|timed out|Connection is closed/i.test(err.message ?? ''))
+    return new AppError('BACKEND_UNAVAILABLE');
+  return null;
+}
+
+/** Builds the photo app for one tier. */
+export function buildApp(config: AppConfig, ctx: AppContext & { close(): Promise<void> } = createContext(config)): FastifyInstance {
   const app = Fastify({
     logger: false,
-    bodyLimit: 64 * 1024,
+    bodyLimit: 16 * 1024,
     maxParamLength: 200,
-    // Malformed URLs and similar framework-level rejections get the catalogue's shape too.
+    // Bodies must have the declared types: "wrong types" are 400s, not silently coerced.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     frameworkErrors: (err, _req, reply) => {
       void (reply as FastifyReply).status(400).send(errorBody('BAD_REQUEST', err.message));
     },
   });
-  const router = createTierRouter(config);
-  const memcached = createMemcached(config.memcached);
+  registerAuth(app);
 
   app.setErrorHandler((thrown, _req, reply) => {
-    const err = thrown instanceof Error ? thrown : new Error(String(thrown));
-    if (err instanceof AppError) return reply.status(err.status).send(errorBody(err.code, err.message));
-    const status = (err as { statusCode?: number }).statusCode;
-    if (status !== undefined && status >= 400 && status < 500)
-      return reply.status(status).send(errorBody('BAD_REQUEST', err.message));
-    const code = (err as { code?: string }).code ?? '';
-    if (/ECONNREFUSED|ETIMEDOUT|ECONNRESET|57P01|53300/.test(code) || /not connected|timed out/i.test(err.message))
-      return reply.status(503).send(errorBody('BACKEND_UNAVAILABLE'));
-    app.log.error(err);
+    const known = toAppError(thrown);
+    if (known) return reply.status(known.status).send(errorBody(known.code, known.message));
+    process.stderr.write(`internal error: ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}\n`);
     return reply.status(500).send(errorBody('INTERNAL'));
   });
   app.setNotFoundHandler((_req, reply) => reply.status(404).send(errorBody('ROUTE_NOT_FOUND')));
 
-  app.get('/health', async () => ({ ok: true, tier: router.name }));
-  photoRoutes(app, photoService({ router, memcached, logicalShards: config.logicalShards, cacheTtlSec: config.cacheTtlSec }));
+  app.get('/health', async () => ({ ok: true, tier: ctx.router.name }));
+  accountRoutes(app, ctx);
+  userRoutes(app, ctx);
+  photoRoutes(app, ctx);
 
-  app.addHook('onClose', async () => {
-    memcached.close();
-    await router.close();
-  });
+  app.addHook('onClose', async () => ctx.close());
   return app;
 }

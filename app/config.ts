@@ -11,11 +11,17 @@ export interface AppConfig {
   logicalShards: number;
   cacheTtlSec: number;
   pgPoolSize: number;
+  /** Photos kept per home feed (Instagram never published theirs). */
+  feedCap: number;
+  /** Followers per fan-out job (Instagram: 10,000). */
+  fanoutChunk: number;
 }
+
+export const APP_DEFAULTS = { cacheTtlSec: 300, pgPoolSize: 16, feedCap: 500, fanoutChunk: 10_000 } as const;
 
 export function parseAppConfig(text: string | undefined): AppConfig {
   if (!text) throw new Error('TIERBENCH_APP is not set: the app is started by the harness (bench run)');
-  const c = JSON.parse(text) as AppConfig;
+  const c = { ...APP_DEFAULTS, ...(JSON.parse(text) as Partial<AppConfig>) } as AppConfig;
   const problems: string[] = [];
   if (typeof c.postgres?.primary !== 'string') problems.push('postgres.primary: a postgres:// URL');
   if (typeof c.redis !== 'string') problems.push('redis: a redis:// URL');
@@ -23,6 +29,8 @@ export function parseAppConfig(text: string | undefined): AppConfig {
   if (!Number.isInteger(c.logicalShards) || c.logicalShards < 1 || c.logicalShards > MAX_LOGICAL_SHARDS)
     problems.push(`logicalShards: an integer from 1 to ${MAX_LOGICAL_SHARDS}`);
   if (!Number.isInteger(c.cacheTtlSec) || c.cacheTtlSec < 1) problems.push('cacheTtlSec: a positive integer');
+  if (!Number.isInteger(c.feedCap) || c.feedCap < 1) problems.push('feedCap: a positive integer');
+  if (!Number.isInteger(c.fanoutChunk) || c.fanoutChunk < 1) problems.push('fanoutChunk: a positive integer');
   if (problems.length) throw new Error(`invalid TIERBENCH_APP: ${problems.join('; ')}`);
   return c;
 }

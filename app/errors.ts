@@ -4,10 +4,22 @@
  */
 export const appErrors = {
   INVALID_ID: { status: 400, message: 'id must be a positive 64-bit decimal integer (1 to 19 digits)' },
+  INVALID_BODY: { status: 400, message: 'the JSON body does not match what this route accepts' },
+  INVALID_QUERY: { status: 400, message: 'a query parameter is out of range or malformed' },
+  INVALID_JSON: { status: 400, message: 'the body is not valid JSON' },
+  BAD_REQUEST: { status: 400, message: 'malformed request' },
+  CANNOT_FOLLOW_SELF: { status: 400, message: 'a user cannot follow themselves' },
+  UNAUTHENTICATED: { status: 401, message: 'a valid session token is required (Authorization: Bearer <token>)' },
+  BAD_CREDENTIALS: { status: 401, message: 'unknown username or wrong password' },
+  FORBIDDEN: { status: 403, message: 'a user can act only as themselves' },
   UNKNOWN_SHARD: { status: 404, message: 'no such logical shard for this id' },
+  USER_NOT_FOUND: { status: 404, message: 'no user with this id' },
   PHOTO_NOT_FOUND: { status: 404, message: 'no photo with this id' },
   ROUTE_NOT_FOUND: { status: 404, message: 'no such route' },
-  BAD_REQUEST: { status: 400, message: 'malformed request' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'this route does not accept that method' },
+  USERNAME_TAKEN: { status: 409, message: 'that username is taken' },
+  BODY_TOO_LARGE: { status: 413, message: 'the body is larger than this route accepts' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'send JSON with content-type: application/json' },
   BACKEND_UNAVAILABLE: { status: 503, message: 'a backing store did not answer' },
   INTERNAL: { status: 500, message: 'internal error' },
 } as const;

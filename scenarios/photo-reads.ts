@@ -3,7 +3,7 @@ import type { Scenario } from './types.ts';
 /** Photo page views: the read that dominates a photo app (reads outnumber writes 100:1 or more). */
 export const photoReads: Scenario = {
   name: 'photo-reads',
-  description: 'GET /photos/:id with Zipf(0.99) popularity over all photos at a fixed arrival rate',
+  description: 'GET /photos/:id as a random signed-in user, Zipf(0.99) popularity over all photos, at a fixed arrival rate',
   operations: [
     {
       name: 'getPhoto',
@@ -11,6 +11,7 @@ export const photoReads: Scenario = {
       method: 'GET',
       path: '/photos/{key}',
       key: { kind: 'zipf', population: 'photos', theta: 0.99 },
+      actor: { kind: 'uniform', population: 'users' },
     },
   ],
   executor: {

@@ -14,9 +14,25 @@ export interface OperationSpec {
   /** Relative weight in the mix. */
   weight: number;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Path with one `{key}` placeholder, e.g. "/photos/{key}". */
+  /**
+   * Request path; may hold `{key}`, `{actor}` and `{seq}` placeholders (each value URL-encoded),
+   * e.g. "/photos/{key}", "/users/{actor}/feed". Other `{...}` placeholders are rejected.
+   */
   path: string;
-  key: KeyDistribution;
+  /** The id the request is about; required when the path or body uses `{key}`. */
+  key?: KeyDistribution;
+  /**
+   * The user making the request (normally from the `users` population). When present, the request
+   * carries `authorization: Bearer <token>` with the token from DriveInput.sessionToken(actorId),
+   * and the path and body may use `{actor}`.
+   */
+  actor?: KeyDistribution;
+  /**
+   * JSON body template, sent with `content-type: application/json`. String values may hold `{key}`,
+   * `{actor}` and `{seq}` (the request's sequence number within its phase, 0, 1, 2, ...), e.g.
+   * `{ objectKey: 'photos/{actor}/{seq}.jpg' }`; numbers and booleans are sent as they are.
+   */
+  body?: Record<string, string | number | boolean>;
   /** Answers counted as OK; default: 200-299. */
   okStatuses?: number[];
 }

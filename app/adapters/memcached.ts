@@ -13,6 +13,20 @@ export async function mcGet(client: MemcachedClient, key: string): Promise<Buffe
   return value;
 }
 
+/**
+ * Many keys in one round trip. memjs has no multi-get command, so the GETs are written together on
+ * the server's one connection (pipelined) and answered in one round trip; missing keys are absent.
+ */
+export async function mcGetMulti(client: MemcachedClient, keys: readonly string[]): Promise<Map<string, Buffer>> {
+  const values = await Promise.all(keys.map((k) => client.get(k).then((r) => r.value)));
+  const out = new Map<string, Buffer>();
+  keys.forEach((k, i) => {
+    const v = values[i];
+    if (v) out.set(k, v);
+  });
+  return out;
+}
+
 export async function mcSet(client: MemcachedClient, key: string, value: string, ttlSeconds: number): Promise<void> {
   await client.set(key, value, { expires: ttlSeconds });
 }

@@ -83,3 +83,26 @@ export async function pgCopyRows(
     client.release();
   }
 }
+
+export type TxQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<R[]>;
+
+/** Runs fn in one transaction on one pooled connection; rolls back if it throws. */
+export async function pgTransaction<T>(pool: PgPool, fn: (q: TxQuery) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(async (text, values) => (await client.query(text, values)).rows);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** SQLSTATE of a PostgreSQL error, e.g. '23505' for a unique violation. */
+export function pgErrorCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+}

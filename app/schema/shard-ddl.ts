@@ -31,7 +31,13 @@ END $$;`;
 /** Advisory-lock class id reserved for next_id() (the other int4 is the shard). */
 const LOCK_CLASS = 7101;
 
-/** Tables of one logical shard. Indexes beyond primary keys come after the bulk load. */
+/**
+ * Tables of one logical shard. A user's rows live on the user's shard, a photo's on its owner's,
+ * likes and comments on the photo's; follows are stored twice (following on the follower's shard,
+ * followers on the followee's) so both directions are one-shard reads. usernames maps a name to
+ * its user and lives on the shard the name hashes to, so sign-up and log-in find it on any tier.
+ * Indexes beyond primary keys come after the bulk load.
+ */
 export function shardTablesSql(shard: number): string {
   const s = shardSchema(shard);
   return `
@@ -42,10 +48,15 @@ CREATE TABLE ${s}.users (
   username text NOT NULL,
   full_name text NOT NULL,
   bio text NOT NULL DEFAULT '',
+  password_hash text NOT NULL DEFAULT '',
   created_at timestamptz NOT NULL DEFAULT now(),
   follower_count integer NOT NULL DEFAULT 0,
   following_count integer NOT NULL DEFAULT 0,
   photo_count integer NOT NULL DEFAULT 0
+);
+CREATE TABLE ${s}.usernames (
+  username text PRIMARY KEY,
+  user_id bigint NOT NULL
 );
 CREATE TABLE ${s}.photos (
   id bigint PRIMARY KEY DEFAULT ${s}.next_id(),
@@ -55,6 +66,31 @@ CREATE TABLE ${s}.photos (
   created_at timestamptz NOT NULL DEFAULT now(),
   like_count integer NOT NULL DEFAULT 0,
   comment_count integer NOT NULL DEFAULT 0
+);
+CREATE TABLE ${s}.likes (
+  photo_id bigint NOT NULL,
+  user_id bigint NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (photo_id, user_id)
+);
+CREATE TABLE ${s}.comments (
+  id bigint PRIMARY KEY DEFAULT ${s}.next_id(),
+  photo_id bigint NOT NULL,
+  user_id bigint NOT NULL,
+  text text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE ${s}.following (
+  follower_id bigint NOT NULL,
+  followee_id bigint NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (follower_id, followee_id)
+);
+CREATE TABLE ${s}.followers (
+  followee_id bigint NOT NULL,
+  follower_id bigint NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (followee_id, follower_id)
 );`;
 }
 
@@ -62,8 +98,8 @@ CREATE TABLE ${s}.photos (
 export function shardIndexesSql(shard: number): string {
   const s = shardSchema(shard);
   return `
-CREATE UNIQUE INDEX ON ${s}.users (username);
-CREATE INDEX ON ${s}.photos (owner_id, id DESC);`;
+CREATE INDEX ON ${s}.photos (owner_id, id DESC);
+CREATE INDEX ON ${s}.comments (photo_id, id DESC);`;
 }
 
 /** Moves the shard's id clock past the ids a bulk load wrote itself. */

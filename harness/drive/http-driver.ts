@@ -22,8 +22,21 @@ export interface HttpCompletion {
   doneUs: number;
 }
 
+/** What a request carries besides method and path. */
+export interface HttpRequestInit {
+  /** Header names in lower case; omitted or empty => none beyond undici's own. */
+  headers?: Readonly<Record<string, string>>;
+  /** Sent as is (undici sets content-length). */
+  body?: string;
+}
+
 export interface HttpDriver {
-  request(method: Dispatcher.HttpMethod, path: string, okStatuses?: readonly number[]): Promise<HttpCompletion>;
+  request(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    okStatuses?: readonly number[],
+    init?: HttpRequestInit,
+  ): Promise<HttpCompletion>;
   /** Graceful: waits for outstanding requests, then closes the connections. */
   close(): Promise<void>;
   /** Aborts outstanding requests and closes the connections. */
@@ -67,7 +80,7 @@ export function createHttpDriver(options: HttpDriverOptions): HttpDriver {
   });
 
   return {
-    request(method, path, okStatuses) {
+    request(method, path, okStatuses, init) {
       return new Promise<HttpCompletion>((resolve) => {
         let sentUs: number | null = null;
         let status = 0;
@@ -103,7 +116,10 @@ export function createHttpDriver(options: HttpDriverOptions): HttpDriver {
           },
         };
         try {
-          pool.dispatch({ method, path: prefix + path }, handler);
+          const options: Dispatcher.DispatchOptions = { method, path: prefix + path };
+          if (init?.headers !== undefined && Object.keys(init.headers).length > 0) options.headers = { ...init.headers };
+          if (init?.body !== undefined) options.body = init.body;
+          pool.dispatch(options, handler);
         } catch (err) {
           settle(classifyError(err));
         }

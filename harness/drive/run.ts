@@ -40,7 +40,7 @@ export function drive(input: DriveInput, events?: DriveEvents): Promise<DriveOut
   return driveWith(input, events, {});
 }
 
-function validate(scenario: Scenario): void {
+function validate(scenario: Scenario, sessionToken: DriveInput['sessionToken']): void {
   const ex = scenario.executor;
   const problems: string[] = [];
   if (!(Number.isFinite(ex.rate) && ex.rate > 0)) problems.push(`rate must be > 0 requests/s (got ${ex.rate})`);
@@ -50,6 +50,10 @@ function validate(scenario: Scenario): void {
   if (!(Number.isInteger(ex.maxInFlight) && ex.maxInFlight >= 1)) problems.push(`maxInFlight must be an integer >= 1 (got ${ex.maxInFlight})`);
   if (!(Number.isFinite(ex.timeoutMs) && ex.timeoutMs > 0)) problems.push(`timeoutMs must be > 0 (got ${ex.timeoutMs})`);
   if (scenario.operations.length === 0) problems.push('at least one operation is required');
+  if (sessionToken === undefined) {
+    const withActor = scenario.operations.filter((op) => op.actor !== undefined).map((op) => `"${op.name}"`);
+    if (withActor.length > 0) problems.push(`operations ${withActor.join(', ')} have an actor, so DriveInput.sessionToken is required`);
+  }
   if (problems.length > 0) throw new RangeError(`scenario "${scenario.name}": ${problems.join('; ')}`);
 }
 
@@ -70,15 +74,16 @@ function idleGeneratorStats(targetRate: number): GeneratorStats {
 }
 
 export async function driveWith(input: DriveInput, events: DriveEvents | undefined, hooks: DriveHooks): Promise<DriveOutput> {
-  const { scenario, seed, populations, signal } = input;
-  validate(scenario);
+  const { scenario, seed, populations, signal, sessionToken } = input;
+  validate(scenario, sessionToken);
   const ex = scenario.executor;
   const clock = hooks.clock ?? hrtimeUs;
   const correctFromSend = hooks.correctFrom === 'actual-send';
   const names = scenario.operations.map((op) => op.name);
   // Build both streams up front so bad populations fail before any traffic.
-  const warmupSchedule = createSchedule(scenario, seed, populations, 'warmup');
-  const measureSchedule = createSchedule(scenario, seed, populations);
+  const scheduleOptions = sessionToken === undefined ? {} : { sessionToken };
+  const warmupSchedule = createSchedule(scenario, seed, populations, 'warmup', scheduleOptions);
+  const measureSchedule = createSchedule(scenario, seed, populations, '', scheduleOptions);
 
   const clockZeroUs = clock();
   const wallZeroMs = Date.now();
@@ -161,7 +166,7 @@ export async function driveWith(input: DriveInput, events: DriveEvents | undefin
       outstanding++;
       ph.outstandingByOp[req.opIndex] = (ph.outstandingByOp[req.opIndex] ?? 0) + 1;
       driver
-        .request(req.operation.method, req.path, req.operation.okStatuses)
+        .request(req.operation.method, req.path, req.operation.okStatuses, { headers: req.headers, body: req.body })
         .then((c) => onCompleted(ph, req.opIndex, intendedUs, c))
         .catch(fail);
     };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { OperationSpec, Scenario } from '../../scenarios/types.ts';
 import { createKeySampler, type KeySampler } from './keys.ts';
-import { createRng } from './rng.ts';
+import { createRng, type Rng } from './rng.ts';
 import type { Populations } from './types.ts';
 
 /** One request of the open-model stream. */
@@ -12,8 +12,26 @@ export interface ScheduledRequest {
   offsetUs: number;
   opIndex: number;
   operation: OperationSpec;
-  /** operation.path with `{key}` replaced by the drawn id. */
+  /** operation.path with `{key}`, `{actor}` and `{seq}` replaced by the drawn values (URL-encoded). */
   path: string;
+  /**
+   * `authorization: Bearer <token>` when the operation has an actor, `content-type: application/json`
+   * when it has a body; empty otherwise. Names are lower case.
+   */
+  headers: Record<string, string>;
+  /** The JSON body with placeholders filled, or undefined when the operation has none. */
+  body: string | undefined;
+  /** The drawn key and actor ids (undefined when the operation has no such distribution). */
+  key: string | undefined;
+  actor: string | undefined;
+}
+
+export interface ScheduleOptions {
+  /**
+   * A user's session token, for operations with an actor (required if any has one). Must be
+   * deterministic, or the stream is not: same seed => same tokens.
+   */
+  sessionToken?: (userId: string) => string;
 }
 
 export interface Schedule {
@@ -26,11 +44,104 @@ export function intendedOffsetUs(index: number, rate: number): number {
   return Math.floor((index * 1e6) / rate);
 }
 
+type Placeholder = 'key' | 'actor' | 'seq';
+/** A template split at its placeholders: literal text and placeholder names, alternating. */
+type Template = ReadonlyArray<string | { name: Placeholder }>;
+interface Values {
+  key: string | undefined;
+  actor: string | undefined;
+  seq: number;
+}
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+const KNOWN: ReadonlySet<string> = new Set<Placeholder>(['key', 'actor', 'seq']);
+
+function compileTemplate(text: string, where: string): Template {
+  const parts: Array<string | { name: Placeholder }> = [];
+  let last = 0;
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    const name = m[1] as string;
+    if (!KNOWN.has(name)) {
+      throw new RangeError(`${where} has an unknown placeholder "{${name}}" (known: {key}, {actor}, {seq})`);
+    }
+    parts.push(text.slice(last, m.index), { name: name as Placeholder });
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts;
+}
+
+const uses = (t: Template, name: Placeholder): boolean => t.some((p) => typeof p !== 'string' && p.name === name);
+
+function fill(t: Template, v: Values, encode: (s: string) => string): string {
+  let out = '';
+  for (const p of t) {
+    if (typeof p === 'string') out += p;
+    else out += encode(String(v[p.name]));
+  }
+  return out;
+}
+
+const asIs = (s: string): string => s;
+
+interface CompiledOp {
+  path: Template;
+  /** Body entries in template order; strings are templates, numbers and booleans constants. */
+  body: ReadonlyArray<readonly [string, Template | number | boolean]> | undefined;
+  keySampler: KeySampler | undefined;
+  actorSampler: KeySampler | undefined;
+}
+
+function compileOperation(op: OperationSpec, populations: Populations, options: ScheduleOptions, rng: Rng): CompiledOp {
+  const where = `operation "${op.name}"`;
+  const path = compileTemplate(op.path, `${where} path "${op.path}"`);
+  const templates: Template[] = [path];
+  let body: CompiledOp['body'];
+  if (op.body !== undefined) {
+    if (op.method === 'GET') throw new RangeError(`${where} is a GET and cannot have a body`);
+    const entries: Array<readonly [string, Template | number | boolean]> = [];
+    for (const [name, value] of Object.entries(op.body)) {
+      if (typeof value === 'string') {
+        const t = compileTemplate(value, `${where} body field "${name}"`);
+        templates.push(t);
+        entries.push([name, t]);
+      } else if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
+        entries.push([name, value]);
+      } else {
+        throw new RangeError(`${where} body field "${name}" must be a string, a finite number or a boolean, got ${String(value)}`);
+      }
+    }
+    body = entries;
+  }
+  for (const name of ['key', 'actor'] as const) {
+    if (op[name] === undefined && templates.some((t) => uses(t, name))) {
+      throw new RangeError(`${where} uses {${name}} in its path or body but has no "${name}" distribution to draw it from`);
+    }
+  }
+  if (op.actor !== undefined && options.sessionToken === undefined) {
+    throw new RangeError(`${where} has an actor, so a sessionToken function is required to sign its requests`);
+  }
+  return {
+    path,
+    body,
+    keySampler: op.key === undefined ? undefined : createKeySampler(op.key, populations, rng),
+    actorSampler: op.actor === undefined ? undefined : createKeySampler(op.actor, populations, rng),
+  };
+}
+
 /**
  * The deterministic request stream of a phase: same scenario + seed + populations + stream label
- * => the same sequence of (offset, operation, path). Each request draws the operation, then its key.
+ * (+ a deterministic sessionToken) => the same sequence of (offset, operation, path, headers, body).
+ * Each request draws the operation, then its key (if any), then its actor (if any), all from one rng,
+ * so a scenario without actors gives the same stream as before actors existed.
  */
-export function createSchedule(scenario: Scenario, seed: number, populations: Populations, stream = ''): Schedule {
+export function createSchedule(
+  scenario: Scenario,
+  seed: number,
+  populations: Populations,
+  stream = '',
+  options: ScheduleOptions = {},
+): Schedule {
   const rate = scenario.executor.rate;
   if (!(Number.isFinite(rate) && rate > 0)) throw new RangeError(`executor.rate must be > 0 requests/s, got ${rate}`);
   const ops = scenario.operations;
@@ -45,7 +156,8 @@ export function createSchedule(scenario: Scenario, seed: number, populations: Po
     total += op.weight;
     cumulative.push(total);
   }
-  const samplers: KeySampler[] = ops.map((op) => createKeySampler(op.key, populations, rng));
+  const compiled: CompiledOp[] = ops.map((op) => compileOperation(op, populations, options, rng));
+  const sessionToken = options.sessionToken;
   let index = 0;
 
   const chooseOp = (): number => {
@@ -62,25 +174,48 @@ export function createSchedule(scenario: Scenario, seed: number, populations: Po
     next(): ScheduledRequest {
       const opIndex = chooseOp();
       const operation = ops[opIndex] as OperationSpec;
-      const key = (samplers[opIndex] as KeySampler)();
+      const c = compiled[opIndex] as CompiledOp;
+      const key = c.keySampler?.();
+      const actor = c.actorSampler?.();
       const i = index++;
+      const values: Values = { key, actor, seq: i };
+      const headers: Record<string, string> = {};
+      if (actor !== undefined && sessionToken !== undefined) headers.authorization = `Bearer ${sessionToken(actor)}`;
+      let body: string | undefined;
+      if (c.body !== undefined) {
+        const obj: Record<string, string | number | boolean> = {};
+        for (const [name, v] of c.body) obj[name] = typeof v === 'object' ? fill(v, values, asIs) : v;
+        body = JSON.stringify(obj);
+        headers['content-type'] = 'application/json';
+      }
       return {
         index: i,
         offsetUs: intendedOffsetUs(i, rate),
         opIndex,
         operation,
-        path: operation.path.split('{key}').join(encodeURIComponent(key)),
+        path: fill(c.path, values, encodeURIComponent),
+        headers,
+        body,
+        key,
+        actor,
       };
     },
   };
 }
 
-/** sha256 over "offsetUs method path\n" of the next `count` requests (consumes them). */
+/**
+ * sha256 over "offsetUs method path[ headers][ body]\n" of the next `count` requests (consumes them);
+ * headers (as JSON) and body (as a JSON string) are added only when present, so streams without
+ * them hash as they always did.
+ */
 export function scheduleDigest(schedule: Schedule, count: number): string {
   const hash = createHash('sha256');
   for (let i = 0; i < count; i++) {
     const r = schedule.next();
-    hash.update(`${r.offsetUs} ${r.operation.method} ${r.path}\n`);
+    let line = `${r.offsetUs} ${r.operation.method} ${r.path}`;
+    if (Object.keys(r.headers).length > 0) line += ` ${JSON.stringify(r.headers)}`;
+    if (r.body !== undefined) line += ` ${JSON.stringify(r.body)}`;
+    hash.update(`${line}\n`);
   }
   return hash.digest('hex');
 }

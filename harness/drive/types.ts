@@ -12,6 +12,12 @@ export interface DriveInput {
   /** Scenario seed: same seed + same populations => the same request stream. */
   seed: number;
   populations: Populations;
+  /**
+   * A user's session token, sent as `authorization: Bearer <token>` by operations with an actor
+   * (required if any has one). Must be deterministic, e.g. harness/seed/sessions.ts sessionToken
+   * bound to the dataset seed, so the same seed gives the same request stream.
+   */
+  sessionToken?: (userId: string) => string;
   /** Aborting stops the run early; in-flight requests are counted as inFlightAtStop. */
   signal?: AbortSignal;
 }

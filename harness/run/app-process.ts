@@ -1,34 +1,38 @@
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { AppConfig } from '../../app/config.ts';
+import { APP_DEFAULTS, type AppConfig } from '../../app/config.ts';
 import { StackError } from '../errors.ts';
-import { stopProcess, type Supervisor } from '../stack/supervisor.ts';
+import { stopProcess, type Supervised, type Supervisor } from '../stack/supervisor.ts';
 
 const SERVER = fileURLToPath(new URL('../../app/server.ts', import.meta.url));
+const WORKER = fileURLToPath(new URL('../../app/worker.ts', import.meta.url));
+
+/** What the harness decides; the rest has app defaults. */
+export type AppLaunch = Omit<AppConfig, 'host' | 'port' | keyof typeof APP_DEFAULTS> & Partial<Pick<AppConfig, keyof typeof APP_DEFAULTS>>;
 
 export interface AppProcess {
   baseUrl: string;
   pid: number;
+  workers: Supervised[];
   stop(): Promise<void>;
 }
 
-/** Starts the photo app as its own process and waits for its `listening` line. */
-export async function startApp(sup: Supervisor, config: Omit<AppConfig, 'host' | 'port'>): Promise<AppProcess> {
-  const full: AppConfig = { ...config, host: '127.0.0.1', port: 0 };
-  const proc = sup.spawn('app', process.execPath, ['--import', 'tsx', SERVER], {
-    env: { ...process.env, TIERBENCH_APP: JSON.stringify(full), NODE_ENV: 'production' },
+/** Spawns a TypeScript entry point of the app and waits for its ready line on stdout. */
+async function spawnReady(sup: Supervisor, name: string, entry: string, config: AppConfig, event: string): Promise<{ proc: Supervised; line: Record<string, unknown> }> {
+  const proc = sup.spawn(name, process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, TIERBENCH_APP: JSON.stringify(config), NODE_ENV: 'production' },
     cwd: process.cwd(),
     pipeStdout: true,
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new StackError(`the app did not start within 30s (log: ${proc.logPath})`)), 30_000);
+  const line = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new StackError(`${name} did not start within 30s (log: ${proc.logPath})`)), 30_000);
     const lines = createInterface({ input: proc.child.stdout! });
-    lines.on('line', (line) => {
+    lines.on('line', (text) => {
       try {
-        const msg = JSON.parse(line) as { event?: string; port?: number };
-        if (msg.event === 'listening' && msg.port) {
+        const msg = JSON.parse(text) as Record<string, unknown>;
+        if (msg.event === event) {
           clearTimeout(timer);
-          resolve(msg.port);
+          resolve(msg);
         }
       } catch {
         /* not a control line */
@@ -36,12 +40,31 @@ export async function startApp(sup: Supervisor, config: Omit<AppConfig, 'host' |
     });
     void proc.exited.then((code) => {
       clearTimeout(timer);
-      reject(new StackError(`the app exited with code ${code} while starting (log: ${proc.logPath})`));
+      reject(new StackError(`${name} exited with code ${code} while starting (log: ${proc.logPath})`));
     });
   });
+  return { proc, line };
+}
+
+/** Starts the photo app and its fan-out workers, each as its own process. */
+export async function startApp(sup: Supervisor, launch: AppLaunch, workers = 2): Promise<AppProcess> {
+  const config: AppConfig = { ...APP_DEFAULTS, ...launch, host: '127.0.0.1', port: 0 };
+  const [app, ...ws] = await Promise.all([
+    spawnReady(sup, 'app', SERVER, config, 'listening'),
+    ...Array.from({ length: workers }, (_, i) => spawnReady(sup, `worker-${i + 1}`, WORKER, config, 'worker-ready')),
+  ]);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    pid: proc.pid,
-    stop: () => stopProcess(proc, 5000),
+    baseUrl: `http://127.0.0.1:${Number(app!.line.port)}`,
+    pid: app!.proc.pid,
+    workers: ws.map((w) => w.proc),
+    stop: async () => {
+      await Promise.all([app!.proc, ...ws.map((w) => w.proc)].map((p) => stopProcess(p, 5000)));
+    },
   };
+}
+
+/** Starts one more fan-out worker (tests replace a killed one). */
+export async function startWorker(sup: Supervisor, launch: AppLaunch, name: string): Promise<Supervised> {
+  const config: AppConfig = { ...APP_DEFAULTS, ...launch, host: '127.0.0.1', port: 0 };
+  return (await spawnReady(sup, name, WORKER, config, 'worker-ready')).proc;
 }

@@ -9,6 +9,7 @@ import { writeReport } from '../report/write.ts';
 import { SCHEMA_VERSION, type ResultsFile, type TimeseriesPoint, type Trial } from '../results/types.ts';
 import { ensureDataset } from '../seed/dataset.ts';
 import { profiles } from '../seed/profiles.ts';
+import { sessionToken } from '../seed/sessions.ts';
 import { stackProvider } from '../stack/registry.ts';
 import { attachedStack } from '../stack/state.ts';
 import { Supervisor } from '../stack/supervisor.ts';
@@ -82,7 +83,7 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
     stack = attachedStack() ?? (await stackProvider(config.stack).up({ tier: config.tier, baseDir: tmpBase, log: ctx.log }));
     if (!stack.owned) ctx.log(`using the running stack from \`bench stack up\` (${stack.runDir})`);
     checkAborted(ctx.signal);
-    const manifest = await ensureDataset(nodeByRole(stack, 'pg-primary').url, profile, config.seed, config.logicalShards, ctx.log);
+    const manifest = await ensureDataset(nodeByRole(stack, 'pg-primary').url, nodeByRole(stack, 'redis').url, profile, config.seed, config.logicalShards, ctx.log);
     checkAborted(ctx.signal);
 
     const appDir = mkdtempSync(join(tmpBase, 'tierbench-app-'));
@@ -95,7 +96,6 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
       memcached: nodeByRole(stack, 'memcached').url,
       logicalShards: config.logicalShards,
       cacheTtlSec: Math.round(config.cacheTtl),
-      pgPoolSize: 16,
     });
     checkAborted(ctx.signal);
     const e = scenario.executor;
@@ -107,6 +107,7 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
       stack,
       baseUrl: app.baseUrl,
       populations: { photos: manifest.photoIds, users: manifest.userIds },
+      sessionToken: (userId) => sessionToken(manifest.seed, userId),
       logicalShards: config.logicalShards,
       signal: ctx.signal,
       progress: progressPrinter(ctx.log),

@@ -25,6 +25,8 @@ export interface TrialInput {
   stack: Stack;
   baseUrl: string;
   populations: Populations;
+  /** Session token of a seeded user, for operations made as an actor. */
+  sessionToken: (userId: string) => string;
   logicalShards: number;
   signal: AbortSignal;
   /** Progress lines (a listener of the drive's events, like autocannon's progress bar). */
@@ -69,7 +71,7 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
       if (phase === 'measure') perSecond[point.second] = memcachedSnapshot(memcached);
       input.progress(phase, point);
     });
-    const out = await drive({ baseUrl: input.baseUrl, scenario: input.scenario, seed: input.scenarioSeed, populations: input.populations, signal: input.signal }, events);
+    const out = await drive({ baseUrl: input.baseUrl, scenario: input.scenario, seed: input.scenarioSeed, populations: input.populations, sessionToken: input.sessionToken, signal: input.signal }, events);
     const [mcEnd, redisEnd, pgEnd] = await Promise.all([memcachedSnapshot(memcached), redisSnapshot(redis), postgresSnapshot(pg, pgNode.pid)]);
     if (!startSnapshots) throw new Error('the measured window never started');
     const [mcStart, redisStart, pgStart] = await startSnapshots;

@@ -1,4 +1,9 @@
 import { createPgPool, pgExec, pgQuery } from '../../app/adapters/postgres.ts';
+import { createRedis } from '../../app/adapters/redis.ts';
+import { keys } from '../../app/keys.ts';
+import { hashPassword } from '../../app/services/passwords.ts';
+import { SESSION_TTL_SEC } from '../../app/services/sessions.ts';
+import { SEEDED_PASSWORD, sessionToken } from './sessions.ts';
 import { shardOf } from '../../app/schema/ids.ts';
 import { StackError } from '../errors.ts';
 import { generateDataset } from './generate.ts';
@@ -25,8 +30,23 @@ const META = 'public.tierbench_dataset';
  * Makes sure the node holds the dataset (profile, seed, shards): reuses it when the stack already
  * has it (a `bench stack up` stack), otherwise generates, loads with COPY and checks it.
  */
+/** A session for every seeded user, written with pipelining (tokens derive from the seed). */
+async function primeSessions(redisUrl: string, seed: number, userIds: readonly string[]): Promise<void> {
+  const redis = createRedis(redisUrl);
+  try {
+    for (let i = 0; i < userIds.length; i += 5000) {
+      const p = redis.pipeline();
+      for (const id of userIds.slice(i, i + 5000)) p.set(keys.session(sessionToken(seed, id)), id, 'EX', SESSION_TTL_SEC);
+      await p.exec();
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export async function ensureDataset(
   pgUrl: string,
+  redisUrl: string,
   profile: Profile,
   seed: number,
   logicalShards: number,
@@ -40,6 +60,7 @@ export async function ensureDataset(
     if (m) {
       if (m.profile === profile.name && m.seed === seed && m.logicalShards === logicalShards) {
         log(`dataset ${profile.name} (seed ${seed}) already loaded on this stack`);
+        await primeSessions(redisUrl, seed, m.userIds);
         return m;
       }
       throw new StackError(
@@ -50,7 +71,9 @@ export async function ensureDataset(
     const started = process.hrtime.bigint();
     log(`seeding ${profile.name}: ${profile.users} users, ${profile.photos} photos over ${logicalShards} logical shards (seed ${seed})...`);
     const data = generateDataset(profile, seed, logicalShards);
-    await loadDataset(pool, data, logicalShards);
+    const passwordHash = await hashPassword(SEEDED_PASSWORD, Buffer.from(`tierbench-${seed}`));
+    await loadDataset(pool, data, logicalShards, passwordHash);
+    await primeSessions(redisUrl, seed, data.users.map((u) => u.id.toString()));
     const counts = await countRows(pool, logicalShards);
     const seedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const misplaced = data.photos.filter((p) => shardOf(p.id) !== shardOf(p.ownerId)).length;

@@ -1,6 +1,7 @@
 import { pgCopyRows, pgExec, pgQuery, type CopyRow, type PgPool } from '../../app/adapters/postgres.ts';
 import { setIdTickSql, shardIndexesSql, shardTablesSql } from '../../app/schema/shard-ddl.ts';
 import { shardSchema } from '../../app/schema/ids.ts';
+import { usernameShard } from '../../app/schema/usernames.ts';
 import type { GeneratedDataset, PhotoRow, UserRow } from './generate.ts';
 
 function groupByShard<T extends { shard: number }>(rows: T[], shards: number): T[][] {
@@ -20,8 +21,11 @@ async function inParallel(width: number, tasks: Array<() => Promise<void>>): Pro
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-function* userCopyRows(rows: UserRow[]): Generator<CopyRow> {
-  for (const u of rows) yield [u.id, u.username, u.fullName, u.bio, iso(u.createdAt), u.photoCount];
+function* userCopyRows(rows: UserRow[], passwordHash: string): Generator<CopyRow> {
+  for (const u of rows) yield [u.id, u.username, u.fullName, u.bio, passwordHash, iso(u.createdAt), u.photoCount];
+}
+function* usernameCopyRows(rows: UserRow[]): Generator<CopyRow> {
+  for (const u of rows) yield [u.username, u.id];
 }
 function* photoCopyRows(rows: PhotoRow[]): Generator<CopyRow> {
   for (const p of rows) yield [p.id, p.ownerId, p.objectKey, p.caption, iso(p.createdAt)];
@@ -40,15 +44,18 @@ export async function createShardSchemas(pool: PgPool, logicalShards: number): P
  * Loads a generated dataset into one PostgreSQL node holding every logical shard: tables first,
  * COPY per shard with a few connections in parallel, then indexes, id clocks and statistics.
  */
-export async function loadDataset(pool: PgPool, data: GeneratedDataset, logicalShards: number, width = 4): Promise<void> {
+export async function loadDataset(pool: PgPool, data: GeneratedDataset, logicalShards: number, passwordHash: string, width = 4): Promise<void> {
   await createShardSchemas(pool, logicalShards);
   const users = groupByShard(data.users, logicalShards);
+  const names: UserRow[][] = Array.from({ length: logicalShards }, () => []);
+  for (const u of data.users) names[usernameShard(u.username, logicalShards)]!.push(u);
   const photos = groupByShard(data.photos, logicalShards);
   const tasks: Array<() => Promise<void>> = [];
   for (let s = 0; s < logicalShards; s++) {
     const schema = shardSchema(s);
     tasks.push(async () => {
-      await pgCopyRows(pool, `${schema}.users`, ['id', 'username', 'full_name', 'bio', 'created_at', 'photo_count'], userCopyRows(users[s]!));
+      await pgCopyRows(pool, `${schema}.users`, ['id', 'username', 'full_name', 'bio', 'password_hash', 'created_at', 'photo_count'], userCopyRows(users[s]!, passwordHash));
+      await pgCopyRows(pool, `${schema}.usernames`, ['username', 'user_id'], usernameCopyRows(names[s]!));
       await pgCopyRows(pool, `${schema}.photos`, ['id', 'owner_id', 'object_key', 'caption', 'created_at'], photoCopyRows(photos[s]!));
     });
   }

@@ -1,9 +1,9 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppConfig } from '../../app/config.ts';
-import { startApp, type AppProcess } from '../../harness/run/app-process.ts';
+import { startApp, type AppLaunch, type AppProcess } from '../../harness/run/app-process.ts';
 import { ensureDataset, type Manifest } from '../../harness/seed/dataset.ts';
 import { profiles } from '../../harness/seed/profiles.ts';
+import { sessionToken } from '../../harness/seed/sessions.ts';
 import { localProvider } from '../../harness/stack/local.ts';
 import { Supervisor } from '../../harness/stack/supervisor.ts';
 import { nodeByRole, type Stack } from '../../harness/stack/types.ts';
@@ -17,11 +17,15 @@ export interface TestStack {
   redisUrl: string;
   memcachedUrl: string;
   logicalShards: number;
+  sup: Supervisor;
+  launch: AppLaunch;
+  /** The seeded session token of a seeded user. */
+  tokenOf(userId: string): string;
   stop(): Promise<void>;
 }
 
 /** A real local stack with the tiny dataset and the app, for integration tests. */
-export async function startTestStack(opts: { logicalShards?: number; cacheTtlSec?: number } = {}): Promise<TestStack> {
+export async function startTestStack(opts: { logicalShards?: number; cacheTtlSec?: number; profile?: string; workers?: number; fanoutChunk?: number } = {}): Promise<TestStack> {
   const base = makeTempBase();
   const logicalShards = opts.logicalShards ?? 8;
   let stack: Stack | undefined;
@@ -29,20 +33,20 @@ export async function startTestStack(opts: { logicalShards?: number; cacheTtlSec
   try {
     stack = await localProvider.up({ tier: 'cache', baseDir: base.dir, log: () => {} });
     const pgUrl = nodeByRole(stack, 'pg-primary').url;
-    const manifest = await ensureDataset(pgUrl, profiles.tiny!, 1, logicalShards, () => {});
+    const manifest = await ensureDataset(pgUrl, nodeByRole(stack, 'redis').url, profiles[opts.profile ?? 'tiny']!, 1, logicalShards, () => {});
     const appDir = mkdtempSync(join(base.dir, 'tierbench-app-'));
     chmodSync(appDir, 0o755);
     sup = new Supervisor(appDir, false);
-    const config: Omit<AppConfig, 'host' | 'port'> = {
+    const config: AppLaunch = {
       tier: 'cache',
       postgres: { primary: pgUrl },
       redis: nodeByRole(stack, 'redis').url,
       memcached: nodeByRole(stack, 'memcached').url,
       logicalShards,
       cacheTtlSec: opts.cacheTtlSec ?? 300,
-      pgPoolSize: 8,
+      ...(opts.fanoutChunk ? { fanoutChunk: opts.fanoutChunk } : {}),
     };
-    const app = await startApp(sup, config);
+    const app = await startApp(sup, config, opts.workers ?? 2);
     const s = stack;
     const a = sup;
     return {
@@ -53,6 +57,9 @@ export async function startTestStack(opts: { logicalShards?: number; cacheTtlSec
       redisUrl: config.redis,
       memcachedUrl: config.memcached,
       logicalShards,
+      sup: a,
+      launch: config,
+      tokenOf: (userId) => sessionToken(1, userId),
       async stop() {
         await a.stopAll();
         await s.down();

@@ -32,6 +32,17 @@ describe('schedule', () => {
     expect(scheduleDigest(createSchedule(scenario, 1, populations), 1000)).toBe(PINNED_DIGEST);
   });
 
+  it('gives operations without actor or body no headers and no body (old scenarios keep their stream)', () => {
+    const s = createSchedule(scenario, 1, populations);
+    for (let i = 0; i < 1000; i++) {
+      const r = s.next();
+      expect(r.headers).toEqual({});
+      expect(r.body).toBeUndefined();
+      expect(r.actor).toBeUndefined();
+      expect(r.path).toBe(r.operation.path.split('{key}').join(encodeURIComponent(r.key!)));
+    }
+  });
+
   it('spaces requests at 1/rate in whole microseconds from the phase start', () => {
     const s = createSchedule(scenario, 1, populations);
     for (let i = 0; i < 1000; i++) {

@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from './context.ts';
+import { AppError } from './errors.ts';
+import { resolveSession } from './services/sessions.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The session's user; set by requireSession. */
+    userId: bigint | null;
+    sessionToken: string | null;
+  }
+}
+
+export function registerAuth(app: FastifyInstance): void {
+  app.decorateRequest('userId', null);
+  app.decorateRequest('sessionToken', null);
+}
+
+/** preHandler: 401 unless `Authorization: Bearer <token>` names a live session in Redis. */
+export function requireSession(ctx: AppContext) {
+  return async (req: FastifyRequest): Promise<void> => {
+    const header = req.headers.authorization;
+    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    const userId = token ? await resolveSession(ctx, token) : null;
+    if (userId === null) throw new AppError('UNAUTHENTICATED');
+    req.userId = userId;
+    req.sessionToken = token;
+  };
+}
+
+/** The session user, who must be the user the path names (403 otherwise). */
+export function actingAs(req: FastifyRequest, pathUserId: bigint): bigint {
+  if (req.userId === null) throw new AppError('UNAUTHENTICATED');
+  if (req.userId !== pathUserId) throw new AppError('FORBIDDEN');
+  return req.userId;
+}
+
+export function sessionUser(req: FastifyRequest): bigint {
+  if (req.userId === null) throw new AppError('UNAUTHENTICATED');
+  return req.userId;
+}

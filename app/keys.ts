@@ -1,0 +1,14 @@
+/** Every Redis and Memcached key the app uses, in one place. */
+export const keys = {
+  session: (token: string) => `session:${token}`,
+  /** Home feed: sorted set of photo ids scored by their millisecond (see services/feed.ts). */
+  feed: (userId: bigint | string) => `feed:${userId}`,
+  activity: (userId: bigint | string) => `activity:${userId}`,
+  likeCount: (photoId: bigint | string) => `likes:${photoId}`,
+  followerCount: (userId: bigint | string) => `followers:${userId}`,
+  followingCount: (userId: bigint | string) => `following:${userId}`,
+  /** Memcached */
+  photo: (photoId: bigint | string) => `photo:${photoId}`,
+  user: (userId: bigint | string) => `user:${userId}`,
+  latestComments: (photoId: bigint | string) => `comments:${photoId}`,
+} as const;

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import { requireSession, sessionUser } from '../auth.ts';
+import type { AppContext } from '../context.ts';
+import { deleteSession } from '../services/sessions.ts';
+import { logIn, signUp } from '../services/users.ts';
+import { objectSchema, text } from './input.ts';
+
+const USERNAME = text(3, 30, '^[A-Za-z0-9._]+$');
+const PASSWORD = text(8, 128);
+
+export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post<{ Body: { username: string; password: string; fullName?: string; bio?: string } }>(
+    '/users',
+    { schema: { body: objectSchema({ username: USERNAME, password: PASSWORD, fullName: text(0, 100), bio: text(0, 150) }, ['username', 'password']) } },
+    async (req, reply) => {
+      const { user, token } = await signUp(ctx, { username: req.body.username, password: req.body.password, fullName: req.body.fullName ?? '', bio: req.body.bio ?? '' });
+      return reply.status(201).send({ user, token });
+    },
+  );
+
+  app.post<{ Body: { username: string; password: string } }>(
+    '/sessions',
+    { schema: { body: objectSchema({ username: text(1, 30), password: text(1, 128) }, ['username', 'password']) } },
+    async (req, reply) => reply.status(201).send(await logIn(ctx, req.body.username, req.body.password)),
+  );
+
+  app.delete('/sessions/current', { preHandler: requireSession(ctx) }, async (req, reply) => {
+    sessionUser(req);
+    await deleteSession(ctx, req.sessionToken!);
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,35 @@
+import { startFanoutWorker } from './adapters/queue.ts';
+import { createContext } from './build.ts';
+import { parseAppConfig } from './config.ts';
+import { fanOutChunk } from './services/fanout.ts';
+
+/**
+ * A fan-out worker as its own process (Instagram ran ~200 of them). Prints
+ * `{"event":"worker-ready"}` when consuming; exits on SIGTERM/SIGINT after the jobs in hand.
+ */
+async function main(): Promise<void> {
+  const config = parseAppConfig(process.env.TIERBENCH_APP);
+  const ctx = createContext(config);
+  const worker = startFanoutWorker(config.redis, (job) => fanOutChunk(ctx, job, config.fanoutChunk), {
+    concurrency: Number(process.env.TIERBENCH_WORKER_CONCURRENCY ?? 4),
+    lockDurationMs: 5_000,
+    stalledIntervalMs: 2_000,
+  });
+  process.stdout.write(JSON.stringify({ event: 'worker-ready', pid: process.pid }) + '\n');
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    setTimeout(() => process.exit(0), 5000).unref();
+    void worker.close().then(() => ctx.close()).then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.stdin.on('end', stop);
+  process.stdin.resume();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`worker failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
