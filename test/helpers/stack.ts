@@ -4,6 +4,7 @@ import { startApp, type AppLaunch, type AppProcess } from '../../harness/run/app
 import { ensureDataset, type Manifest } from '../../harness/seed/dataset.ts';
 import { profiles } from '../../harness/seed/profiles.ts';
 import { sessionToken } from '../../harness/seed/sessions.ts';
+import { createRedis, type RedisClient } from '../../app/adapters/redis.ts';
 import { localProvider } from '../../harness/stack/local.ts';
 import { Supervisor } from '../../harness/stack/supervisor.ts';
 import { nodeByRole, type Stack } from '../../harness/stack/types.ts';
@@ -19,6 +20,8 @@ export interface TestStack {
   logicalShards: number;
   sup: Supervisor;
   launch: AppLaunch;
+  /** A Redis client on the stack's Redis (closed by stop). */
+  redis(): RedisClient;
   /** The seeded session token of a seeded user. */
   tokenOf(userId: string): string;
   stop(): Promise<void>;
@@ -49,6 +52,7 @@ export async function startTestStack(opts: { logicalShards?: number; cacheTtlSec
     const app = await startApp(sup, config, opts.workers ?? 2);
     const s = stack;
     const a = sup;
+    let redisClient: RedisClient | undefined;
     return {
       stack: s,
       manifest,
@@ -60,7 +64,9 @@ export async function startTestStack(opts: { logicalShards?: number; cacheTtlSec
       sup: a,
       launch: config,
       tokenOf: (userId) => sessionToken(1, userId),
+      redis: () => (redisClient ??= createRedis(config.redis)),
       async stop() {
+        redisClient?.disconnect();
         await a.stopAll();
         await s.down();
         base.remove();

@@ -85,29 +85,3 @@ describe('GET /photos/:id on the cache tier (real PostgreSQL and Memcached)', ()
     }
   });
 });
-
-describe('next_id() under concurrency', () => {
-  it('makes no duplicate across concurrent connections on one shard, and ids decode to shard and time', async () => {
-    const conns = 8;
-    const perConn = 20_000;
-    const pool = createPgPool(t.pgUrl, conns);
-    try {
-      const started = BigInt(Date.now());
-      const batches = await Promise.all(
-        Array.from({ length: conns }, () =>
-          pgQuery<{ id: string }>(pool, `SELECT ${shardSchema(5)}.next_id()::text AS id FROM generate_series(1, ${perConn})`),
-        ),
-      );
-      const ended = BigInt(Date.now());
-      const ids = batches.flat().map((r) => BigInt(r.id));
-      expect(new Set(ids).size).toBe(conns * perConn);
-      for (const id of ids.slice(0, 1000)) {
-        expect(Number((id >> 10n) & 0x1fffn)).toBe(5);
-        const ms = (id >> 23n) + 1314220021721n;
-        expect(ms >= started - 5n && ms <= ended + 5_000n).toBe(true);
-      }
-    } finally {
-      await pool.end();
-    }
-  });
-});
