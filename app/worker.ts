@@ -10,7 +10,8 @@ import { fanOutChunk } from './services/fanout.ts';
 async function main(): Promise<void> {
   const config = parseAppConfig(process.env.TIERBENCH_APP);
   const ctx = createContext(config);
-  const worker = startFanoutWorker(config.redis, (job) => fanOutChunk(ctx, job, config.fanoutChunk), {
+  const delayMs = Number(process.env.TIERBENCH_FANOUT_CHUNK_DELAY_MS ?? 0);
+  const worker = startFanoutWorker(config.redis, (job) => fanOutChunk(ctx, job, config.fanoutChunk, delayMs), {
     concurrency: Number(process.env.TIERBENCH_WORKER_CONCURRENCY ?? 4),
     lockDurationMs: 5_000,
     stalledIntervalMs: 2_000,

@@ -10,7 +10,7 @@ import { pushToFeeds } from './feed.ts';
  * with a job id made of photo and cursor, so a retried chunk queues the same job, not a second
  * one. Pushing is idempotent (ZADD), so a chunk run twice changes nothing.
  */
-export async function fanOutChunk(ctx: AppContext, job: FanoutJob, chunk: number): Promise<{ pushed: number; next: string | null }> {
+export async function fanOutChunk(ctx: AppContext, job: FanoutJob, chunk: number, delayMs = 0): Promise<{ pushed: number; next: string | null }> {
   const owner = BigInt(job.ownerId);
   const shard = shardOf(owner);
   const rows = await pgQuery<{ follower_id: string }>(
@@ -20,6 +20,8 @@ export async function fanOutChunk(ctx: AppContext, job: FanoutJob, chunk: number
   );
   const targets = rows.map((r) => r.follower_id);
   if (job.cursor === '0') targets.push(job.ownerId);
+  // Fault injection for tests and demos: a slow chunk, so a worker can be killed in the middle.
+  if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
   await pushToFeeds(ctx, targets, job.photoId);
   const next = rows.length === chunk ? rows.at(-1)!.follower_id : null;
   if (next) await ctx.queue.enqueue({ ...job, cursor: next });
