@@ -31,13 +31,16 @@ function* photoCopyRows(rows: PhotoRow[]): Generator<CopyRow> {
   for (const p of rows) yield [p.id, p.ownerId, p.objectKey, p.caption, iso(p.createdAt)];
 }
 
-export async function createShardSchemas(pool: PgPool, logicalShards: number): Promise<void> {
-  const batch = 64;
+/** Creates every shard schema, batches of 32 per transaction on a few connections at once. */
+export async function createShardSchemas(pool: PgPool, logicalShards: number, width = 4): Promise<void> {
+  const batch = 32;
+  const tasks: Array<() => Promise<void>> = [];
   for (let first = 0; first < logicalShards; first += batch) {
-    const sql = [];
+    const sql: string[] = [];
     for (let s = first; s < Math.min(first + batch, logicalShards); s++) sql.push(shardTablesSql(s));
-    await pgExec(pool, `BEGIN;${sql.join('\n')}COMMIT;`);
+    tasks.push(() => pgExec(pool, `BEGIN;${sql.join('\n')}COMMIT;`));
   }
+  await inParallel(width, tasks);
 }
 
 /**
