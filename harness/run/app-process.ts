@@ -17,10 +17,16 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns a TypeScript entry point of the app and waits for its ready line on stdout. */
-async function spawnReady(sup: Supervisor, name: string, entry: string, config: AppConfig, event: string): Promise<{ proc: Supervised; line: Record<string, unknown> }> {
+/** Spawns a TypeScript entry point and waits for its ready line (`{"event": ...}`) on stdout. */
+export async function spawnReady(
+  sup: Supervisor,
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  event: string,
+): Promise<{ proc: Supervised; line: Record<string, unknown> }> {
   const proc = sup.spawn(name, process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, TIERBENCH_APP: JSON.stringify(config), NODE_ENV: 'production' },
+    env: { ...process.env, ...env, NODE_ENV: 'production' },
     cwd: process.cwd(),
     pipeStdout: true,
   });
@@ -46,12 +52,14 @@ async function spawnReady(sup: Supervisor, name: string, entry: string, config: 
   return { proc, line };
 }
 
+const appEnv = (config: AppConfig): NodeJS.ProcessEnv => ({ TIERBENCH_APP: JSON.stringify(config) });
+
 /** Starts the photo app and its fan-out workers, each as its own process. */
 export async function startApp(sup: Supervisor, launch: AppLaunch, workers = 2): Promise<AppProcess> {
   const config: AppConfig = { ...APP_DEFAULTS, ...launch, host: '127.0.0.1', port: 0 };
   const [app, ...ws] = await Promise.all([
-    spawnReady(sup, 'app', SERVER, config, 'listening'),
-    ...Array.from({ length: workers }, (_, i) => spawnReady(sup, `worker-${i + 1}`, WORKER, config, 'worker-ready')),
+    spawnReady(sup, 'app', SERVER, appEnv(config), 'listening'),
+    ...Array.from({ length: workers }, (_, i) => spawnReady(sup, `worker-${i + 1}`, WORKER, appEnv(config), 'worker-ready')),
   ]);
   return {
     baseUrl: `http://127.0.0.1:${Number(app!.line.port)}`,
@@ -66,5 +74,5 @@ export async function startApp(sup: Supervisor, launch: AppLaunch, workers = 2):
 /** Starts one more fan-out worker (tests replace a killed one). */
 export async function startWorker(sup: Supervisor, launch: AppLaunch, name: string): Promise<Supervised> {
   const config: AppConfig = { ...APP_DEFAULTS, ...launch, host: '127.0.0.1', port: 0 };
-  return (await spawnReady(sup, name, WORKER, config, 'worker-ready')).proc;
+  return (await spawnReady(sup, name, WORKER, appEnv(config), 'worker-ready')).proc;
 }

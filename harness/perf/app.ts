@@ -1,0 +1,132 @@
+/**
+ * npm run perf:app — the app's two hot paths measured against references in the same run on the
+ * same machine (absolute numbers drift on shared machines; ratios side by side do not):
+ *  - cached GET /photos/:id (session check + Memcached hit + Redis counter) vs a trivial fastify route;
+ *  - uncached GET /photos/:id (session check + Memcached miss + PostgreSQL read + cache fill) vs
+ *    `pgbench -S` on the same PostgreSQL node.
+ * Rounds alternate so drift hits both sides alike; the last line is one JSON object.
+ */
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createMemcached, mcFlush } from '../../app/adapters/memcached.ts';
+import { maxThroughput, type ClosedLoopResult } from '../drive/closed-loop.ts';
+import { memcachedSnapshot } from '../metrics/backends.ts';
+import { spawnReady, startApp } from '../run/app-process.ts';
+import { ensureDataset } from '../seed/dataset.ts';
+import { profiles } from '../seed/profiles.ts';
+import { sessionToken } from '../seed/sessions.ts';
+import { resolveBinaries } from '../stack/binaries.ts';
+import { localProvider } from '../stack/local.ts';
+import { Supervisor } from '../stack/supervisor.ts';
+import { nodeByRole } from '../stack/types.ts';
+import { pgbenchInit, pgbenchSelectOnly } from './pgbench.ts';
+
+const ROUNDS = Number(process.env.PERF_ROUNDS ?? 2);
+const SECONDS = Number(process.env.PERF_SECONDS ?? 8);
+const CONNECTIONS = 32;
+const PGBENCH_CLIENTS = 16;
+const HOT_PHOTOS = 1000;
+
+const log = (line: string) => process.stderr.write(line + '\n');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function describe(name: string, r: ClosedLoopResult): string {
+  return `${name.padEnd(22)} ${r.requestsPerSec.toFixed(0).padStart(7)} req/s  p50 ${r.latencyP50Ms} ms  p99 ${r.latencyP99Ms} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
+}
+
+async function main(): Promise<void> {
+  const bin = resolveBinaries(log);
+  const stack = await localProvider.up({ tier: 'cache', log });
+  const runDir = mkdtempSync(join(tmpdir(), 'tierbench-perf-'));
+  chmodSync(runDir, 0o755);
+  const sup = new Supervisor(runDir, false);
+  const stopAll = async () => {
+    await sup.stopAll();
+    await stack.down();
+  };
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  try {
+    const pg = nodeByRole(stack, 'pg-primary');
+    const redisUrl = nodeByRole(stack, 'redis').url;
+    const memcachedUrl = nodeByRole(stack, 'memcached').url;
+    const manifest = await ensureDataset(pg.url, redisUrl, profiles.starter!, 1, 64, log);
+    const app = await startApp(sup, { tier: 'cache', postgres: { primary: pg.url }, redis: redisUrl, memcached: memcachedUrl, logicalShards: 64 }, 1);
+    const trivial = await spawnReady(sup, 'trivial', fileURLToPath(new URL('./trivial-server.ts', import.meta.url)), {}, 'listening');
+    const trivialUrl = `http://127.0.0.1:${Number(trivial.line.port)}`;
+    log('pgbench -i -s 10 on the same PostgreSQL node...');
+    await pgbenchInit(bin.pgBinDir, pg, 'pgbench', 10);
+
+    const user = manifest.userIds[0]!;
+    const headers = { authorization: `Bearer ${sessionToken(manifest.seed, user)}` };
+    const hot = manifest.photoIds.slice(0, HOT_PHOTOS);
+    let h = 0;
+    // Cold photos in a fixed order, each requested once: every read misses the cache.
+    let cold = HOT_PHOTOS;
+    const mc = createMemcached(memcachedUrl);
+    const warm = await maxThroughput({ baseUrl: app.baseUrl, connections: 8, durationSec: 2, headers, nextPath: () => `/photos/${hot[h++ % hot.length]}` });
+    log(describe('warm-up (not counted)', warm));
+
+    const trivialRps: number[] = [];
+    const cachedRps: number[] = [];
+    const uncachedRps: number[] = [];
+    const pgbenchTps: number[] = [];
+    let uncachedHitRate = 0;
+    for (let round = 1; round <= ROUNDS; round++) {
+      log(`round ${round}/${ROUNDS}`);
+      const t = await maxThroughput({ baseUrl: trivialUrl, connections: CONNECTIONS, durationSec: SECONDS, nextPath: () => '/ping' });
+      log(describe('  trivial route', t));
+      const c = await maxThroughput({ baseUrl: app.baseUrl, connections: CONNECTIONS, durationSec: SECONDS, headers, nextPath: () => `/photos/${hot[h++ % hot.length]}` });
+      log(describe('  cached photo read', c));
+      const tps = await pgbenchSelectOnly(bin.pgBinDir, pg, 'pgbench', PGBENCH_CLIENTS, SECONDS);
+      log(`  pgbench -S              ${tps.toFixed(0).padStart(7)} tps`);
+      await mcFlush(mc);
+      const before = await memcachedSnapshot(mc);
+      const u = await maxThroughput({
+        baseUrl: app.baseUrl,
+        connections: CONNECTIONS,
+        durationSec: SECONDS,
+        headers,
+        nextPath: () => `/photos/${manifest.photoIds[cold++ % manifest.photoIds.length]}`,
+      });
+      const after = await memcachedSnapshot(mc);
+      const photoHits = after.getHits - before.getHits;
+      const photoMisses = after.getMisses - before.getMisses;
+      uncachedHitRate = photoHits / Math.max(1, photoHits + photoMisses);
+      log(describe('  uncached photo read', u) + `  memcached hit rate ${(uncachedHitRate * 100).toFixed(1)}%`);
+      for (const r of [t, c, u]) if (r.non2xx + r.errors + r.timeouts > 0) throw new Error('a perf run had failed requests; see the lines above');
+      trivialRps.push(t.requestsPerSec);
+      cachedRps.push(c.requestsPerSec);
+      uncachedRps.push(u.requestsPerSec);
+      pgbenchTps.push(tps);
+    }
+    mc.close();
+    if (cold > manifest.photoIds.length) log('note: the uncached rounds wrapped around the photo list; some reads may have hit');
+
+    const figures = {
+      trivialRps: Math.round(median(trivialRps)),
+      cachedRps: Math.round(median(cachedRps)),
+      uncachedRps: Math.round(median(uncachedRps)),
+      pgbenchTps: Math.round(median(pgbenchTps)),
+      cachedVsTrivial: Number((median(cachedRps) / median(trivialRps)).toFixed(3)),
+      uncachedVsPgbench: Number((median(uncachedRps) / median(pgbenchTps)).toFixed(3)),
+      uncachedHitRate: Number(uncachedHitRate.toFixed(4)),
+      rounds: ROUNDS,
+      secondsPerRun: SECONDS,
+      connections: CONNECTIONS,
+      pgbenchClients: PGBENCH_CLIENTS,
+      targets: { cachedVsTrivial: 0.4, uncachedVsPgbench: 0.3 },
+    };
+    log(`cached photo read / trivial route:  ${figures.cachedVsTrivial} (target >= 0.4)`);
+    log(`uncached photo read / pgbench -S:   ${figures.uncachedVsPgbench} (target >= 0.3)`);
+    process.stdout.write(JSON.stringify(figures) + '\n');
+  } finally {
+    await stopAll();
+  }
+}
+
+main().catch((err: unknown) => {
+  log(`perf:app failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
