@@ -16,15 +16,24 @@ export function registerAuth(app: FastifyInstance): void {
   app.decorateRequest('sessionToken', null);
 }
 
-/** preHandler: 401 unless `Authorization: Bearer <token>` names a live session in Redis. */
+/**
+ * 401 unless `Authorization: Bearer <token>` names a live session in Redis; sets req.userId and
+ * returns the values of `alsoKeys`, read in the same round trip.
+ */
+export async function authenticate(ctx: AppContext, req: FastifyRequest, alsoKeys: readonly string[] = []): Promise<Array<string | null>> {
+  const header = req.headers.authorization;
+  const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+  const { userId, values } = await resolveSession(ctx, token, alsoKeys);
+  if (userId === null) throw new AppError('UNAUTHENTICATED');
+  req.userId = userId;
+  req.sessionToken = token;
+  return values;
+}
+
+/** preHandler form of authenticate. */
 export function requireSession(ctx: AppContext) {
   return async (req: FastifyRequest): Promise<void> => {
-    const header = req.headers.authorization;
-    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    const userId = token ? await resolveSession(ctx, token) : null;
-    if (userId === null) throw new AppError('UNAUTHENTICATED');
-    req.userId = userId;
-    req.sessionToken = token;
+    await authenticate(ctx, req);
   };
 }
 

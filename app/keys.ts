@@ -7,8 +7,7 @@ export const keys = {
   likeCount: (photoId: bigint | string) => `likes:${photoId}`,
   followerCount: (userId: bigint | string) => `followers:${userId}`,
   followingCount: (userId: bigint | string) => `following:${userId}`,
-  /** Memcached */
+  /** Memcached: a photo, with its latest comments once a photo page has read them. */
   photo: (photoId: bigint | string) => `photo:${photoId}`,
   user: (userId: bigint | string) => `user:${userId}`,
-  latestComments: (photoId: bigint | string) => `comments:${photoId}`,
 } as const;

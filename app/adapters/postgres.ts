@@ -106,3 +106,14 @@ export async function pgTransaction<T>(pool: PgPool, fn: (q: TxQuery) => Promise
 export function pgErrorCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
 }
+
+/** A named (prepared) statement: parsed and planned once per connection, then only bound and run. */
+export async function pgPrepared<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  pool: PgPool,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<R[]> {
+  const res = await pool.query<R>({ name, text, values });
+  return res.rows;
+}

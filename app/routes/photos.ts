@@ -1,17 +1,44 @@
 import type { FastifyInstance } from 'fastify';
-import { actingAs, requireSession, sessionUser } from '../auth.ts';
+import { actingAs, authenticate, requireSession, sessionUser } from '../auth.ts';
+import { keys } from '../keys.ts';
+import { parseId } from '../schema/ids.ts';
 import type { AppContext } from '../context.ts';
 import { addComment } from '../services/comments.ts';
 import { setLike } from '../services/likes.ts';
 import { getPhoto } from '../services/photos.ts';
 import { idParam, objectSchema, text } from './input.ts';
 
+const str = { type: 'string' };
+const int = { type: 'integer' };
+/** Response schema: fastify serializes with fast-json-stringify instead of JSON.stringify. */
+const photoPageSchema = {
+  type: 'object',
+  properties: {
+    id: str,
+    ownerId: str,
+    objectKey: str,
+    caption: str,
+    createdAt: str,
+    likeCount: int,
+    commentCount: int,
+    latestComments: {
+      type: 'array',
+      items: { type: 'object', properties: { id: str, photoId: str, userId: str, text: str, createdAt: str } },
+    },
+  },
+};
+
 type LikeParams = { Params: { id: string; userId: string } };
 
 export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
   const auth = { preHandler: requireSession(ctx) };
 
-  app.get<{ Params: { id: string } }>('/photos/:id', auth, async (req) => getPhoto(ctx, idParam(req.params.id)));
+  // The hot read: the session and the like counter come back in one Redis round trip.
+  app.get<{ Params: { id: string } }>('/photos/:id', { schema: { response: { 200: photoPageSchema } } }, async (req) => {
+    const id = parseId(req.params.id);
+    const [likeCounter] = await authenticate(ctx, req, id === null ? [] : [keys.likeCount(id)]);
+    return getPhoto(ctx, idParam(req.params.id), likeCounter ?? null);
+  });
 
   for (const [method, liked] of [['PUT', true], ['DELETE', false]] as const) {
     app.route<LikeParams>({

@@ -5,7 +5,7 @@ import { shardSchema } from '../schema/ids.ts';
 import { forgetPhoto, type Comment } from './photos.ts';
 import { checkShard } from './users.ts';
 
-/** A comment on the photo's shard with the photo's denormalized count; the cached copies are deleted. */
+/** A comment on the photo's shard with the photo's denormalized count; the cached photo is deleted. */
 export async function addComment(ctx: AppContext, photoId: bigint, userId: bigint, text: string): Promise<Comment> {
   const shard = checkShard(ctx, photoId);
   const s = shardSchema(shard);
@@ -19,6 +19,6 @@ export async function addComment(ctx: AppContext, photoId: bigint, userId: bigin
     ]);
     return c!;
   });
-  await forgetPhoto(ctx, photoId, true);
+  await forgetPhoto(ctx, photoId);
   return { id: row.id, photoId: photoId.toString(), userId: userId.toString(), text, createdAt: row.created_at.toISOString() };
 }

@@ -1,5 +1,5 @@
-import { mcDelete, mcGetMulti, mcSet } from '../adapters/memcached.ts';
-import { pgQuery, pgTransaction } from '../adapters/postgres.ts';
+import { mcDelete, mcGet, mcGetMulti, mcSet } from '../adapters/memcached.ts';
+import { pgPrepared, pgQuery, pgTransaction } from '../adapters/postgres.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { keys } from '../keys.ts';
@@ -79,8 +79,10 @@ export async function loadPhotos(ctx: AppContext, ids: readonly bigint[]): Promi
   const missing: bigint[] = [];
   for (const id of ids) {
     const hit = cached.get(keys.photo(id));
-    if (hit) out.set(id.toString(), JSON.parse(hit.toString('utf8')) as Photo);
-    else missing.push(id);
+    if (hit) {
+      const { latestComments: _, ...photo } = JSON.parse(hit.toString('utf8')) as CachedPhoto;
+      out.set(id.toString(), photo);
+    } else missing.push(id);
   }
   await photosFromDb(ctx, missing, out);
   return out;
@@ -92,37 +94,65 @@ export async function withLikeCounts(ctx: AppContext, photos: Photo[]): Promise<
   return photos.map((p, i) => ({ ...p, likeCount: counts[i] ?? p.likeCount }));
 }
 
-async function latestComments(ctx: AppContext, photoId: bigint, cached: Buffer | undefined): Promise<Comment[]> {
-  if (cached) return JSON.parse(cached.toString('utf8')) as Comment[];
-  const shard = shardOf(photoId);
-  const rows = await pgQuery<{ id: string; photo_id: string; user_id: string; text: string; created_at: Date }>(
-    ctx.router.readPool(shard),
-    `SELECT id, photo_id, user_id, text, created_at FROM ${shardSchema(shard)}.comments WHERE photo_id = $1 ORDER BY id DESC LIMIT ${LATEST_COMMENTS}`,
-    [photoId.toString()],
-  );
-  const comments = rows.map((r) => ({ id: r.id, photoId: r.photo_id, userId: r.user_id, text: r.text, createdAt: r.created_at.toISOString() }));
-  await mcSet(ctx.memcached, keys.latestComments(photoId), JSON.stringify(comments), ctx.config.cacheTtlSec);
-  return comments;
+interface CommentRow {
+  id: string;
+  photo_id: string;
+  user_id: string;
+  text: string;
+  created_at: string;
 }
 
-/** A photo with its live like count and latest comments: one multi-get, Redis counter, misses from its shard. */
-export async function getPhoto(ctx: AppContext, id: bigint): Promise<Photo & { latestComments: Comment[] }> {
-  checkShard(ctx, id);
-  const [cached, counts] = await Promise.all([
-    mcGetMulti(ctx.memcached, [keys.photo(id), keys.latestComments(id)]),
-    readCounters(ctx, [keys.likeCount(id)]),
-  ]);
-  let photo: Photo | undefined;
-  const hit = cached.get(keys.photo(id));
-  if (hit) photo = JSON.parse(hit.toString('utf8')) as Photo;
+const toComment = (r: CommentRow): Comment => ({ id: r.id, photoId: r.photo_id, userId: r.user_id, text: r.text, createdAt: r.created_at });
+
+/** Comment columns as text, the time already in ISO 8601 UTC (as toISOString writes it). */
+const COMMENT_COLUMNS = `id::text, photo_id::text, user_id::text, text, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at`;
+
+/** The photo row and its latest comments in one prepared statement on the photo's shard. */
+function photoPageSql(schema: string): string {
+  return `SELECT ${PHOTO_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')},
+       (SELECT coalesce(json_agg(c ORDER BY c.id::bigint DESC), '[]') FROM
+          (SELECT ${COMMENT_COLUMNS} FROM ${schema}.comments
+            WHERE photo_id = p.id ORDER BY id DESC LIMIT ${LATEST_COMMENTS}) c) AS latest
+     FROM ${schema}.photos p WHERE p.id = $1`;
+}
+
+async function latestCommentsFromDb(ctx: AppContext, photoId: bigint): Promise<Comment[]> {
+  const shard = shardOf(photoId);
+  const s = shardSchema(shard);
+  const rows = await pgPrepared<CommentRow>(
+    ctx.router.readPool(shard),
+    `comments-${s}`,
+    `SELECT ${COMMENT_COLUMNS} FROM ${s}.comments WHERE photo_id = $1 ORDER BY id DESC LIMIT ${LATEST_COMMENTS}`,
+    [photoId.toString()],
+  );
+  return rows.map(toComment);
+}
+
+/** What `photo:<id>` holds: the photo, and its latest comments once a photo page read them. */
+type CachedPhoto = Photo & { latestComments?: Comment[] };
+
+/**
+ * A photo with its live like count and latest comments. The like counter comes from the caller
+ * (read in the session lookup's round trip); photo and comments are one Memcached key, and a miss
+ * reads both in one statement on the photo's shard and writes the key back.
+ */
+export async function getPhoto(ctx: AppContext, id: bigint, likeCounter: string | null): Promise<Photo & { latestComments: Comment[] }> {
+  const shard = checkShard(ctx, id);
+  const hit = await mcGet(ctx.memcached, keys.photo(id));
+  let page: Photo & { latestComments: Comment[] };
+  const cached = hit ? (JSON.parse(hit.toString('utf8')) as CachedPhoto) : null;
+  if (cached?.latestComments) page = cached as Photo & { latestComments: Comment[] };
   else {
-    const found = new Map<string, Photo>();
-    await photosFromDb(ctx, [id], found);
-    photo = found.get(id.toString());
+    if (cached) page = { ...cached, latestComments: await latestCommentsFromDb(ctx, id) };
+    else {
+      const s = shardSchema(shard);
+      const [row] = await pgPrepared<PhotoRow & { latest: CommentRow[] }>(ctx.router.readPool(shard), `photo-page-${s}`, photoPageSql(s), [id.toString()]);
+      if (!row) throw new AppError('PHOTO_NOT_FOUND');
+      page = { ...toPhoto(row), latestComments: row.latest.map(toComment) };
+    }
+    await mcSet(ctx.memcached, keys.photo(id), JSON.stringify(page), ctx.config.cacheTtlSec);
   }
-  if (!photo) throw new AppError('PHOTO_NOT_FOUND');
-  const comments = await latestComments(ctx, id, cached.get(keys.latestComments(id)));
-  return { ...photo, likeCount: counts[0] ?? photo.likeCount, latestComments: comments };
+  return likeCounter === null ? page : { ...page, likeCount: Number(likeCounter) };
 }
 
 /** Upload: the row on the owner's shard (photo bytes stay in the blob store), then fan-out is queued. */
@@ -158,6 +188,7 @@ export async function photoGrid(ctx: AppContext, ownerId: bigint, before: bigint
   return { photos, next: rows.length === limit ? (rows.at(-1)?.id ?? null) : null };
 }
 
-export async function forgetPhoto(ctx: AppContext, id: bigint, alsoComments = false): Promise<void> {
-  await Promise.all([mcDelete(ctx.memcached, keys.photo(id)), alsoComments ? mcDelete(ctx.memcached, keys.latestComments(id)) : undefined]);
+/** Drops the cached photo (and with it the cached latest comments). */
+export async function forgetPhoto(ctx: AppContext, id: bigint): Promise<void> {
+  await mcDelete(ctx.memcached, keys.photo(id));
 }
