@@ -68,7 +68,9 @@ CREATE TABLE ${s}.photos (
   caption text NOT NULL DEFAULT '',
   created_at timestamptz NOT NULL DEFAULT now(),
   like_count integer NOT NULL DEFAULT 0,
-  comment_count integer NOT NULL DEFAULT 0
+  comment_count integer NOT NULL DEFAULT 0,
+  -- The newest comments, denormalized like the counts: a photo page is one primary-key read.
+  latest_comments jsonb NOT NULL DEFAULT '[]'
 );
 CREATE TABLE ${s}.likes (
   photo_id bigint NOT NULL,

@@ -2,10 +2,10 @@ import { pgTransaction } from '../adapters/postgres.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { shardSchema } from '../schema/ids.ts';
-import { forgetPhoto, type Comment } from './photos.ts';
+import { forgetPhoto, LATEST_COMMENTS, type Comment } from './photos.ts';
 import { checkShard } from './users.ts';
 
-/** A comment on the photo's shard with the photo's denormalized count; the cached photo is deleted. */
+/** A comment on the photo's shard with the photo's denormalized count and latest comments; the cached photo is deleted. */
 export async function addComment(ctx: AppContext, photoId: bigint, userId: bigint, text: string): Promise<Comment> {
   const shard = checkShard(ctx, photoId);
   const s = shardSchema(shard);
@@ -17,8 +17,14 @@ export async function addComment(ctx: AppContext, photoId: bigint, userId: bigin
       userId.toString(),
       text,
     ]);
-    return c!;
+    const comment: Comment = { id: c!.id, photoId: photoId.toString(), userId: userId.toString(), text, createdAt: c!.created_at.toISOString() };
+    // The photo row is locked by the first UPDATE, so concurrent comments line up here.
+    await q(`UPDATE ${s}.photos SET latest_comments = jsonb_path_query_array($2::jsonb || latest_comments, '$[0 to ${LATEST_COMMENTS - 1}]') WHERE id = $1`, [
+      photoId.toString(),
+      JSON.stringify([comment]),
+    ]);
+    return comment;
   });
   await forgetPhoto(ctx, photoId);
-  return { id: row.id, photoId: photoId.toString(), userId: userId.toString(), text, createdAt: row.created_at.toISOString() };
+  return row;
 }

@@ -94,39 +94,8 @@ export async function withLikeCounts(ctx: AppContext, photos: Photo[]): Promise<
   return photos.map((p, i) => ({ ...p, likeCount: counts[i] ?? p.likeCount }));
 }
 
-interface CommentRow {
-  id: string;
-  photo_id: string;
-  user_id: string;
-  text: string;
-  created_at: string;
-}
-
-const toComment = (r: CommentRow): Comment => ({ id: r.id, photoId: r.photo_id, userId: r.user_id, text: r.text, createdAt: r.created_at });
-
-/** Comment columns as text, the time already in ISO 8601 UTC (as toISOString writes it). */
-const COMMENT_COLUMNS = `id::text, photo_id::text, user_id::text, text, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at`;
-
-/** The photo row and its latest comments in one prepared statement on the photo's shard. */
-function photoPageSql(schema: string): string {
-  return `SELECT ${PHOTO_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')},
-       (SELECT coalesce(json_agg(c ORDER BY c.id::bigint DESC), '[]') FROM
-          (SELECT ${COMMENT_COLUMNS} FROM ${schema}.comments
-            WHERE photo_id = p.id ORDER BY id DESC LIMIT ${LATEST_COMMENTS}) c) AS latest
-     FROM ${schema}.photos p WHERE p.id = $1`;
-}
-
-async function latestCommentsFromDb(ctx: AppContext, photoId: bigint): Promise<Comment[]> {
-  const shard = shardOf(photoId);
-  const s = shardSchema(shard);
-  const rows = await pgPrepared<CommentRow>(
-    ctx.router.readPool(shard),
-    `comments-${s}`,
-    `SELECT ${COMMENT_COLUMNS} FROM ${s}.comments WHERE photo_id = $1 ORDER BY id DESC LIMIT ${LATEST_COMMENTS}`,
-    [photoId.toString()],
-  );
-  return rows.map(toComment);
-}
+/** The photo row with its denormalized latest comments, by primary key on the photo's shard. */
+const photoPageSql = (schema: string): string => `SELECT ${PHOTO_COLUMNS}, latest_comments FROM ${schema}.photos WHERE id = $1`;
 
 /** What `photo:<id>` holds: the photo, and its latest comments once a photo page read them. */
 type CachedPhoto = Photo & { latestComments?: Comment[] };
@@ -134,7 +103,7 @@ type CachedPhoto = Photo & { latestComments?: Comment[] };
 /**
  * A photo with its live like count and latest comments. The like counter comes from the caller
  * (read in the session lookup's round trip); photo and comments are one Memcached key, and a miss
- * reads both in one statement on the photo's shard and writes the key back.
+ * is one primary-key read on the photo's shard (comments denormalized into the row), written back.
  */
 export async function getPhoto(ctx: AppContext, id: bigint, likeCounter: string | null): Promise<Photo & { latestComments: Comment[] }> {
   const shard = checkShard(ctx, id);
@@ -143,13 +112,10 @@ export async function getPhoto(ctx: AppContext, id: bigint, likeCounter: string 
   const cached = hit ? (JSON.parse(hit.toString('utf8')) as CachedPhoto) : null;
   if (cached?.latestComments) page = cached as Photo & { latestComments: Comment[] };
   else {
-    if (cached) page = { ...cached, latestComments: await latestCommentsFromDb(ctx, id) };
-    else {
-      const s = shardSchema(shard);
-      const [row] = await pgPrepared<PhotoRow & { latest: CommentRow[] }>(ctx.router.readPool(shard), `photo-page-${s}`, photoPageSql(s), [id.toString()]);
-      if (!row) throw new AppError('PHOTO_NOT_FOUND');
-      page = { ...toPhoto(row), latestComments: row.latest.map(toComment) };
-    }
+    const s = shardSchema(shard);
+    const [row] = await pgPrepared<PhotoRow & { latest_comments: Comment[] }>(ctx.router.readPool(shard), `photo-page-${s}`, photoPageSql(s), [id.toString()]);
+    if (!row) throw new AppError('PHOTO_NOT_FOUND');
+    page = { ...toPhoto(row), latestComments: row.latest_comments };
     await mcSet(ctx.memcached, keys.photo(id), JSON.stringify(page), ctx.config.cacheTtlSec);
   }
   return likeCounter === null ? page : { ...page, likeCount: Number(likeCounter) };

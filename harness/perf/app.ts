@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createMemcached, mcFlush } from '../../app/adapters/memcached.ts';
 import { maxThroughput, type ClosedLoopResult } from '../drive/closed-loop.ts';
 import { memcachedSnapshot } from '../metrics/backends.ts';
+import { processTreeCpuSeconds } from '../metrics/proc-cpu.ts';
 import { spawnReady, startApp } from '../run/app-process.ts';
 import { ensureDataset } from '../seed/dataset.ts';
 import { profiles } from '../seed/profiles.ts';
@@ -58,6 +59,16 @@ async function main(): Promise<void> {
     log('pgbench -i -s 10 on the same PostgreSQL node...');
     await pgbenchInit(bin.pgBinDir, pg, 'pgbench', 10);
 
+    // CPU seconds per process during a run: where the machine's two cores went.
+    const pids: Record<string, number> = { app: app.pid, postgres: pg.pid!, redis: nodeByRole(stack, 'redis').pid!, memcached: nodeByRole(stack, 'memcached').pid!, trivial: trivial.proc.pid };
+    const cpuNow = () => ({ ...Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, processTreeCpuSeconds(pid) ?? 0])), generator: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 });
+    const measured = async <T,>(fn: () => Promise<T>): Promise<[T, string]> => {
+      const a = cpuNow();
+      const r = await fn();
+      const b = cpuNow();
+      const parts = Object.keys(b).map((k) => [k, (b as Record<string, number>)[k]! - (a as Record<string, number>)[k]!] as const).filter(([, v]) => v >= 0.05);
+      return [r, '    cpu s: ' + parts.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')];
+    };
     const user = manifest.userIds[0]!;
     const headers = { authorization: `Bearer ${sessionToken(manifest.seed, user)}` };
     const hot = manifest.photoIds.slice(0, HOT_PHOTOS);
@@ -75,26 +86,30 @@ async function main(): Promise<void> {
     let uncachedHitRate = 0;
     for (let round = 1; round <= ROUNDS; round++) {
       log(`round ${round}/${ROUNDS}`);
-      const t = await maxThroughput({ baseUrl: trivialUrl, connections: CONNECTIONS, durationSec: SECONDS, nextPath: () => '/ping' });
-      log(describe('  trivial route', t));
-      const c = await maxThroughput({ baseUrl: app.baseUrl, connections: CONNECTIONS, durationSec: SECONDS, headers, nextPath: () => `/photos/${hot[h++ % hot.length]}` });
-      log(describe('  cached photo read', c));
-      const tps = await pgbenchSelectOnly(bin.pgBinDir, pg, 'pgbench', PGBENCH_CLIENTS, SECONDS);
-      log(`  pgbench -S              ${tps.toFixed(0).padStart(7)} tps`);
+      const [t, tCpu] = await measured(() => maxThroughput({ baseUrl: trivialUrl, connections: CONNECTIONS, durationSec: SECONDS, nextPath: () => '/ping' }));
+      log(describe('  trivial route', t) + '\n' + tCpu);
+      const [c, cCpu] = await measured(() =>
+        maxThroughput({ baseUrl: app.baseUrl, connections: CONNECTIONS, durationSec: SECONDS, headers, nextPath: () => `/photos/${hot[h++ % hot.length]}` }),
+      );
+      log(describe('  cached photo read', c) + '\n' + cCpu);
+      const [tps, pCpu] = await measured(() => pgbenchSelectOnly(bin.pgBinDir, pg, 'pgbench', PGBENCH_CLIENTS, SECONDS));
+      log(`  pgbench -S              ${tps.toFixed(0).padStart(7)} tps\n${pCpu} (pgbench's own client not counted)`);
       await mcFlush(mc);
       const before = await memcachedSnapshot(mc);
-      const u = await maxThroughput({
-        baseUrl: app.baseUrl,
-        connections: CONNECTIONS,
-        durationSec: SECONDS,
-        headers,
-        nextPath: () => `/photos/${manifest.photoIds[cold++ % manifest.photoIds.length]}`,
-      });
+      const [u, uCpu] = await measured(() =>
+        maxThroughput({
+          baseUrl: app.baseUrl,
+          connections: CONNECTIONS,
+          durationSec: SECONDS,
+          headers,
+          nextPath: () => `/photos/${manifest.photoIds[cold++ % manifest.photoIds.length]}`,
+        }),
+      );
       const after = await memcachedSnapshot(mc);
       const photoHits = after.getHits - before.getHits;
       const photoMisses = after.getMisses - before.getMisses;
       uncachedHitRate = photoHits / Math.max(1, photoHits + photoMisses);
-      log(describe('  uncached photo read', u) + `  memcached hit rate ${(uncachedHitRate * 100).toFixed(1)}%`);
+      log(describe('  uncached photo read', u) + `  memcached hit rate ${(uncachedHitRate * 100).toFixed(1)}%\n${uCpu}`);
       for (const r of [t, c, u]) if (r.non2xx + r.errors + r.timeouts > 0) throw new Error('a perf run had failed requests; see the lines above');
       trivialRps.push(t.requestsPerSec);
       cachedRps.push(c.requestsPerSec);
