@@ -30,12 +30,13 @@ export interface PhotoRow {
   owner_id: string;
   object_key: string;
   caption: string;
-  created_at: Date;
+  /** ISO 8601 UTC, formatted by PostgreSQL (no Date round trip in the app). */
+  created_at: string;
   like_count: number;
   comment_count: number;
 }
 
-export const PHOTO_COLUMNS = 'id, owner_id, object_key, caption, created_at, like_count, comment_count';
+export const PHOTO_COLUMNS = `id, owner_id, object_key, caption, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, like_count, comment_count`;
 export const LATEST_COMMENTS = 5;
 
 export function toPhoto(r: PhotoRow): Photo {
@@ -44,7 +45,7 @@ export function toPhoto(r: PhotoRow): Photo {
     ownerId: r.owner_id,
     objectKey: r.object_key,
     caption: r.caption,
-    createdAt: r.created_at.toISOString(),
+    createdAt: r.created_at,
     likeCount: r.like_count,
     commentCount: r.comment_count,
   };
@@ -116,7 +117,8 @@ export async function getPhoto(ctx: AppContext, id: bigint, likeCounter: string 
     const [row] = await pgPrepared<PhotoRow & { latest_comments: Comment[] }>(ctx.router.readPool(shard), `photo-page-${s}`, photoPageSql(s), [id.toString()]);
     if (!row) throw new AppError('PHOTO_NOT_FOUND');
     page = { ...toPhoto(row), latestComments: row.latest_comments };
-    await mcSet(ctx.memcached, keys.photo(id), JSON.stringify(page), ctx.config.cacheTtlSec);
+    // The fill is best-effort and off the response path: a lost fill is only a later miss.
+    mcSet(ctx.memcached, keys.photo(id), JSON.stringify(page), ctx.config.cacheTtlSec).catch(() => {});
   }
   return likeCounter === null ? page : { ...page, likeCount: Number(likeCounter) };
 }

@@ -4,7 +4,8 @@
  *  - cached GET /photos/:id (session check + Memcached hit + Redis counter) vs a trivial fastify route;
  *  - uncached GET /photos/:id (session check + Memcached miss + PostgreSQL read + cache fill) vs
  *    `pgbench -S` on the same PostgreSQL node.
- * Rounds alternate so drift hits both sides alike; the last line is one JSON object.
+ * Each round runs every side back to back and yields its own ratios; the figures are the medians
+ * over rounds (drift between rounds cancels within a round). The last line is one JSON object.
  */
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,9 +25,9 @@ import { Supervisor } from '../stack/supervisor.ts';
 import { nodeByRole } from '../stack/types.ts';
 import { pgbenchInit, pgbenchSelectOnly } from './pgbench.ts';
 
-const ROUNDS = Number(process.env.PERF_ROUNDS ?? 2);
-const SECONDS = Number(process.env.PERF_SECONDS ?? 8);
-const CONNECTIONS = 32;
+const ROUNDS = Number(process.env.PERF_ROUNDS ?? 3);
+const SECONDS = Number(process.env.PERF_SECONDS ?? 6);
+const CONNECTIONS = Number(process.env.PERF_CONNECTIONS ?? 32);
 const PGBENCH_CLIENTS = 16;
 const HOT_PHOTOS = 1000;
 
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     const redisUrl = nodeByRole(stack, 'redis').url;
     const memcachedUrl = nodeByRole(stack, 'memcached').url;
     const manifest = await ensureDataset(pg.url, redisUrl, profiles.starter!, 1, 64, log);
-    const app = await startApp(sup, { tier: 'cache', postgres: { primary: pg.url }, redis: redisUrl, memcached: memcachedUrl, logicalShards: 64 }, 1);
+    const app = await startApp(sup, { tier: 'cache', postgres: { primary: pg.url }, redis: redisUrl, memcached: memcachedUrl, logicalShards: 64, pgPoolSize: Number(process.env.PERF_PG_POOL ?? 16) }, 1);
     const trivial = await spawnReady(sup, 'trivial', fileURLToPath(new URL('./trivial-server.ts', import.meta.url)), {}, 'listening');
     const trivialUrl = `http://127.0.0.1:${Number(trivial.line.port)}`;
     log('pgbench -i -s 10 on the same PostgreSQL node...');
@@ -124,8 +125,9 @@ async function main(): Promise<void> {
       cachedRps: Math.round(median(cachedRps)),
       uncachedRps: Math.round(median(uncachedRps)),
       pgbenchTps: Math.round(median(pgbenchTps)),
-      cachedVsTrivial: Number((median(cachedRps) / median(trivialRps)).toFixed(3)),
-      uncachedVsPgbench: Number((median(uncachedRps) / median(pgbenchTps)).toFixed(3)),
+      cachedVsTrivial: Number(median(cachedRps.map((c, i) => c / trivialRps[i]!)).toFixed(3)),
+      uncachedVsPgbench: Number(median(uncachedRps.map((u, i) => u / pgbenchTps[i]!)).toFixed(3)),
+      perRound: cachedRps.map((c, i) => ({ cachedVsTrivial: Number((c / trivialRps[i]!).toFixed(3)), uncachedVsPgbench: Number((uncachedRps[i]! / pgbenchTps[i]!).toFixed(3)) })),
       uncachedHitRate: Number(uncachedHitRate.toFixed(4)),
       rounds: ROUNDS,
       secondsPerRun: SECONDS,
