@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
 export type RedisClient = Redis;
 
 export function createRedis(url: string): RedisClient {
-  const client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  // Auto-pipelining: commands issued in the same tick share one socket write (fewer syscalls under load).
+  const client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true, enableAutoPipelining: true });
   client.on('error', () => {});
   return client;
 }
