@@ -5,7 +5,8 @@ export interface AppConfig {
   tier: string;
   host: string;
   port: number;
-  postgres: { primary: string };
+  /** Primaries in shard-map order: one for `cache`, P for `sharded` (see schema/shard-map.ts). */
+  postgres: { primaries: string[] };
   redis: string;
   memcached: string;
   logicalShards: number;
@@ -23,7 +24,9 @@ export function parseAppConfig(text: string | undefined): AppConfig {
   if (!text) throw new Error('TIERBENCH_APP is not set: the app is started by the harness (bench run)');
   const c = { ...APP_DEFAULTS, ...(JSON.parse(text) as Partial<AppConfig>) } as AppConfig;
   const problems: string[] = [];
-  if (typeof c.postgres?.primary !== 'string') problems.push('postgres.primary: a postgres:// URL');
+  if (!Array.isArray(c.postgres?.primaries) || c.postgres.primaries.length === 0 || !c.postgres.primaries.every((u) => typeof u === 'string'))
+    problems.push('postgres.primaries: a non-empty list of postgres:// URLs');
+  else if (c.postgres.primaries.length > c.logicalShards) problems.push('postgres.primaries: no more nodes than logical shards');
   if (typeof c.redis !== 'string') problems.push('redis: a redis:// URL');
   if (typeof c.memcached !== 'string') problems.push('memcached: host:port');
   if (!Number.isInteger(c.logicalShards) || c.logicalShards < 1 || c.logicalShards > MAX_LOGICAL_SHARDS)

@@ -1,10 +1,12 @@
 import type { AppConfig } from '../config.ts';
 import { cacheTier } from './cache.ts';
+import { shardedTier } from './sharded.ts';
 import type { TierRouter } from './types.ts';
 
-/** The tier registry. replicas and sharded arrive with their own files. */
+/** The tier registry. replicas arrives with its own file. */
 const tiers: Record<string, (config: AppConfig) => TierRouter> = {
   cache: cacheTier,
+  sharded: shardedTier,
 };
 
 export const tierNames = Object.keys(tiers);

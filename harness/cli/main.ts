@@ -43,7 +43,8 @@ async function main(): Promise<void> {
         y
           .positional('action', { choices: ['up', 'status', 'down'] as const, describe: 'up: start and keep; status: show nodes; down: stop and remove' })
           .option('tier', { type: 'string', describe: 'tier whose nodes to start [default: cache]', requiresArg: true })
-          .option('stack', { type: 'string', describe: 'stack provider [default: local]', requiresArg: true }),
+          .option('stack', { type: 'string', describe: 'stack provider [default: local]', requiresArg: true })
+          .option('pg-shards', { type: 'string', describe: 'PostgreSQL primaries of the sharded tier, 1 to 16 [default: 4]', requiresArg: true }),
       async (argv) => (await import('./stack-command.ts')).stackCommand(argv),
     )
     .demandCommand(1, 'name a command: run or stack')

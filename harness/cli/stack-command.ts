@@ -2,11 +2,11 @@ import { pgPing } from '../../app/adapters/postgres.ts';
 import { mcPing } from '../../app/adapters/memcached.ts';
 import { redisPing } from '../../app/adapters/redis.ts';
 import { tierNames } from '../../app/tiers/index.ts';
-import { parseChoice } from '../config/parse.ts';
+import { parseChoice, parseNumberInRange } from '../config/parse.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import { providerNames, stackProvider } from '../stack/registry.ts';
 import { readStackState, saveStackState, stateDir, stopKeptStack } from '../stack/state.ts';
-import type { StackNode } from '../stack/types.ts';
+import { DEFAULT_PG_SHARDS, type StackNode } from '../stack/types.ts';
 
 async function answers(n: StackNode): Promise<boolean> {
   if (n.role === 'redis') return redisPing(n.url);
@@ -20,6 +20,8 @@ export async function stackCommand(argv: Record<string, unknown>): Promise<void>
   const problems: string[] = [];
   const tier = parseChoice(String(argv.tier ?? 'cache'), tierNames);
   const provider = parseChoice(String(argv.stack ?? 'local'), providerNames);
+  const pgShards = parseNumberInRange(String(argv['pg-shards'] ?? DEFAULT_PG_SHARDS), 1, 16, true);
+  if (!pgShards.ok) problems.push(`--pg-shards: ${pgShards.message}`);
   if (!tier.ok) problems.push(`--tier: ${tier.message}`);
   if (!provider.ok) problems.push(`--stack: ${provider.message}`);
   if (problems.length) throw new UsageError(problems.join('\n'));
@@ -32,7 +34,7 @@ export async function stackCommand(argv: Record<string, unknown>): Promise<void>
         break;
       }
       if (existing) await stopKeptStack();
-      const stack = await stackProvider(String(provider.ok && provider.value)).up({ tier: String(tier.ok && tier.value), persistent: true, log });
+      const stack = await stackProvider(String(provider.ok && provider.value)).up({ tier: String(tier.ok && tier.value), pgShards: Number(pgShards.ok && pgShards.value), persistent: true, log });
       saveStackState(stack);
       for (const n of stack.nodes) log(`  ${n.name.padEnd(12)} ${n.url.padEnd(48)} pid ${n.pid}`);
       log(`stack up; state in ${stateDir()}. \`bench run\` uses it; \`bench stack down\` stops it.`);

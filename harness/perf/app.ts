@@ -53,8 +53,8 @@ async function main(): Promise<void> {
     const pg = nodeByRole(stack, 'pg-primary');
     const redisUrl = nodeByRole(stack, 'redis').url;
     const memcachedUrl = nodeByRole(stack, 'memcached').url;
-    const manifest = await ensureDataset(pg.url, redisUrl, profiles.starter!, 1, 64, log);
-    const app = await startApp(sup, { tier: 'cache', postgres: { primary: pg.url }, redis: redisUrl, memcached: memcachedUrl, logicalShards: 64, pgPoolSize: Number(process.env.PERF_PG_POOL ?? 16) }, 1);
+    const manifest = await ensureDataset([pg.url], redisUrl, profiles.starter!, 1, 64, log);
+    const app = await startApp(sup, { tier: 'cache', postgres: { primaries: [pg.url] }, redis: redisUrl, memcached: memcachedUrl, logicalShards: 64, pgPoolSize: Number(process.env.PERF_PG_POOL ?? 16) }, 1);
     const trivial = await spawnReady(sup, 'trivial', fileURLToPath(new URL('./trivial-server.ts', import.meta.url)), {}, 'listening');
     const trivialUrl = `http://127.0.0.1:${Number(trivial.line.port)}`;
     log('pgbench -i -s 10 on the same PostgreSQL node...');

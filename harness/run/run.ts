@@ -14,6 +14,7 @@ import { stackProvider } from '../stack/registry.ts';
 import { attachedStack } from '../stack/state.ts';
 import { Supervisor } from '../stack/supervisor.ts';
 import { nodeByRole, type Stack } from '../stack/types.ts';
+import { primaries } from '../stack/topology.ts';
 import { startApp } from './app-process.ts';
 import { describeEnvironment, gitSha } from './environment.ts';
 import { makeRunId } from './run-id.ts';
@@ -80,10 +81,14 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
   let stack: Stack | undefined;
   let appSup: Supervisor | undefined;
   try {
-    stack = attachedStack() ?? (await stackProvider(config.stack).up({ tier: config.tier, baseDir: tmpBase, log: ctx.log }));
-    if (!stack.owned) ctx.log(`using the running stack from \`bench stack up\` (${stack.runDir})`);
+    stack = attachedStack() ?? (await stackProvider(config.stack).up({ tier: config.tier, pgShards: config.pgShards, baseDir: tmpBase, log: ctx.log }));
+    if (!stack.owned) {
+      if (stack.tier !== config.tier)
+        throw new UsageError(`the stack kept running by \`bench stack up\` is for tier ${stack.tier}; run --tier ${stack.tier}, or \`bench stack down\` first`);
+      ctx.log(`using the running stack from \`bench stack up\` (${stack.runDir})`);
+    }
     checkAborted(ctx.signal);
-    const manifest = await ensureDataset(nodeByRole(stack, 'pg-primary').url, nodeByRole(stack, 'redis').url, profile, config.seed, config.logicalShards, ctx.log);
+    const manifest = await ensureDataset(primaries(stack).map((n) => n.url), nodeByRole(stack, 'redis').url, profile, config.seed, config.logicalShards, ctx.log);
     checkAborted(ctx.signal);
 
     const appDir = mkdtempSync(join(tmpBase, 'tierbench-app-'));
@@ -91,7 +96,7 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
     appSup = new Supervisor(appDir, false);
     const app = await startApp(appSup, {
       tier: config.tier,
-      postgres: { primary: nodeByRole(stack, 'pg-primary').url },
+      postgres: { primaries: primaries(stack).map((n) => n.url) },
       redis: nodeByRole(stack, 'redis').url,
       memcached: nodeByRole(stack, 'memcached').url,
       logicalShards: config.logicalShards,

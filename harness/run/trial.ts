@@ -17,6 +17,8 @@ import {
 } from '../metrics/backends.ts';
 import type { CheckResult, OperationResult, TimeseriesPoint, Trial } from '../results/types.ts';
 import { nodeByRole, type Stack } from '../stack/types.ts';
+import { primaries } from '../stack/topology.ts';
+import { shardRange } from '../../app/schema/shard-map.ts';
 
 export interface TrialInput {
   tier: string;
@@ -52,19 +54,20 @@ export function accountingChecks(operations: Record<string, OperationResult>): C
  * counters are read at its start, every second (memcached) and at its end.
  */
 export async function runTrial(input: TrialInput): Promise<Trial> {
-  const pgNode = nodeByRole(input.stack, 'pg-primary');
+  const pgNodes = primaries(input.stack);
   const memcached = createMemcached(nodeByRole(input.stack, 'memcached').url);
   const redis = createRedis(nodeByRole(input.stack, 'redis').url);
-  const pg = createPgPool(pgNode.url, 1, 'tierbench-sampler');
+  const pgs = pgNodes.map((n) => createPgPool(n.url, 1, 'tierbench-sampler'));
+  const pgSnapshots = () => Promise.all(pgs.map((pool, i) => postgresSnapshot(pool, pgNodes[i]!.pid)));
   try {
     // Every trial starts with a cold cache; the warm-up fills it, unrecorded.
     await mcFlush(memcached);
     const events = new EventEmitter();
     const perSecond: Array<Promise<MemcachedSnapshot>> = [];
-    let startSnapshots: Promise<[MemcachedSnapshot, Awaited<ReturnType<typeof redisSnapshot>>, Awaited<ReturnType<typeof postgresSnapshot>>]> | undefined;
+    let startSnapshots: Promise<[MemcachedSnapshot, Awaited<ReturnType<typeof redisSnapshot>>, Array<Awaited<ReturnType<typeof postgresSnapshot>>>]> | undefined;
     events.on('phase', (phase: DrivePhase) => {
       if (phase === 'measure') {
-        startSnapshots = Promise.all([memcachedSnapshot(memcached), redisSnapshot(redis), postgresSnapshot(pg, pgNode.pid)]);
+        startSnapshots = Promise.all([memcachedSnapshot(memcached), redisSnapshot(redis), pgSnapshots()]);
       }
     });
     events.on('second', (phase: DrivePhase, point: TimeseriesPoint) => {
@@ -72,7 +75,7 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
       input.progress(phase, point);
     });
     const out = await drive({ baseUrl: input.baseUrl, scenario: input.scenario, seed: input.scenarioSeed, populations: input.populations, sessionToken: input.sessionToken, signal: input.signal }, events);
-    const [mcEnd, redisEnd, pgEnd] = await Promise.all([memcachedSnapshot(memcached), redisSnapshot(redis), postgresSnapshot(pg, pgNode.pid)]);
+    const [mcEnd, redisEnd, pgEnd] = await Promise.all([memcachedSnapshot(memcached), redisSnapshot(redis), pgSnapshots()]);
     if (!startSnapshots) throw new Error('the measured window never started');
     const [mcStart, redisStart, pgStart] = await startSnapshots;
     const seconds = await Promise.all(perSecond.map((p) => p ?? Promise.resolve(undefined)));
@@ -101,7 +104,7 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
       backends: {
         memcached: memcachedDelta(mcStart, mcEnd),
         redis: redisDelta(redisStart, redisEnd),
-        postgres: [postgresDelta({ name: pgNode.name, role: pgNode.role, shards: `0-${input.logicalShards - 1}` }, pgStart, pgEnd)],
+        postgres: pgNodes.map((n, i) => postgresDelta({ name: n.name, role: n.role, shards: shardRange(i, input.logicalShards, pgNodes.length) }, pgStart[i]!, pgEnd[i]!)),
       },
       generator: out.generator,
       checks: accountingChecks(out.operations),
@@ -109,6 +112,6 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
   } finally {
     memcached.close();
     redis.disconnect();
-    await pg.end();
+    await Promise.all(pgs.map((p) => p.end()));
   }
 }

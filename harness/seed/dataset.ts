@@ -5,6 +5,7 @@ import { hashPassword } from '../../app/services/passwords.ts';
 import { SESSION_TTL_SEC } from '../../app/services/sessions.ts';
 import { SEEDED_PASSWORD, sessionToken } from './sessions.ts';
 import { shardOf } from '../../app/schema/ids.ts';
+import { shardsOfNode } from '../../app/schema/shard-map.ts';
 import { StackError } from '../errors.ts';
 import { generateDataset } from './generate.ts';
 import { countRows, loadDataset } from './load.ts';
@@ -44,18 +45,25 @@ async function primeSessions(redisUrl: string, seed: number, userIds: readonly s
   }
 }
 
+/**
+ * Makes sure the primaries (in shard-map order) hold the dataset (profile, seed, shards): reuses it
+ * when the stack already has it (a `bench stack up` stack), otherwise generates it and loads each
+ * node's logical shards into it with COPY, the nodes in parallel, then checks it. The manifest is
+ * kept on the first node.
+ */
 export async function ensureDataset(
-  pgUrl: string,
+  pgUrls: readonly string[],
   redisUrl: string,
   profile: Profile,
   seed: number,
   logicalShards: number,
   log: (line: string) => void,
 ): Promise<Manifest> {
-  const pool = createPgPool(pgUrl, 6, 'tierbench-seed');
+  const pools = pgUrls.map((url) => createPgPool(url, 6, 'tierbench-seed'));
+  const meta = pools[0]!;
   try {
-    await pgExec(pool, `CREATE TABLE IF NOT EXISTS ${META} (id int PRIMARY KEY, manifest jsonb NOT NULL)`);
-    const existing = await pgQuery<{ manifest: Manifest }>(pool, `SELECT manifest FROM ${META} WHERE id = 1`);
+    await pgExec(meta, `CREATE TABLE IF NOT EXISTS ${META} (id int PRIMARY KEY, manifest jsonb NOT NULL)`);
+    const existing = await pgQuery<{ manifest: Manifest }>(meta, `SELECT manifest FROM ${META} WHERE id = 1`);
     const m = existing[0]?.manifest;
     if (m) {
       if (m.profile === profile.name && m.seed === seed && m.logicalShards === logicalShards) {
@@ -69,12 +77,15 @@ export async function ensureDataset(
       );
     }
     const started = process.hrtime.bigint();
-    log(`seeding ${profile.name}: ${profile.users} users, ${profile.photos} photos over ${logicalShards} logical shards (seed ${seed})...`);
+    const where = pools.length > 1 ? ` on ${pools.length} nodes` : '';
+    log(`seeding ${profile.name}: ${profile.users} users, ${profile.photos} photos over ${logicalShards} logical shards${where} (seed ${seed})...`);
     const data = generateDataset(profile, seed, logicalShards);
     const passwordHash = await hashPassword(SEEDED_PASSWORD, Buffer.from(`tierbench-${seed}`));
-    await loadDataset(pool, data, logicalShards, passwordHash);
+    const ranges = pools.map((_, i) => shardsOfNode(i, logicalShards, pools.length));
+    await Promise.all(pools.map((pool, i) => loadDataset(pool, data, logicalShards, ranges[i]!, passwordHash, Math.max(1, Math.ceil(4 / pools.length)))));
     await primeSessions(redisUrl, seed, data.users.map((u) => u.id.toString()));
-    const counts = await countRows(pool, logicalShards);
+    const perNode = await Promise.all(pools.map((pool, i) => countRows(pool, ranges[i]!)));
+    const counts = { users: perNode.reduce((a, c) => a + c.users, 0), photos: perNode.reduce((a, c) => a + c.photos, 0) };
     const seedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const misplaced = data.photos.filter((p) => shardOf(p.id) !== shardOf(p.ownerId)).length;
     const invariants = [
@@ -95,10 +106,10 @@ export async function ensureDataset(
       photoIds: data.photos.map((p) => p.id.toString()),
       invariants,
     };
-    await pgQuery(pool, `INSERT INTO ${META} (id, manifest) VALUES (1, $1)`, [JSON.stringify(manifest)]);
+    await pgQuery(meta, `INSERT INTO ${META} (id, manifest) VALUES (1, $1)`, [JSON.stringify(manifest)]);
     log(`seeded in ${seedSeconds.toFixed(1)}s (${Math.round((counts.users + counts.photos) / seedSeconds)} rows/s)`);
     return manifest;
   } finally {
-    await pool.end();
+    await Promise.all(pools.map((p) => p.end()));
   }
 }

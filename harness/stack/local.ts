@@ -9,7 +9,8 @@ import { StackError } from '../errors.ts';
 import { resolveBinaries, unprivilegedUser, versionOf, type Binaries } from './binaries.ts';
 import { freePort } from './ports.ts';
 import { Supervisor } from './supervisor.ts';
-import type { Stack, StackNode, StackProvider, StackRequest } from './types.ts';
+import { pgNodesFor } from './topology.ts';
+import { DEFAULT_PG_SHARDS, type NodeRole, type Stack, type StackNode, type StackProvider, type StackRequest } from './types.ts';
 import { waitUntilReady } from './wait.ts';
 
 export const PG_USER = 'tierbench';
@@ -40,7 +41,7 @@ function checkReachable(dir: string, user: { uid: number; gid: number; name: str
     );
 }
 
-async function startPostgres(sup: Supervisor, bin: Binaries, name: string): Promise<StackNode> {
+async function startPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole): Promise<StackNode> {
   const user = unprivilegedUser();
   checkReachable(sup.runDir, user);
   const dir = join(sup.runDir, name);
@@ -67,7 +68,7 @@ async function startPostgres(sup: Supervisor, bin: Binaries, name: string): Prom
   if (created.status !== 0) throw new StackError(`createdb failed on ${name}: ${created.stderr.trim()}`);
   return {
     name,
-    role: 'pg-primary',
+    role,
     host: '127.0.0.1',
     port,
     url: `postgres://${PG_USER}@127.0.0.1:${port}/${PG_DATABASE}`,
@@ -101,8 +102,7 @@ async function startMemcached(sup: Supervisor, bin: Binaries): Promise<StackNode
 export const localProvider: StackProvider = {
   name: 'local',
   async up(request: StackRequest): Promise<Stack> {
-    if (request.tier !== 'cache')
-      throw new StackError(`the local provider builds the "cache" tier so far; "${request.tier}" is not built yet`);
+    const pgNodes = pgNodesFor(request.tier, request.pgShards ?? DEFAULT_PG_SHARDS);
     const bin = resolveBinaries(request.log);
     const runDir = mkdtempSync(join(request.baseDir ?? tmpdir(), 'tierbench-stack-'));
     chmodSync(runDir, 0o755);
@@ -114,8 +114,8 @@ export const localProvider: StackProvider = {
       throw err;
     }
     try {
-      request.log('starting postgres, redis and memcached on 127.0.0.1...');
-      const nodes = await Promise.all([startPostgres(sup, bin, 'pg-primary'), startRedis(sup, bin), startMemcached(sup, bin)]);
+      request.log(`starting ${pgNodes.length === 1 ? 'postgres' : `${pgNodes.length} postgres nodes`}, redis and memcached on 127.0.0.1...`);
+      const nodes = await Promise.all([...pgNodes.map((n) => startPostgres(sup, bin, n.name, n.role)), startRedis(sup, bin), startMemcached(sup, bin)]);
       return { provider: 'local', tier: request.tier, nodes, runDir, owned: true, down: () => sup.stopAll() };
     } catch (err) {
       await sup.stopAll();

@@ -28,11 +28,15 @@ export interface StackRequest {
   tier: string;
   /** Base folder for the run directory (default: the OS temp dir). */
   baseDir?: string;
+  /** PostgreSQL primaries of the `sharded` tier (default DEFAULT_PG_SHARDS). */
+  pgShards?: number;
   /** Keep the servers running after this process exits (`bench stack up`). */
   persistent?: boolean;
   /** Lines for the terminal (installing packages, starting nodes). */
   log: (line: string) => void;
 }
+
+export const DEFAULT_PG_SHARDS = 4;
 
 export interface StackProvider {
   readonly name: string;

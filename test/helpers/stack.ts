@@ -8,13 +8,17 @@ import { createRedis, type RedisClient } from '../../app/adapters/redis.ts';
 import { localProvider } from '../../harness/stack/local.ts';
 import { Supervisor } from '../../harness/stack/supervisor.ts';
 import { nodeByRole, type Stack } from '../../harness/stack/types.ts';
+import { primaries } from '../../harness/stack/topology.ts';
 import { makeTempBase } from './temp.ts';
 
 export interface TestStack {
   stack: Stack;
   manifest: Manifest;
   app: AppProcess;
+  /** The first primary (the only one in `cache`). */
   pgUrl: string;
+  /** Primaries in shard-map order. */
+  pgUrls: string[];
   redisUrl: string;
   memcachedUrl: string;
   logicalShards: number;
@@ -28,21 +32,23 @@ export interface TestStack {
 }
 
 /** A real local stack with the tiny dataset and the app, for integration tests. */
-export async function startTestStack(opts: { logicalShards?: number; cacheTtlSec?: number; profile?: string; workers?: number; fanoutChunk?: number } = {}): Promise<TestStack> {
+export async function startTestStack(opts: { tier?: string; pgShards?: number; logicalShards?: number; cacheTtlSec?: number; profile?: string; workers?: number; fanoutChunk?: number } = {}): Promise<TestStack> {
   const base = makeTempBase();
   const logicalShards = opts.logicalShards ?? 8;
+  const tier = opts.tier ?? 'cache';
   let stack: Stack | undefined;
   let sup: Supervisor | undefined;
   try {
-    stack = await localProvider.up({ tier: 'cache', baseDir: base.dir, log: () => {} });
-    const pgUrl = nodeByRole(stack, 'pg-primary').url;
-    const manifest = await ensureDataset(pgUrl, nodeByRole(stack, 'redis').url, profiles[opts.profile ?? 'tiny']!, 1, logicalShards, () => {});
+    stack = await localProvider.up({ tier, pgShards: opts.pgShards, baseDir: base.dir, log: () => {} });
+    const pgUrls = primaries(stack).map((n) => n.url);
+    const pgUrl = pgUrls[0]!;
+    const manifest = await ensureDataset(pgUrls, nodeByRole(stack, 'redis').url, profiles[opts.profile ?? 'tiny']!, 1, logicalShards, () => {});
     const appDir = mkdtempSync(join(base.dir, 'tierbench-app-'));
     chmodSync(appDir, 0o755);
     sup = new Supervisor(appDir, false);
     const config: AppLaunch = {
-      tier: 'cache',
-      postgres: { primary: pgUrl },
+      tier,
+      postgres: { primaries: pgUrls },
       redis: nodeByRole(stack, 'redis').url,
       memcached: nodeByRole(stack, 'memcached').url,
       logicalShards,
@@ -58,6 +64,7 @@ export async function startTestStack(opts: { logicalShards?: number; cacheTtlSec
       manifest,
       app,
       pgUrl,
+      pgUrls,
       redisUrl: config.redis,
       memcachedUrl: config.memcached,
       logicalShards,

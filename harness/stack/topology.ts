@@ -1,0 +1,25 @@
+import { StackError } from '../errors.ts';
+import type { NodeRole, Stack, StackNode } from './types.ts';
+
+/** The PostgreSQL nodes a tier needs, in shard-map order. */
+export function pgNodesFor(tier: string, pgShards: number): Array<{ name: string; role: NodeRole }> {
+  switch (tier) {
+    case 'cache':
+      return [{ name: 'pg-primary', role: 'pg-primary' }];
+    case 'sharded':
+      return Array.from({ length: pgShards }, (_, i) => ({ name: `pg-shard-${i}`, role: `pg-shard-${i}` as NodeRole }));
+    default:
+      throw new StackError(`no topology for tier "${tier}" yet`);
+  }
+}
+
+/** The primaries of a stack in shard-map order (pg-primary, or pg-shard-0..P-1). */
+export function primaries(stack: Pick<Stack, 'nodes'>): StackNode[] {
+  const shards = stack.nodes.filter((n) => n.role.startsWith('pg-shard-')).sort((a, b) => shardIndex(a) - shardIndex(b));
+  if (shards.length) return shards;
+  const primary = stack.nodes.filter((n) => n.role === 'pg-primary');
+  if (!primary.length) throw new StackError('the stack has no PostgreSQL primary');
+  return primary;
+}
+
+const shardIndex = (n: StackNode): number => Number(n.role.slice('pg-shard-'.length));
