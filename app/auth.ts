@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
+import { currentRequest } from './request-context.ts';
 import { resolveSession } from './services/sessions.ts';
 
 declare module 'fastify' {
@@ -23,8 +24,10 @@ export function registerAuth(app: FastifyInstance): void {
 export async function authenticate(ctx: AppContext, req: FastifyRequest, alsoKeys: readonly string[] = []): Promise<Array<string | null>> {
   const header = req.headers.authorization;
   const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-  const { userId, values } = await resolveSession(ctx, token, alsoKeys);
+  const { userId, pinned, values } = await resolveSession(ctx, token, alsoKeys);
   if (userId === null) throw new AppError('UNAUTHENTICATED');
+  const rc = currentRequest();
+  if (rc && pinned) rc.readFromPrimary = true;
   req.userId = userId;
   req.sessionToken = token;
   return values;

@@ -10,6 +10,8 @@ import { accountRoutes } from './routes/accounts.ts';
 import { photoRoutes } from './routes/photos.ts';
 import { userRoutes } from './routes/users.ts';
 import { createTierRouter } from './tiers/index.ts';
+import { requestContext } from './request-context.ts';
+import { pinToPrimary } from './services/sessions.ts';
 
 /** Connects the tier's stores; closing the context closes every client. */
 export function createContext(config: AppConfig): AppContext & { close(): Promise<void> } {
@@ -70,6 +72,15 @@ export function buildApp(config: AppConfig, ctx: AppContext & { close(): Promise
     },
   });
   registerAuth(app);
+  // Every request runs in its own context (read-your-writes routing reads it deep in services).
+  app.addHook('onRequest', (_req, _reply, done) => requestContext.run({ readFromPrimary: false }, done));
+  if (config.tier === 'replicas') {
+    // A session that wrote reads from the primary for a while; set before the answer leaves.
+    app.addHook('onSend', async (req, reply, payload) => {
+      if (req.method !== 'GET' && req.sessionToken && reply.statusCode < 400) await pinToPrimary(ctx, req.sessionToken);
+      return payload;
+    });
+  }
 
   app.setErrorHandler((thrown, _req, reply) => {
     const known = toAppError(thrown);

@@ -6,7 +6,7 @@ export interface AppConfig {
   host: string;
   port: number;
   /** Primaries in shard-map order: one for `cache`, P for `sharded` (see schema/shard-map.ts). */
-  postgres: { primaries: string[] };
+  postgres: { primaries: string[]; replicas?: string[] };
   redis: string;
   memcached: string;
   logicalShards: number;
@@ -16,9 +16,11 @@ export interface AppConfig {
   feedCap: number;
   /** Followers per fan-out job (Instagram: 10,000). */
   fanoutChunk: number;
+  /** replicas tier: after a write, the session reads from the primary for this long. */
+  readYourWritesMs: number;
 }
 
-export const APP_DEFAULTS = { cacheTtlSec: 300, pgPoolSize: 16, feedCap: 500, fanoutChunk: 10_000 } as const;
+export const APP_DEFAULTS = { cacheTtlSec: 300, pgPoolSize: 16, feedCap: 500, fanoutChunk: 10_000, readYourWritesMs: 5_000 } as const;
 
 export function parseAppConfig(text: string | undefined): AppConfig {
   if (!text) throw new Error('TIERBENCH_APP is not set: the app is started by the harness (bench run)');

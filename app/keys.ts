@@ -1,6 +1,8 @@
 /** Every Redis and Memcached key the app uses, in one place. */
 export const keys = {
   session: (token: string) => `session:${token}`,
+  /** Set for a while after a session writes: its reads go to the primary (replicas tier). */
+  writePin: (token: string) => `pin:${token}`,
   /** Home feed: sorted set of photo ids scored by their millisecond (see services/feed.ts). */
   feed: (userId: bigint | string) => `feed:${userId}`,
   activity: (userId: bigint | string) => `activity:${userId}`,

@@ -14,6 +14,8 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
     { schema: { body: objectSchema({ username: USERNAME, password: PASSWORD, fullName: text(0, 100), bio: text(0, 150) }, ['username', 'password']) } },
     async (req, reply) => {
       const { user, token } = await signUp(ctx, { username: req.body.username, password: req.body.password, fullName: req.body.fullName ?? '', bio: req.body.bio ?? '' });
+      // The new session wrote (its user row): it reads its own writes like any writer.
+      req.sessionToken = token;
       return reply.status(201).send({ user, token });
     },
   );

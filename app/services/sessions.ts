@@ -17,10 +17,19 @@ const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
  * The session's user, and in the same Redis round trip (one MGET) any other keys the request
  * needs, such as a like counter: the hot read path pays one Redis call, not two.
  */
-export async function resolveSession(ctx: AppContext, token: string, alsoKeys: readonly string[] = []): Promise<{ userId: bigint | null; values: Array<string | null> }> {
-  if (!TOKEN.test(token)) return { userId: null, values: alsoKeys.map(() => null) };
-  const [userId, ...values] = await ctx.redis.mget(keys.session(token), ...alsoKeys);
-  return { userId: userId ? BigInt(userId) : null, values };
+export async function resolveSession(
+  ctx: AppContext,
+  token: string,
+  alsoKeys: readonly string[] = [],
+): Promise<{ userId: bigint | null; pinned: boolean; values: Array<string | null> }> {
+  if (!TOKEN.test(token)) return { userId: null, pinned: false, values: alsoKeys.map(() => null) };
+  const [userId, pin, ...values] = await ctx.redis.mget(keys.session(token), keys.writePin(token), ...alsoKeys);
+  return { userId: userId ? BigInt(userId) : null, pinned: pin !== null, values };
+}
+
+/** After a write: the session's reads go to the primary for a while (read-your-writes). */
+export async function pinToPrimary(ctx: AppContext, token: string): Promise<void> {
+  await ctx.redis.set(keys.writePin(token), '1', 'PX', ctx.config.readYourWritesMs);
 }
 
 export async function deleteSession(ctx: AppContext, token: string): Promise<void> {

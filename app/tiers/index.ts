@@ -1,11 +1,13 @@
 import type { AppConfig } from '../config.ts';
 import { cacheTier } from './cache.ts';
+import { replicasTier } from './replicas.ts';
 import { shardedTier } from './sharded.ts';
 import type { TierRouter } from './types.ts';
 
-/** The tier registry. replicas arrives with its own file. */
+/** The tier registry: one file per tier. */
 const tiers: Record<string, (config: AppConfig) => TierRouter> = {
   cache: cacheTier,
+  replicas: replicasTier,
   sharded: shardedTier,
 };
 

@@ -22,7 +22,7 @@ export interface OptionSpec {
 const choice = (choices: () => readonly string[]) => (t: string) => parseChoice(t, choices());
 
 export const runOptions: OptionSpec[] = [
-  { key: 'tier', flag: 'tier', describe: `tier to run: ${tierNames.join(', ')} (replicas is being built)`, default: 'cache', parse: choice(() => tierNames) },
+  { key: 'tier', flag: 'tier', describe: `tier to run: ${tierNames.join(', ')}`, default: 'cache', parse: choice(() => tierNames) },
   { key: 'stack', flag: 'stack', describe: `stack provider: ${providerNames.join(', ')}`, default: 'local', parse: choice(() => providerNames) },
   { key: 'scenario', flag: 'scenario', describe: `scenario: ${scenarioNames().join(', ')}`, default: 'photo-reads', parse: choice(scenarioNames) },
   { key: 'profile', flag: 'profile', describe: `dataset profile: ${profileNames.join(', ')}`, default: 'starter', parse: choice(() => profileNames) },
@@ -33,6 +33,7 @@ export const runOptions: OptionSpec[] = [
   { key: 'warmup', flag: 'warmup', describe: "warm-up before measuring, never recorded, e.g. 5s (default: the scenario's)", parse: (t) => (t.trim() === '0' ? { ok: true, value: 0 } : parseDuration(t)) },
   { key: 'connections', flag: 'connections', describe: "HTTP connections to the app (default: the scenario's)", parse: (t) => parseNumberInRange(t, 1, 1024, true) },
   { key: 'maxInFlight', flag: 'max-in-flight', describe: "requests outstanding before further sends are dropped and counted (default: the scenario's)", parse: (t) => parseNumberInRange(t, 1, 100_000, true) },
+  { key: 'replicas', flag: 'replicas', describe: 'streaming replicas of the replicas tier, 1 to 8', default: '2', parse: (t) => parseNumberInRange(t, 1, 8, true) },
   { key: 'pgShards', flag: 'pg-shards', describe: 'PostgreSQL primaries of the sharded tier, 1 to 16', default: '4', parse: (t) => parseNumberInRange(t, 1, 16, true) },
   { key: 'logicalShards', flag: 'logical-shards', describe: `logical shards (PostgreSQL schemas), 1 to ${MAX_LOGICAL_SHARDS}`, default: '64', parse: (t) => parseNumberInRange(t, 1, MAX_LOGICAL_SHARDS, true) },
   { key: 'cacheTtl', flag: 'cache-ttl', describe: 'Memcached TTL for cached users and photos, e.g. 300s', default: '300s', parse: parseDuration },
@@ -51,6 +52,7 @@ export interface RunConfig {
   warmup?: number;
   connections?: number;
   maxInFlight?: number;
+  replicas: number;
   pgShards: number;
   logicalShards: number;
   cacheTtl: number;

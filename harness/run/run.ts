@@ -14,7 +14,8 @@ import { stackProvider } from '../stack/registry.ts';
 import { attachedStack } from '../stack/state.ts';
 import { Supervisor } from '../stack/supervisor.ts';
 import { nodeByRole, type Stack } from '../stack/types.ts';
-import { primaries } from '../stack/topology.ts';
+import { primaries, replicasOf } from '../stack/topology.ts';
+import { waitForReplicas } from '../stack/replication.ts';
 import { startApp } from './app-process.ts';
 import { describeEnvironment, gitSha } from './environment.ts';
 import { makeRunId } from './run-id.ts';
@@ -81,7 +82,7 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
   let stack: Stack | undefined;
   let appSup: Supervisor | undefined;
   try {
-    stack = attachedStack() ?? (await stackProvider(config.stack).up({ tier: config.tier, pgShards: config.pgShards, baseDir: tmpBase, log: ctx.log }));
+    stack = attachedStack() ?? (await stackProvider(config.stack).up({ tier: config.tier, pgShards: config.pgShards, replicas: config.replicas, baseDir: tmpBase, log: ctx.log }));
     if (!stack.owned) {
       if (stack.tier !== config.tier)
         throw new UsageError(`the stack kept running by \`bench stack up\` is for tier ${stack.tier}; run --tier ${stack.tier}, or \`bench stack down\` first`);
@@ -89,6 +90,7 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
     }
     checkAborted(ctx.signal);
     const manifest = await ensureDataset(primaries(stack).map((n) => n.url), nodeByRole(stack, 'redis').url, profile, config.seed, config.logicalShards, ctx.log);
+    await waitForReplicas(primaries(stack)[0]!.url, replicasOf(stack).map((n) => n.url));
     checkAborted(ctx.signal);
 
     const appDir = mkdtempSync(join(tmpBase, 'tierbench-app-'));
@@ -96,7 +98,7 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
     appSup = new Supervisor(appDir, false);
     const app = await startApp(appSup, {
       tier: config.tier,
-      postgres: { primaries: primaries(stack).map((n) => n.url) },
+      postgres: { primaries: primaries(stack).map((n) => n.url), replicas: replicasOf(stack).map((n) => n.url) },
       redis: nodeByRole(stack, 'redis').url,
       memcached: nodeByRole(stack, 'memcached').url,
       logicalShards: config.logicalShards,

@@ -10,7 +10,7 @@ import { resolveBinaries, unprivilegedUser, versionOf, type Binaries } from './b
 import { freePort } from './ports.ts';
 import { Supervisor } from './supervisor.ts';
 import { pgNodesFor } from './topology.ts';
-import { DEFAULT_PG_SHARDS, type NodeRole, type Stack, type StackNode, type StackProvider, type StackRequest } from './types.ts';
+import { DEFAULT_PG_SHARDS, DEFAULT_REPLICAS, type NodeRole, type Stack, type StackNode, type StackProvider, type StackRequest } from './types.ts';
 import { waitUntilReady } from './wait.ts';
 
 export const PG_USER = 'tierbench';
@@ -41,31 +41,29 @@ function checkReachable(dir: string, user: { uid: number; gid: number; name: str
     );
 }
 
-async function startPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole): Promise<StackNode> {
+interface PgDir {
+  dir: string;
+  data: string;
+  asUser: { uid?: number; gid?: number };
+  env: NodeJS.ProcessEnv;
+}
+
+function pgDir(sup: Supervisor, name: string): PgDir {
   const user = unprivilegedUser();
   checkReachable(sup.runDir, user);
   const dir = join(sup.runDir, name);
-  const data = join(dir, 'data');
   mkdirSync(dir, { mode: 0o700 });
   if (user) chownSync(dir, user.uid, user.gid);
-  const asUser = user ? { uid: user.uid, gid: user.gid } : {};
-  const env = { ...process.env, HOME: dir, LC_ALL: 'C' };
-  const init = spawnSync(
-    join(bin.pgBinDir, 'initdb'),
-    ['-D', data, '-U', PG_USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
-    { ...asUser, env, encoding: 'utf8', cwd: dir },
-  );
-  if (init.status !== 0) throw new StackError(`initdb failed for ${name}: ${init.stderr.trim().split('\n').pop()}`);
+  return { dir, data: join(dir, 'data'), asUser: user ? { uid: user.uid, gid: user.gid } : {}, env: { ...process.env, HOME: dir, LC_ALL: 'C' } };
+}
+
+/** Runs postgres on a data directory and waits until it answers. */
+async function runPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, d: PgDir): Promise<StackNode> {
   const port = await freePort();
-  const settings = { ...PG_SETTINGS, port: String(port), unix_socket_directories: dir };
-  const args = ['-D', data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
-  const proc = sup.spawn(name, join(bin.pgBinDir, 'postgres'), args, { ...asUser, env, cwd: dir, stopSignal: 'SIGINT' });
-  const adminUrl = `postgres://${PG_USER}@127.0.0.1:${port}/postgres`;
-  await waitUntilReady(proc, () => pgPing(adminUrl));
-  const created = spawnSync(join(bin.pgBinDir, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', PG_USER, PG_DATABASE], {
-    encoding: 'utf8',
-  });
-  if (created.status !== 0) throw new StackError(`createdb failed on ${name}: ${created.stderr.trim()}`);
+  const settings = { ...PG_SETTINGS, port: String(port), unix_socket_directories: d.dir };
+  const args = ['-D', d.data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  const proc = sup.spawn(name, join(bin.pgBinDir, 'postgres'), args, { ...d.asUser, env: d.env, cwd: d.dir, stopSignal: 'SIGINT' });
+  await waitUntilReady(proc, () => pgPing(`postgres://${PG_USER}@127.0.0.1:${port}/postgres`));
   return {
     name,
     role,
@@ -75,6 +73,33 @@ async function startPostgres(sup: Supervisor, bin: Binaries, name: string, role:
     pid: proc.pid,
     version: versionOf(join(bin.pgBinDir, 'postgres'), ['--version']),
   };
+}
+
+async function startPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole): Promise<StackNode> {
+  const d = pgDir(sup, name);
+  const init = spawnSync(join(bin.pgBinDir, 'initdb'), ['-D', d.data, '-U', PG_USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
+    ...d.asUser,
+    env: d.env,
+    encoding: 'utf8',
+    cwd: d.dir,
+  });
+  if (init.status !== 0) throw new StackError(`initdb failed for ${name}: ${init.stderr.trim().split('\n').pop()}`);
+  const node = await runPostgres(sup, bin, name, role, d);
+  const created = spawnSync(join(bin.pgBinDir, 'createdb'), ['-h', '127.0.0.1', '-p', String(node.port), '-U', PG_USER, PG_DATABASE], { encoding: 'utf8' });
+  if (created.status !== 0) throw new StackError(`createdb failed on ${name}: ${created.stderr.trim()}`);
+  return node;
+}
+
+/** A streaming replica of a primary: pg_basebackup (with -R: standby.signal and primary_conninfo), then postgres. */
+async function startReplica(sup: Supervisor, bin: Binaries, name: string, primary: StackNode): Promise<StackNode> {
+  const d = pgDir(sup, name);
+  const backup = spawnSync(
+    join(bin.pgBinDir, 'pg_basebackup'),
+    ['-D', d.data, '-h', '127.0.0.1', '-p', String(primary.port), '-U', PG_USER, '-X', 'stream', '-R', '-c', 'fast', '--no-sync'],
+    { ...d.asUser, env: d.env, encoding: 'utf8', cwd: d.dir },
+  );
+  if (backup.status !== 0) throw new StackError(`pg_basebackup failed for ${name}: ${backup.stderr.trim().split('\n').pop()}`);
+  return runPostgres(sup, bin, name, 'pg-replica', d);
 }
 
 async function startRedis(sup: Supervisor, bin: Binaries): Promise<StackNode> {
@@ -116,6 +141,12 @@ export const localProvider: StackProvider = {
     try {
       request.log(`starting ${pgNodes.length === 1 ? 'postgres' : `${pgNodes.length} postgres nodes`}, redis and memcached on 127.0.0.1...`);
       const nodes = await Promise.all([...pgNodes.map((n) => startPostgres(sup, bin, n.name, n.role)), startRedis(sup, bin), startMemcached(sup, bin)]);
+      const replicas = request.tier === 'replicas' ? (request.replicas ?? DEFAULT_REPLICAS) : 0;
+      if (replicas > 0) {
+        request.log(`starting ${replicas} streaming replica${replicas > 1 ? 's' : ''} (pg_basebackup)...`);
+        const primary = nodes.find((n) => n.role === 'pg-primary')!;
+        for (let i = 1; i <= replicas; i++) nodes.push(await startReplica(sup, bin, `pg-replica-${i}`, primary));
+      }
       return { provider: 'local', tier: request.tier, nodes, runDir, owned: true, down: () => sup.stopAll() };
     } catch (err) {
       await sup.stopAll();

@@ -5,12 +5,18 @@ import type { NodeRole, Stack, StackNode } from './types.ts';
 export function pgNodesFor(tier: string, pgShards: number): Array<{ name: string; role: NodeRole }> {
   switch (tier) {
     case 'cache':
+    case 'replicas':
       return [{ name: 'pg-primary', role: 'pg-primary' }];
     case 'sharded':
       return Array.from({ length: pgShards }, (_, i) => ({ name: `pg-shard-${i}`, role: `pg-shard-${i}` as NodeRole }));
     default:
       throw new StackError(`no topology for tier "${tier}" yet`);
   }
+}
+
+/** The streaming replicas of a stack (the `replicas` tier), by name. */
+export function replicasOf(stack: Pick<Stack, 'nodes'>): StackNode[] {
+  return stack.nodes.filter((n) => n.role === 'pg-replica').sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The primaries of a stack in shard-map order (pg-primary, or pg-shard-0..P-1). */

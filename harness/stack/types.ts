@@ -28,6 +28,8 @@ export interface StackRequest {
   tier: string;
   /** Base folder for the run directory (default: the OS temp dir). */
   baseDir?: string;
+  /** Streaming replicas of the `replicas` tier (default DEFAULT_REPLICAS). */
+  replicas?: number;
   /** PostgreSQL primaries of the `sharded` tier (default DEFAULT_PG_SHARDS). */
   pgShards?: number;
   /** Keep the servers running after this process exits (`bench stack up`). */
@@ -37,6 +39,7 @@ export interface StackRequest {
 }
 
 export const DEFAULT_PG_SHARDS = 4;
+export const DEFAULT_REPLICAS = 2;
 
 export interface StackProvider {
   readonly name: string;

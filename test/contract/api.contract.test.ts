@@ -4,9 +4,9 @@ import { startTestStack, type TestStack } from '../helpers/stack.ts';
 
 /**
  * The app's API as its users see it, on real servers. The contract suite: the same tests run
- * against every tier (replicas joins when it is built).
+ * against every tier.
  */
-const TIERS = ['cache', 'sharded'] as const;
+const TIERS = ['cache', 'replicas', 'sharded'] as const;
 let t: TestStack;
 let api: ReturnType<typeof apiClient>['call'];
 

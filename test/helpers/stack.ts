@@ -8,7 +8,8 @@ import { createRedis, type RedisClient } from '../../app/adapters/redis.ts';
 import { localProvider } from '../../harness/stack/local.ts';
 import { Supervisor } from '../../harness/stack/supervisor.ts';
 import { nodeByRole, type Stack } from '../../harness/stack/types.ts';
-import { primaries } from '../../harness/stack/topology.ts';
+import { primaries, replicasOf } from '../../harness/stack/topology.ts';
+import { waitForReplicas } from '../../harness/stack/replication.ts';
 import { makeTempBase } from './temp.ts';
 
 export interface TestStack {
@@ -19,6 +20,8 @@ export interface TestStack {
   pgUrl: string;
   /** Primaries in shard-map order. */
   pgUrls: string[];
+  /** Streaming replicas (replicas tier). */
+  replicaUrls: string[];
   redisUrl: string;
   memcachedUrl: string;
   logicalShards: number;
@@ -32,23 +35,24 @@ export interface TestStack {
 }
 
 /** A real local stack with the tiny dataset and the app, for integration tests. */
-export async function startTestStack(opts: { tier?: string; pgShards?: number; logicalShards?: number; cacheTtlSec?: number; profile?: string; workers?: number; fanoutChunk?: number } = {}): Promise<TestStack> {
+export async function startTestStack(opts: { tier?: string; pgShards?: number; replicas?: number; logicalShards?: number; cacheTtlSec?: number; profile?: string; workers?: number; fanoutChunk?: number } = {}): Promise<TestStack> {
   const base = makeTempBase();
   const logicalShards = opts.logicalShards ?? 8;
   const tier = opts.tier ?? 'cache';
   let stack: Stack | undefined;
   let sup: Supervisor | undefined;
   try {
-    stack = await localProvider.up({ tier, pgShards: opts.pgShards, baseDir: base.dir, log: () => {} });
+    stack = await localProvider.up({ tier, pgShards: opts.pgShards, replicas: opts.replicas, baseDir: base.dir, log: () => {} });
     const pgUrls = primaries(stack).map((n) => n.url);
     const pgUrl = pgUrls[0]!;
     const manifest = await ensureDataset(pgUrls, nodeByRole(stack, 'redis').url, profiles[opts.profile ?? 'tiny']!, 1, logicalShards, () => {});
+    await waitForReplicas(pgUrl, replicasOf(stack).map((n) => n.url));
     const appDir = mkdtempSync(join(base.dir, 'tierbench-app-'));
     chmodSync(appDir, 0o755);
     sup = new Supervisor(appDir, false);
     const config: AppLaunch = {
       tier,
-      postgres: { primaries: pgUrls },
+      postgres: { primaries: pgUrls, replicas: replicasOf(stack).map((n) => n.url) },
       redis: nodeByRole(stack, 'redis').url,
       memcached: nodeByRole(stack, 'memcached').url,
       logicalShards,
@@ -65,6 +69,7 @@ export async function startTestStack(opts: { tier?: string; pgShards?: number; l
       app,
       pgUrl,
       pgUrls,
+      replicaUrls: replicasOf(s).map((n) => n.url),
       redisUrl: config.redis,
       memcachedUrl: config.memcached,
       logicalShards,

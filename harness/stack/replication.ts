@@ -1,0 +1,44 @@
+import { createPgPool, pgQuery } from '../../app/adapters/postgres.ts';
+import { StackError } from '../errors.ts';
+
+/** Replay lag of each replica behind the primary, in bytes of WAL and (when it replayed anything) seconds. */
+export async function replicaLag(primaryUrl: string, replicaUrls: readonly string[]): Promise<Array<{ bytes: number; seconds: number | null }>> {
+  const pools = [primaryUrl, ...replicaUrls].map((u) => createPgPool(u, 1, 'tierbench-lag'));
+  try {
+    const [head] = await pgQuery<{ lsn: string }>(pools[0]!, 'SELECT pg_current_wal_lsn()::text AS lsn');
+    return await Promise.all(
+      pools.slice(1).map(async (pool) => {
+        const [r] = await pgQuery<{ bytes: string | null; seconds: number | null }>(
+          pool,
+          `SELECT pg_wal_lsn_diff($1::pg_lsn, pg_last_wal_replay_lsn())::text AS bytes,
+                  extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS seconds`,
+          [head!.lsn],
+        );
+        return { bytes: Math.max(0, Number(r?.bytes ?? 0)), seconds: r?.seconds ?? null };
+      }),
+    );
+  } finally {
+    await Promise.all(pools.map((p) => p.end()));
+  }
+}
+
+/** Waits until every replica has replayed what the primary had written when called. */
+export async function waitForReplicas(primaryUrl: string, replicaUrls: readonly string[], timeoutMs = 120_000): Promise<void> {
+  if (replicaUrls.length === 0) return;
+  const primary = createPgPool(primaryUrl, 1, 'tierbench-lag');
+  const replicas = replicaUrls.map((u) => createPgPool(u, 1, 'tierbench-lag'));
+  try {
+    const [head] = await pgQuery<{ lsn: string }>(primary, 'SELECT pg_current_wal_lsn()::text AS lsn');
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const caught = await Promise.all(
+        replicas.map(async (pool) => (await pgQuery<{ ok: boolean }>(pool, 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [head!.lsn]))[0]?.ok === true),
+      );
+      if (caught.every(Boolean)) return;
+      if (Date.now() > deadline) throw new StackError(`replicas did not catch up with the primary within ${timeoutMs / 1000}s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await Promise.all([primary, ...replicas].map((p) => p.end()));
+  }
+}
