@@ -17,7 +17,8 @@ import {
 } from '../metrics/backends.ts';
 import type { CheckResult, OperationResult, TimeseriesPoint, Trial } from '../results/types.ts';
 import { nodeByRole, type Stack } from '../stack/types.ts';
-import { primaries } from '../stack/topology.ts';
+import { primaries, replicasOf } from '../stack/topology.ts';
+import { replicaLag } from '../stack/replication.ts';
 import { shardRange } from '../../app/schema/shard-map.ts';
 
 export interface TrialInput {
@@ -54,7 +55,9 @@ export function accountingChecks(operations: Record<string, OperationResult>): C
  * counters are read at its start, every second (memcached) and at its end.
  */
 export async function runTrial(input: TrialInput): Promise<Trial> {
-  const pgNodes = primaries(input.stack);
+  const primaryNodes = primaries(input.stack);
+  const replicaNodes = replicasOf(input.stack);
+  const pgNodes = [...primaryNodes, ...replicaNodes];
   const memcached = createMemcached(nodeByRole(input.stack, 'memcached').url);
   const redis = createRedis(nodeByRole(input.stack, 'redis').url);
   const pgs = pgNodes.map((n) => createPgPool(n.url, 1, 'tierbench-sampler'));
@@ -75,7 +78,12 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
       input.progress(phase, point);
     });
     const out = await drive({ baseUrl: input.baseUrl, scenario: input.scenario, seed: input.scenarioSeed, populations: input.populations, sessionToken: input.sessionToken, signal: input.signal }, events);
-    const [mcEnd, redisEnd, pgEnd] = await Promise.all([memcachedSnapshot(memcached), redisSnapshot(redis), pgSnapshots()]);
+    const [mcEnd, redisEnd, pgEnd, lag] = await Promise.all([
+      memcachedSnapshot(memcached),
+      redisSnapshot(redis),
+      pgSnapshots(),
+      replicaNodes.length ? replicaLag(primaryNodes[0]!.url, replicaNodes.map((n) => n.url)) : Promise.resolve([]),
+    ]);
     if (!startSnapshots) throw new Error('the measured window never started');
     const [mcStart, redisStart, pgStart] = await startSnapshots;
     const seconds = await Promise.all(perSecond.map((p) => p ?? Promise.resolve(undefined)));
@@ -104,7 +112,12 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
       backends: {
         memcached: memcachedDelta(mcStart, mcEnd),
         redis: redisDelta(redisStart, redisEnd),
-        postgres: pgNodes.map((n, i) => postgresDelta({ name: n.name, role: n.role, shards: shardRange(i, input.logicalShards, pgNodes.length) }, pgStart[i]!, pgEnd[i]!)),
+        postgres: pgNodes.map((n, i) => {
+          // A replica holds what its primary holds; lag is read at the end of the window.
+          const shards = shardRange(Math.min(i, primaryNodes.length - 1), input.logicalShards, primaryNodes.length);
+          const stats = postgresDelta({ name: n.name, role: n.role, shards }, pgStart[i]!, pgEnd[i]!);
+          return i >= primaryNodes.length ? { ...stats, replicaLagBytes: lag[i - primaryNodes.length]?.bytes ?? null } : stats;
+        }),
       },
       generator: out.generator,
       checks: accountingChecks(out.operations),
