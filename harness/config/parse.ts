@@ -36,3 +36,12 @@ export function parseChoice(text: string, choices: readonly string[]): Parsed<st
 export function parseString(text: string): Parsed<string> {
   return text.trim() ? ok(text) : bad('must not be empty');
 }
+
+const BYTE_UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
+
+/** "512m", "1g", "1.5g", "0" (no limit) → bytes. */
+export function parseBytes(text: string): Parsed<number> {
+  const m = /^(\d+(?:\.\d+)?)([kmg]?)(?:i?b)?$/i.exec(text.trim());
+  if (!m) return bad(`"${text}" is not a size; accepted: a size like 512m, 1g, 1.5g, or 0 for no limit`);
+  return ok(Math.round(Number(m[1]) * BYTE_UNITS[m[2]!.toLowerCase()]!));
+}

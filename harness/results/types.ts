@@ -167,8 +167,8 @@ export interface ResultsFile {
     node: string;
     stackProvider: string;
     servers: Record<string, string>;
-    /** "unconstrained" until node capacity limits are applied (see DESIGN.md, node capacity model). */
-    capacityModel: { applied: boolean; description: string };
+    /** The node capacity model as applied, or "unconstrained: <why>" (DESIGN.md, node capacity model). */
+    capacityModel: { applied: boolean; description: string; perNode?: { cpus: number; memoryBytes: number } };
   };
   dataset: {
     profile: string;

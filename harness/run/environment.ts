@@ -22,9 +22,6 @@ export function describeEnvironment(stack: Stack): ResultsFile['environment'] {
     node: process.version,
     stackProvider: stack.provider,
     servers,
-    capacityModel: {
-      applied: false,
-      description: 'unconstrained: every node shares all cores and memory of this machine (no CPU quota or memory limit applied)',
-    },
+    capacityModel: stack.capacity,
   };
 }

@@ -82,7 +82,7 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
   let stack: Stack | undefined;
   let appSup: Supervisor | undefined;
   try {
-    stack = attachedStack() ?? (await stackProvider(config.stack).up({ tier: config.tier, pgShards: config.pgShards, replicas: config.replicas, baseDir: tmpBase, log: ctx.log }));
+    stack = attachedStack() ?? (await stackProvider(config.stack).up({ tier: config.tier, pgShards: config.pgShards, replicas: config.replicas, capacity: { cpus: config.nodeCpus, memoryBytes: config.nodeMemory }, baseDir: tmpBase, log: ctx.log }));
     if (!stack.owned) {
       if (stack.tier !== config.tier)
         throw new UsageError(`the stack kept running by \`bench stack up\` is for tier ${stack.tier}; run --tier ${stack.tier}, or \`bench stack down\` first`);

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { capacityUnavailable, createCapacityGroup, describeCapacity, type CapacityModel, type NodeCapacity } from './capacity.ts';
 import { mcPing } from '../../app/adapters/memcached.ts';
 import { pgPing } from '../../app/adapters/postgres.ts';
 import { redisPing } from '../../app/adapters/redis.ts';
@@ -57,12 +58,18 @@ function pgDir(sup: Supervisor, name: string): PgDir {
   return { dir, data: join(dir, 'data'), asUser: user ? { uid: user.uid, gid: user.gid } : {}, env: { ...process.env, HOME: dir, LC_ALL: 'C' } };
 }
 
-/** Runs postgres on a data directory and waits until it answers. */
-async function runPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, d: PgDir): Promise<StackNode> {
+/** Runs postgres on a data directory (inside its capacity group, if any) and waits until it answers. */
+async function runPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, d: PgDir, cap: NodeCapacity | null): Promise<StackNode> {
   const port = await freePort();
   const settings = { ...PG_SETTINGS, port: String(port), unix_socket_directories: d.dir };
   const args = ['-D', d.data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
-  const proc = sup.spawn(name, join(bin.pgBinDir, 'postgres'), args, { ...d.asUser, env: d.env, cwd: d.dir, stopSignal: 'SIGINT' });
+  let cmd = { command: join(bin.pgBinDir, 'postgres'), args };
+  if (cap) {
+    const group = createCapacityGroup(sup.runDir, `${basename(sup.runDir)}-${name}`, cap, unprivilegedUser());
+    sup.onStopped(() => group.remove());
+    cmd = group.wrap(cmd.command, cmd.args);
+  }
+  const proc = sup.spawn(name, cmd.command, cmd.args, { ...d.asUser, env: d.env, cwd: d.dir, stopSignal: 'SIGINT' });
   await waitUntilReady(proc, () => pgPing(`postgres://${PG_USER}@127.0.0.1:${port}/postgres`));
   return {
     name,
@@ -75,7 +82,7 @@ async function runPostgres(sup: Supervisor, bin: Binaries, name: string, role: N
   };
 }
 
-async function startPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole): Promise<StackNode> {
+async function startPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, cap: NodeCapacity | null): Promise<StackNode> {
   const d = pgDir(sup, name);
   const init = spawnSync(join(bin.pgBinDir, 'initdb'), ['-D', d.data, '-U', PG_USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
     ...d.asUser,
@@ -84,14 +91,14 @@ async function startPostgres(sup: Supervisor, bin: Binaries, name: string, role:
     cwd: d.dir,
   });
   if (init.status !== 0) throw new StackError(`initdb failed for ${name}: ${init.stderr.trim().split('\n').pop()}`);
-  const node = await runPostgres(sup, bin, name, role, d);
+  const node = await runPostgres(sup, bin, name, role, d, cap);
   const created = spawnSync(join(bin.pgBinDir, 'createdb'), ['-h', '127.0.0.1', '-p', String(node.port), '-U', PG_USER, PG_DATABASE], { encoding: 'utf8' });
   if (created.status !== 0) throw new StackError(`createdb failed on ${name}: ${created.stderr.trim()}`);
   return node;
 }
 
 /** A streaming replica of a primary: pg_basebackup (with -R: standby.signal and primary_conninfo), then postgres. */
-async function startReplica(sup: Supervisor, bin: Binaries, name: string, primary: StackNode): Promise<StackNode> {
+async function startReplica(sup: Supervisor, bin: Binaries, name: string, primary: StackNode, cap: NodeCapacity | null): Promise<StackNode> {
   const d = pgDir(sup, name);
   const backup = spawnSync(
     join(bin.pgBinDir, 'pg_basebackup'),
@@ -99,7 +106,7 @@ async function startReplica(sup: Supervisor, bin: Binaries, name: string, primar
     { ...d.asUser, env: d.env, encoding: 'utf8', cwd: d.dir },
   );
   if (backup.status !== 0) throw new StackError(`pg_basebackup failed for ${name}: ${backup.stderr.trim().split('\n').pop()}`);
-  return runPostgres(sup, bin, name, 'pg-replica', d);
+  return runPostgres(sup, bin, name, 'pg-replica', d, cap);
 }
 
 async function startRedis(sup: Supervisor, bin: Binaries): Promise<StackNode> {
@@ -128,6 +135,13 @@ export const localProvider: StackProvider = {
   name: 'local',
   async up(request: StackRequest): Promise<Stack> {
     const pgNodes = pgNodesFor(request.tier, request.pgShards ?? DEFAULT_PG_SHARDS);
+    const wanted = request.capacity && (request.capacity.cpus > 0 || request.capacity.memoryBytes > 0) ? request.capacity : null;
+    const unavailable = wanted ? capacityUnavailable() : null;
+    const cap = wanted && !unavailable ? wanted : null;
+    const capacity: CapacityModel = cap
+      ? { applied: true, description: describeCapacity(cap), perNode: cap }
+      : { applied: false, description: `unconstrained: ${unavailable ?? 'no limits asked for'}; every node shares all cores and memory of this machine` };
+    if (wanted && unavailable) request.log(`capacity limits not applied (${unavailable}): nodes run unconstrained`);
     const bin = resolveBinaries(request.log);
     const runDir = mkdtempSync(join(request.baseDir ?? tmpdir(), 'tierbench-stack-'));
     chmodSync(runDir, 0o755);
@@ -140,14 +154,14 @@ export const localProvider: StackProvider = {
     }
     try {
       request.log(`starting ${pgNodes.length === 1 ? 'postgres' : `${pgNodes.length} postgres nodes`}, redis and memcached on 127.0.0.1...`);
-      const nodes = await Promise.all([...pgNodes.map((n) => startPostgres(sup, bin, n.name, n.role)), startRedis(sup, bin), startMemcached(sup, bin)]);
+      const nodes = await Promise.all([...pgNodes.map((n) => startPostgres(sup, bin, n.name, n.role, cap)), startRedis(sup, bin), startMemcached(sup, bin)]);
       const replicas = request.tier === 'replicas' ? (request.replicas ?? DEFAULT_REPLICAS) : 0;
       if (replicas > 0) {
         request.log(`starting ${replicas} streaming replica${replicas > 1 ? 's' : ''} (pg_basebackup)...`);
         const primary = nodes.find((n) => n.role === 'pg-primary')!;
-        for (let i = 1; i <= replicas; i++) nodes.push(await startReplica(sup, bin, `pg-replica-${i}`, primary));
+        for (let i = 1; i <= replicas; i++) nodes.push(await startReplica(sup, bin, `pg-replica-${i}`, primary, cap));
       }
-      return { provider: 'local', tier: request.tier, nodes, runDir, owned: true, down: () => sup.stopAll() };
+      return { provider: 'local', tier: request.tier, nodes, runDir, owned: true, capacity, down: () => sup.stopAll() };
     } catch (err) {
       await sup.stopAll();
       throw err;

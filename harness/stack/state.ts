@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stopProcess } from './supervisor.ts';
 import type { Stack, StackNode } from './types.ts';
@@ -8,6 +8,7 @@ import type { Stack, StackNode } from './types.ts';
  * `.tierbench/stack.json` (or $TIERBENCH_STATE_DIR), and `bench run` attaches to it.
  */
 interface StackState {
+  capacity: Stack['capacity'];
   provider: string;
   tier: string;
   runDir: string;
@@ -33,7 +34,7 @@ function alive(pid: number | null): boolean {
 
 export function saveStackState(stack: Stack): void {
   mkdirSync(stateDir(), { recursive: true });
-  const state: StackState = { provider: stack.provider, tier: stack.tier, runDir: stack.runDir, nodes: stack.nodes, startedAt: new Date().toISOString() };
+  const state: StackState = { capacity: stack.capacity, provider: stack.provider, tier: stack.tier, runDir: stack.runDir, nodes: stack.nodes, startedAt: new Date().toISOString() };
   writeFileSync(statePath(), JSON.stringify(state, null, 2) + '\n');
 }
 
@@ -47,7 +48,19 @@ export function readStackState(): (StackState & { alive: boolean[] }) | null {
 export function attachedStack(): Stack | null {
   const state = readStackState();
   if (!state || !state.alive.every(Boolean)) return null;
-  return { provider: state.provider, tier: state.tier, nodes: state.nodes, runDir: state.runDir, owned: false, down: async () => {} };
+  return { provider: state.provider, tier: state.tier, nodes: state.nodes, runDir: state.runDir, capacity: state.capacity, owned: false, down: async () => {} };
+}
+
+function removeCgroups(runDir: string): void {
+  const file = join(runDir, 'cgroups');
+  if (!existsSync(file)) return;
+  for (const dir of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      /* already gone */
+    }
+  }
 }
 
 /** Stops a kept stack's nodes, removes its run directory and the state file. */
@@ -70,6 +83,7 @@ export async function stopKeptStack(): Promise<boolean> {
       return stopProcess({ pid, exited, stopSignal: n.role.startsWith('pg') ? 'SIGINT' : 'SIGTERM' }, 10_000);
     }),
   );
+  removeCgroups(state.runDir);
   rmSync(state.runDir, { recursive: true, force: true });
   rmSync(statePath(), { force: true });
   return true;

@@ -34,6 +34,7 @@ export class Supervisor {
   private readonly procs: Supervised[] = [];
   private readonly pidFile: string;
   private stopped = false;
+  private readonly afterStop: Array<() => void> = [];
 
   constructor(
     readonly runDir: string,
@@ -71,16 +72,22 @@ export class Supervisor {
     return proc;
   }
 
+  /** Runs after every process has stopped (e.g. removing a node's cgroups). */
+  onStopped(fn: () => void): void {
+    this.afterStop.push(fn);
+  }
+
   /** Stops every process (newest first), waits for each, then removes the run directory. */
   async stopAll(timeoutMs = 10_000): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     for (const p of [...this.procs].reverse()) await stopProcess(p, timeoutMs);
+    for (const fn of this.afterStop) fn();
     rmSync(this.runDir, { recursive: true, force: true });
     process.removeListener('exit', this.lastResort);
   }
 
-  /** On an exit that skipped stopAll (an uncaught error): kill synchronously, remove the folder. */
+  /** On an exit that skipped stopAll (an uncaught error): kill synchronously; the reaper then removes cgroups and the folder. */
   private readonly lastResort = (): void => {
     if (this.stopped) return;
     for (const p of this.procs) {
@@ -90,7 +97,7 @@ export class Supervisor {
         /* already gone */
       }
     }
-    rmSync(this.runDir, { recursive: true, force: true });
+    // cgroups and the folder are left to the reaper: it waits until the processes are gone.
   };
 }
 

@@ -1,3 +1,5 @@
+import type { CapacityModel, NodeCapacity } from './capacity.ts';
+
 /** A stack: the nodes one tier needs and how to reach them. */
 
 export type NodeRole = 'pg-primary' | 'pg-replica' | `pg-shard-${number}` | 'redis' | 'memcached';
@@ -21,6 +23,8 @@ export interface Stack {
   runDir: string;
   /** False when the run attached to a stack started earlier with `bench stack up`: down() leaves it. */
   owned: boolean;
+  /** The node capacity model as applied (or why not). */
+  capacity: CapacityModel;
   down(): Promise<void>;
 }
 
@@ -28,6 +32,8 @@ export interface StackRequest {
   tier: string;
   /** Base folder for the run directory (default: the OS temp dir). */
   baseDir?: string;
+  /** CPU quota and memory budget per PostgreSQL node (cgroup v1 where possible). */
+  capacity?: NodeCapacity;
   /** Streaming replicas of the `replicas` tier (default DEFAULT_REPLICAS). */
   replicas?: number;
   /** PostgreSQL primaries of the `sharded` tier (default DEFAULT_PG_SHARDS). */

@@ -1,0 +1,88 @@
+import { accessSync, appendFileSync, chownSync, constants, existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The node capacity model: each PostgreSQL node gets the size of a machine, a CPU quota and a
+ * memory budget, through cgroup v1 (cpu.cfs_quota_us, memory.limit_in_bytes). Without them every
+ * node shares every core and all memory, and a replica or shard adds processes, not capacity.
+ */
+export interface NodeCapacity {
+  /** CPUs per node (0.5 = half a core); 0 = no CPU limit. */
+  cpus: number;
+  /** Memory per node in bytes; 0 = no memory limit. */
+  memoryBytes: number;
+}
+
+export interface CapacityModel {
+  applied: boolean;
+  description: string;
+  perNode?: NodeCapacity;
+}
+
+const CPU_ROOT = '/sys/fs/cgroup/cpu';
+const MEMORY_ROOT = '/sys/fs/cgroup/memory';
+const PERIOD_US = 100_000;
+
+/** Why capacity limits cannot be applied here, or null when they can. */
+export function capacityUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'not running as root (cgroup limits need root)';
+  for (const f of [join(CPU_ROOT, 'cpu.cfs_quota_us'), join(MEMORY_ROOT, 'memory.limit_in_bytes')]) {
+    if (!existsSync(f)) return `no cgroup v1 controller at ${f}`;
+    try {
+      accessSync(f, constants.W_OK);
+    } catch {
+      return `${f} is not writable`;
+    }
+  }
+  return null;
+}
+
+export function describeCapacity(cap: NodeCapacity): string {
+  const cpu = cap.cpus > 0 ? `${cap.cpus} CPU` : 'no CPU limit';
+  const mem = cap.memoryBytes > 0 ? `${(cap.memoryBytes / 2 ** 30).toFixed(2).replace(/\.?0+$/, '')} GiB memory` : 'no memory limit';
+  return `${cpu} and ${mem} per PostgreSQL node (cgroup v1)`;
+}
+
+export interface CapacityGroup {
+  /** Wraps a command so that its process joins the group before it execs (children inherit it). */
+  wrap(command: string, args: string[]): { command: string; args: string[] };
+  /** Removes the group's directories (after its processes are gone). */
+  remove(): void;
+}
+
+/**
+ * Creates the cgroups of one node, owned so that `owner` may move itself in, and records them in
+ * `<runDir>/cgroups` so the reaper removes them too.
+ */
+export function createCapacityGroup(runDir: string, name: string, cap: NodeCapacity, owner: { uid: number; gid: number } | null): CapacityGroup {
+  const dirs: string[] = [];
+  const procs: string[] = [];
+  const make = (root: string, settings: Record<string, string>) => {
+    const dir = join(root, name);
+    mkdirSync(dir);
+    dirs.push(dir);
+    appendFileSync(join(runDir, 'cgroups'), dir + '\n');
+    for (const [file, value] of Object.entries(settings)) writeFileSync(join(dir, file), value);
+    const p = join(dir, 'cgroup.procs');
+    if (owner) chownSync(p, owner.uid, owner.gid);
+    procs.push(p);
+  };
+  if (cap.cpus > 0) make(CPU_ROOT, { 'cpu.cfs_period_us': String(PERIOD_US), 'cpu.cfs_quota_us': String(Math.round(cap.cpus * PERIOD_US)) });
+  if (cap.memoryBytes > 0) make(MEMORY_ROOT, { 'memory.limit_in_bytes': String(cap.memoryBytes) });
+  return {
+    wrap(command, args) {
+      if (!procs.length) return { command, args };
+      const join_ = procs.map((p) => `echo $$ > ${p}`).join(' && ');
+      return { command: '/bin/sh', args: ['-c', `${join_} && exec "$0" "$@"`, command, ...args] };
+    },
+    remove() {
+      for (const d of dirs) {
+        try {
+          rmdirSync(d);
+        } catch {
+          /* gone already, or processes still inside: the reaper tries again */
+        }
+      }
+    },
+  };
+}
