@@ -5,6 +5,7 @@ import { tierNames } from '../../app/tiers/index.ts';
 import { parseChoice, parseNumberInRange } from '../config/parse.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import { providerNames, stackProvider } from '../stack/registry.ts';
+import { DEFAULT_NODE_CAPACITY } from '../stack/capacity.ts';
 import { readStackState, saveStackState, stateDir, stopKeptStack } from '../stack/state.ts';
 import { DEFAULT_PG_SHARDS, type StackNode } from '../stack/types.ts';
 
@@ -34,7 +35,7 @@ export async function stackCommand(argv: Record<string, unknown>): Promise<void>
         break;
       }
       if (existing) await stopKeptStack();
-      const stack = await stackProvider(String(provider.ok && provider.value)).up({ tier: String(tier.ok && tier.value), pgShards: Number(pgShards.ok && pgShards.value), capacity: { cpus: 0.5, memoryBytes: 2 ** 30 }, persistent: true, log });
+      const stack = await stackProvider(String(provider.ok && provider.value)).up({ tier: String(tier.ok && tier.value), pgShards: Number(pgShards.ok && pgShards.value), capacity: DEFAULT_NODE_CAPACITY, persistent: true, log });
       saveStackState(stack);
       for (const n of stack.nodes) log(`  ${n.name.padEnd(12)} ${n.url.padEnd(48)} pid ${n.pid}`);
       log(`stack up; state in ${stateDir()}. \`bench run\` uses it; \`bench stack down\` stops it.`);

@@ -2,6 +2,7 @@ import { tierNames } from '../../app/tiers/index.ts';
 import { MAX_LOGICAL_SHARDS } from '../../app/schema/ids.ts';
 import { scenarioNames } from '../../scenarios/index.ts';
 import { profileNames } from '../seed/profiles.ts';
+import { DEFAULT_NODE_CAPACITY } from '../stack/capacity.ts';
 import { providerNames } from '../stack/registry.ts';
 import { parseBytes, parseChoice, parseDuration, parseNumberInRange, parseString, type Parsed } from './parse.ts';
 
@@ -35,8 +36,8 @@ export const runOptions: OptionSpec[] = [
   { key: 'maxInFlight', flag: 'max-in-flight', describe: "requests outstanding before further sends are dropped and counted (default: the scenario's)", parse: (t) => parseNumberInRange(t, 1, 100_000, true) },
   { key: 'replicas', flag: 'replicas', describe: 'streaming replicas of the replicas tier, 1 to 8', default: '2', parse: (t) => parseNumberInRange(t, 1, 8, true) },
   { key: 'pgShards', flag: 'pg-shards', describe: 'PostgreSQL primaries of the sharded tier, 1 to 16', default: '4', parse: (t) => parseNumberInRange(t, 1, 16, true) },
-  { key: 'nodeCpus', flag: 'node-cpus', describe: 'CPU quota per PostgreSQL node (cgroup v1, as root), e.g. 0.5; 0 = no limit', default: '0.5', parse: (t) => parseNumberInRange(t, 0, 64, false) },
-  { key: 'nodeMemory', flag: 'node-memory', describe: 'memory budget per PostgreSQL node, e.g. 1g, 512m; 0 = no limit', default: '1g', parse: parseBytes },
+  { key: 'nodeCpus', flag: 'node-cpus', describe: 'CPU quota per PostgreSQL node (cgroup v1, as root), e.g. 0.5; 0 = no limit', default: String(DEFAULT_NODE_CAPACITY.cpus), parse: (t) => parseNumberInRange(t, 0, 64, false) },
+  { key: 'nodeMemory', flag: 'node-memory', describe: 'memory budget per PostgreSQL node, e.g. 1g, 512m; 0 = no limit', default: `${DEFAULT_NODE_CAPACITY.memoryBytes / 2 ** 20}m`, parse: parseBytes },
   { key: 'logicalShards', flag: 'logical-shards', describe: `logical shards (PostgreSQL schemas), 1 to ${MAX_LOGICAL_SHARDS}`, default: '64', parse: (t) => parseNumberInRange(t, 1, MAX_LOGICAL_SHARDS, true) },
   { key: 'cacheTtl', flag: 'cache-ttl', describe: 'Memcached TTL for cached users and photos, e.g. 300s', default: '300s', parse: parseDuration },
   { key: 'out', flag: 'out', describe: 'folder for run reports (reports/<run-id>/, reports/latest)', default: 'reports', parse: parseString },

@@ -19,6 +19,9 @@ export interface CapacityModel {
   perNode?: NodeCapacity;
 }
 
+/** The default size of a PostgreSQL node: half a core and 1 GiB. */
+export const DEFAULT_NODE_CAPACITY: NodeCapacity = { cpus: 0.5, memoryBytes: 2 ** 30 };
+
 const CPU_ROOT = '/sys/fs/cgroup/cpu';
 const MEMORY_ROOT = '/sys/fs/cgroup/memory';
 const PERIOD_US = 100_000;
