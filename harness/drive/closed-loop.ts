@@ -11,7 +11,9 @@ export interface ClosedLoopInput {
   durationSec: number;
   headers?: Record<string, string>;
   /** The path of each next request (called once per request). */
-  nextPath: () => string;
+  nextPath?: () => string;
+  /** Or the whole next request, when method or headers vary per request. */
+  nextRequest?: () => { method: 'GET' | 'PUT' | 'POST' | 'DELETE'; path: string; headers?: Record<string, string> };
 }
 
 export interface ClosedLoopResult {
@@ -35,7 +37,13 @@ export async function maxThroughput(input: ClosedLoopInput): Promise<ClosedLoopR
     requests: [
       {
         method: 'GET',
-        setupRequest: (req) => ({ ...req, path: input.nextPath() }),
+        setupRequest: (req) => {
+          if (input.nextRequest) {
+            const r = input.nextRequest();
+            return { ...req, method: r.method, path: r.path, headers: { ...req.headers, ...r.headers } };
+          }
+          return { ...req, path: input.nextPath!() };
+        },
       },
     ],
   });

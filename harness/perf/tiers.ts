@@ -1,0 +1,117 @@
+/**
+ * npm run perf:tiers — what a replica or a shard buys, with equal capacity per PostgreSQL node.
+ * For each tier (cache; replicas with R=2; sharded with P=4), on the same dataset: max throughput
+ * of a read-heavy, cache-miss-heavy workload (uncached photo reads) and of a write-heavy one
+ * (likes, each a new row plus a counter update). Every node gets the same CPU quota and memory
+ * budget (cgroup v1), small enough that PostgreSQL, not the app or the generator, is the limit.
+ * The last line is one JSON object with the figures and the ratios.
+ */
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMemcached, mcFlush } from '../../app/adapters/memcached.ts';
+import { maxThroughput, type ClosedLoopResult } from '../drive/closed-loop.ts';
+import { startApp } from '../run/app-process.ts';
+import { ensureDataset } from '../seed/dataset.ts';
+import { profiles } from '../seed/profiles.ts';
+import { sessionToken } from '../seed/sessions.ts';
+import { capacityUnavailable, type NodeCapacity } from '../stack/capacity.ts';
+import { localProvider } from '../stack/local.ts';
+import { waitForReplicas } from '../stack/replication.ts';
+import { Supervisor } from '../stack/supervisor.ts';
+import { primaries, replicasOf } from '../stack/topology.ts';
+import { nodeByRole } from '../stack/types.ts';
+
+const SECONDS = Number(process.env.PERF_SECONDS ?? 8);
+const WARMUP = Number(process.env.PERF_WARMUP ?? 10);
+const POOL = Number(process.env.PERF_PG_POOL ?? 4);
+const CONNECTIONS = Number(process.env.PERF_CONNECTIONS ?? 32);
+const NODE: NodeCapacity = { cpus: Number(process.env.PERF_NODE_CPUS ?? 0.1), memoryBytes: 1024 * 2 ** 20 };
+const LOGICAL_SHARDS = 64;
+const TIERS = [
+  { tier: 'cache', replicas: 0, pgShards: 1 },
+  { tier: 'replicas', replicas: 2, pgShards: 1 },
+  { tier: 'sharded', replicas: 0, pgShards: 4 },
+] as const;
+
+const log = (line: string) => process.stderr.write(line + '\n');
+const fmt = (name: string, r: ClosedLoopResult) =>
+  `  ${name.padEnd(28)} ${r.requestsPerSec.toFixed(0).padStart(6)} req/s  p50 ${r.latencyP50Ms} ms  p99 ${r.latencyP99Ms} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
+
+async function measureTier(t: (typeof TIERS)[number]): Promise<{ reads: number; writes: number }> {
+  const stack = await localProvider.up({ tier: t.tier, replicas: t.replicas, pgShards: t.pgShards, capacity: NODE, log });
+  const dir = mkdtempSync(join(tmpdir(), 'tierbench-perf-'));
+  chmodSync(dir, 0o755);
+  const sup = new Supervisor(dir, false);
+  try {
+    if (!stack.capacity.applied) throw new Error(`capacity limits could not be applied (${stack.capacity.description}); the tiers would not differ`);
+    const pgUrls = primaries(stack).map((n) => n.url);
+    const replicaUrls = replicasOf(stack).map((n) => n.url);
+    const redis = nodeByRole(stack, 'redis').url;
+    const memcached = nodeByRole(stack, 'memcached').url;
+    const m = await ensureDataset(pgUrls, redis, profiles.starter!, 1, LOGICAL_SHARDS, log);
+    await waitForReplicas(pgUrls[0]!, replicaUrls);
+    // A node this small serves best with few connections (as behind pgbouncer): 4 per node.
+    const app = await startApp(sup, { tier: t.tier, postgres: { primaries: pgUrls, replicas: replicaUrls }, redis, memcached, logicalShards: LOGICAL_SHARDS, pgPoolSize: POOL }, 1);
+    const mc = createMemcached(memcached);
+    await mcFlush(mc);
+    mc.close();
+
+    // Reads: every photo once, in a fixed order, by users who never write (no read-your-writes
+    // pinning). A warm-up first, not counted: new backends fill their catalog caches for 64
+    // schemas, which on a small CPU quota would otherwise be most of what a short run measures.
+    let p = 0;
+    const reader = m.userIds.slice(0, 100).map((u) => `Bearer ${sessionToken(m.seed, u)}`);
+    const nextRead = () => ({ method: 'GET' as const, path: `/photos/${m.photoIds[p++ % m.photoIds.length]}`, headers: { authorization: reader[p % reader.length]! } });
+    log(fmt(`${t.tier}: warm-up (not counted)`, await maxThroughput({ baseUrl: app.baseUrl, connections: CONNECTIONS, durationSec: WARMUP, nextRequest: nextRead })));
+    const reads = await maxThroughput({ baseUrl: app.baseUrl, connections: CONNECTIONS, durationSec: SECONDS, nextRequest: nextRead });
+    log(fmt(`${t.tier}: uncached photo reads`, reads));
+
+    // Writes: new likes, each a distinct (photo, user) pair spread over all shards.
+    let w = 0;
+    const users = m.userIds.slice(100);
+    const writes = await maxThroughput({
+      baseUrl: app.baseUrl,
+      connections: CONNECTIONS,
+      durationSec: SECONDS,
+      nextRequest: () => {
+        const i = w++;
+        const user = users[i % users.length]!;
+        const photo = m.photoIds[(i * 7919) % m.photoIds.length]!;
+        return { method: 'PUT', path: `/photos/${photo}/likes/${user}`, headers: { authorization: `Bearer ${sessionToken(m.seed, user)}` } };
+      },
+    });
+    log(fmt(`${t.tier}: likes (writes)`, writes));
+    for (const r of [reads, writes]) if (r.non2xx + r.errors > 0) throw new Error(`${t.tier}: failed requests; see above`);
+    return { reads: reads.requestsPerSec, writes: writes.requestsPerSec };
+  } finally {
+    await sup.stopAll();
+    await stack.down();
+  }
+}
+
+async function main(): Promise<void> {
+  const why = capacityUnavailable();
+  if (why) throw new Error(`perf:tiers needs the node capacity model (cgroup v1 as root): ${why}`);
+  log(`each PostgreSQL node: ${NODE.cpus} CPU, ${NODE.memoryBytes / 2 ** 20} MiB; ${CONNECTIONS} connections, ${SECONDS}s per workload`);
+  const results: Record<string, { reads: number; writes: number }> = {};
+  for (const t of TIERS) results[t.tier] = await measureTier(t);
+  const r = (x: number) => Math.round(x);
+  const figures = {
+    nodeCpus: NODE.cpus,
+    nodeMemoryBytes: NODE.memoryBytes,
+    readsPerSec: { cache: r(results.cache!.reads), replicas: r(results.replicas!.reads), sharded: r(results.sharded!.reads) },
+    writesPerSec: { cache: r(results.cache!.writes), replicas: r(results.replicas!.writes), sharded: r(results.sharded!.writes) },
+    replicasReadRatio: Number((results.replicas!.reads / results.cache!.reads).toFixed(3)),
+    shardedWriteRatio: Number((results.sharded!.writes / results.cache!.writes).toFixed(3)),
+    targets: { replicasReadRatio: 1.7, shardedWriteRatio: 3 },
+  };
+  log(`replicas (R=2) / cache, uncached reads: ${figures.replicasReadRatio} (target >= 1.7)`);
+  log(`sharded (P=4) / cache, writes:          ${figures.shardedWriteRatio} (target >= 3)`);
+  process.stdout.write(JSON.stringify(figures) + '\n');
+}
+
+main().catch((err: unknown) => {
+  log(`perf:tiers failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
