@@ -25,6 +25,7 @@ const choice = (choices: () => readonly string[]) => (t: string) => parseChoice(
 export const runOptions: OptionSpec[] = [
   { key: 'tier', flag: 'tier', describe: `tier to run: ${tierNames.join(', ')}`, default: 'cache', parse: choice(() => tierNames) },
   { key: 'stack', flag: 'stack', describe: `stack provider: ${providerNames.join(', ')}`, default: 'local', parse: choice(() => providerNames) },
+  { key: 'stackConfig', flag: 'stack-config', describe: 'with --stack external: JSON file of node URLs ({ tier, nodes: [{ name, role, url }] })', parse: parseString },
   { key: 'scenario', flag: 'scenario', describe: `scenario: ${scenarioNames().join(', ')}`, default: 'photo-reads', parse: choice(scenarioNames) },
   { key: 'profile', flag: 'profile', describe: `dataset profile: ${profileNames.join(', ')}`, default: 'starter', parse: choice(() => profileNames) },
   { key: 'seed', flag: 'seed', describe: 'dataset seed (same seed, same rows)', default: '1', parse: (t) => parseNumberInRange(t, 0, 2 ** 31 - 1, true) },
@@ -46,6 +47,7 @@ export const runOptions: OptionSpec[] = [
 export interface RunConfig {
   tier: string;
   stack: string;
+  stackConfig?: string;
   scenario: string;
   profile: string;
   seed: number;

@@ -82,8 +82,8 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
   let stack: Stack | undefined;
   let appSup: Supervisor | undefined;
   try {
-    stack = attachedStack() ?? (await stackProvider(config.stack).up({ tier: config.tier, pgShards: config.pgShards, replicas: config.replicas, capacity: { cpus: config.nodeCpus, memoryBytes: config.nodeMemory }, baseDir: tmpBase, log: ctx.log }));
-    if (!stack.owned) {
+    stack = (config.stack === 'local' ? attachedStack() : null) ?? (await stackProvider(config.stack).up({ tier: config.tier, pgShards: config.pgShards, replicas: config.replicas, capacity: { cpus: config.nodeCpus, memoryBytes: config.nodeMemory }, externalConfig: config.stackConfig, baseDir: tmpBase, log: ctx.log }));
+    if (!stack.owned && stack.provider === 'local') {
       if (stack.tier !== config.tier)
         throw new UsageError(`the stack kept running by \`bench stack up\` is for tier ${stack.tier}; run --tier ${stack.tier}, or \`bench stack down\` first`);
       ctx.log(`using the running stack from \`bench stack up\` (${stack.runDir})`);

@@ -1,10 +1,12 @@
 import { UsageError } from '../errors.ts';
+import { externalProvider } from './external.ts';
 import { localProvider } from './local.ts';
 import type { StackProvider } from './types.ts';
 
-/** The provider registry. docker (testcontainers) and external arrive with their own files. */
+/** The provider registry. docker (testcontainers) arrives with its own file. */
 const providers: Record<string, StackProvider> = {
   local: localProvider,
+  external: externalProvider,
 };
 
 export const providerNames = Object.keys(providers);

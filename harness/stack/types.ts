@@ -38,6 +38,8 @@ export interface StackRequest {
   replicas?: number;
   /** PostgreSQL primaries of the `sharded` tier (default DEFAULT_PG_SHARDS). */
   pgShards?: number;
+  /** external provider: the JSON file naming the nodes. */
+  externalConfig?: string;
   /** Keep the servers running after this process exits (`bench stack up`). */
   persistent?: boolean;
   /** Lines for the terminal (installing packages, starting nodes). */
