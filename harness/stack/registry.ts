@@ -1,11 +1,13 @@
 import { UsageError } from '../errors.ts';
+import { dockerProvider } from './docker.ts';
 import { externalProvider } from './external.ts';
 import { localProvider } from './local.ts';
 import type { StackProvider } from './types.ts';
 
-/** The provider registry. docker (testcontainers) arrives with its own file. */
+/** The provider registry: one file per provider. */
 const providers: Record<string, StackProvider> = {
   local: localProvider,
+  docker: dockerProvider,
   external: externalProvider,
 };
 
