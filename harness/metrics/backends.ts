@@ -125,5 +125,6 @@ export function postgresDelta(
     blksRead: b.blksRead - a.blksRead,
     cpuSeconds: a.cpuSeconds !== null && b.cpuSeconds !== null ? b.cpuSeconds - a.cpuSeconds : null,
     replicaLagBytes: null,
+    replicaLagSeconds: null,
   };
 }

@@ -307,6 +307,7 @@ function renderBackends(trial: Trial): string {
     },
     { head: 'CPU s', num: true, cell: (n) => (n.cpuSeconds === null ? NA : fmtNum(n.cpuSeconds, 2)) },
     { head: 'replica lag', num: true, cell: (n) => (n.replicaLagBytes === null ? NA : fmtBytes(n.replicaLagBytes)) },
+    { head: 'lag s', num: true, cell: (n) => (n.replicaLagSeconds === null || n.replicaLagSeconds === undefined ? NA : n.replicaLagSeconds.toFixed(3)) },
   ];
   return `<div class="grid2"><div>
 <h4>Memcached (delta over the measured window)</h4>

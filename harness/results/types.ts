@@ -92,7 +92,10 @@ export interface PostgresNodeStats {
   blksRead: number;
   /** CPU seconds of the node's processes over the window, or null where it could not be read. */
   cpuSeconds: number | null;
+  /** Replicas: WAL bytes not yet replayed at the end of the window. */
   replicaLagBytes: number | null;
+  /** Replicas: seconds since the last replayed transaction committed, at the end of the window. */
+  replicaLagSeconds: number | null;
 }
 
 export interface GeneratorStats {

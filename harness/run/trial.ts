@@ -116,7 +116,9 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
           // A replica holds what its primary holds; lag is read at the end of the window.
           const shards = shardRange(Math.min(i, primaryNodes.length - 1), input.logicalShards, primaryNodes.length);
           const stats = postgresDelta({ name: n.name, role: n.role, shards }, pgStart[i]!, pgEnd[i]!);
-          return i >= primaryNodes.length ? { ...stats, replicaLagBytes: lag[i - primaryNodes.length]?.bytes ?? null } : stats;
+          return i >= primaryNodes.length
+            ? { ...stats, replicaLagBytes: lag[i - primaryNodes.length]?.bytes ?? null, replicaLagSeconds: lag[i - primaryNodes.length]?.seconds ?? null }
+            : stats;
         }),
       },
       generator: out.generator,

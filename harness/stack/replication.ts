@@ -1,7 +1,7 @@
 import { createPgPool, pgQuery } from '../../app/adapters/postgres.ts';
 import { StackError } from '../errors.ts';
 
-/** Replay lag of each replica behind the primary, in bytes of WAL and (when it replayed anything) seconds. */
+/** Replay lag of each replica behind the primary: WAL bytes not replayed, and seconds behind (0 when caught up). */
 export async function replicaLag(primaryUrl: string, replicaUrls: readonly string[]): Promise<Array<{ bytes: number; seconds: number | null }>> {
   const pools = [primaryUrl, ...replicaUrls].map((u) => createPgPool(u, 1, 'tierbench-lag'));
   try {
@@ -14,7 +14,9 @@ export async function replicaLag(primaryUrl: string, replicaUrls: readonly strin
                   extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS seconds`,
           [head!.lsn],
         );
-        return { bytes: Math.max(0, Number(r?.bytes ?? 0)), seconds: r?.seconds ?? null };
+        const bytes = Math.max(0, Number(r?.bytes ?? 0));
+        // Caught up means no lag, however long ago the last transaction was.
+        return { bytes, seconds: bytes === 0 ? 0 : (r?.seconds ?? null) };
       }),
     );
   } finally {
