@@ -40,7 +40,11 @@ function describe(name: string, r: ClosedLoopResult): string {
 
 async function main(): Promise<void> {
   const bin = resolveBinaries(log);
-  const stack = await localProvider.up({ tier: 'cache', log });
+  // PERF_NODE_CPUS sizes the PostgreSQL node like a machine of that many CPUs (the app and the
+  // generator then stand for other machines); unset, everything shares this machine's cores.
+  const nodeCpus = Number(process.env.PERF_NODE_CPUS ?? 0);
+  const stack = await localProvider.up({ tier: 'cache', capacity: { cpus: nodeCpus, memoryBytes: 0 }, log });
+  log(`PostgreSQL node: ${stack.capacity.description}`);
   const runDir = mkdtempSync(join(tmpdir(), 'tierbench-perf-'));
   chmodSync(runDir, 0o755);
   const sup = new Supervisor(runDir, false);
@@ -133,6 +137,7 @@ async function main(): Promise<void> {
       secondsPerRun: SECONDS,
       connections: CONNECTIONS,
       pgbenchClients: PGBENCH_CLIENTS,
+      postgresNode: stack.capacity.description,
       targets: { cachedVsTrivial: 0.4, uncachedVsPgbench: 0.3 },
     };
     log(`cached photo read / trivial route:  ${figures.cachedVsTrivial} (target >= 0.4)`);
