@@ -1,6 +1,7 @@
 import { startFanoutWorker } from './adapters/queue.ts';
 import { createContext } from './build.ts';
 import { parseAppConfig } from './config.ts';
+import { failStartup, stopOnSignals } from './process-lifecycle.ts';
 import { fanOutChunk } from './services/fanout.ts';
 
 /**
@@ -17,20 +18,7 @@ async function main(): Promise<void> {
     stalledIntervalMs: 2_000,
   });
   process.stdout.write(JSON.stringify({ event: 'worker-ready', pid: process.pid }) + '\n');
-  let closing = false;
-  const stop = () => {
-    if (closing) return;
-    closing = true;
-    setTimeout(() => process.exit(0), 5000).unref();
-    void worker.close().then(() => ctx.close()).then(() => process.exit(0));
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.stdin.on('end', stop);
-  process.stdin.resume();
+  stopOnSignals(() => worker.close().then(() => ctx.close()), 5000);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`worker failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+main().catch(failStartup('worker'));

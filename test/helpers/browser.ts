@@ -46,3 +46,12 @@ export async function openReport(htmlPath: string, screenshotPath?: string): Pro
     await browser.close();
   }
 }
+
+/** What a clean offline report looks like to a reader's browser. */
+export function expectCleanReport(seen: PageCheck, expect: (v: unknown, msg?: string) => { toEqual(v: unknown): void; toBe(v: unknown): void; toBeGreaterThanOrEqual(n: number): void }): void {
+  expect(seen.consoleErrors).toEqual([]);
+  expect(seen.pageErrors).toEqual([]);
+  expect(seen.outside).toEqual([]);
+  expect(seen.images.length).toBeGreaterThanOrEqual(2);
+  for (const img of seen.images) expect(img.complete && img.naturalWidth > 0, `image "${img.alt}" is broken`).toBe(true);
+}

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../../harness/results/types.ts';
-import { openReport } from '../helpers/browser.ts';
+import { expectCleanReport, openReport } from '../helpers/browser.ts';
 import { projectDirsLeft, recordedPids, runBench } from '../helpers/bench-process.ts';
 import { isAlive, makeTempBase } from '../helpers/temp.ts';
 
@@ -57,11 +57,7 @@ describe('bench run, end to end on real servers', () => {
 
   it('opens in headless Chromium with no broken image and no console error', async () => {
     const seen = await openReport(join(out, 'latest', 'index.html'));
-    expect(seen.consoleErrors).toEqual([]);
-    expect(seen.pageErrors).toEqual([]);
-    expect(seen.outside).toEqual([]);
-    expect(seen.images.length).toBeGreaterThanOrEqual(2);
-    for (const img of seen.images) expect(img.complete && img.naturalWidth > 0, `image "${img.alt}" is broken`).toBe(true);
+    expectCleanReport(seen, expect);
     expect(seen.bodyText).toContain(results.run.id);
   }, 60_000);
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../harness/report/write.ts';
 import { buildResultsFixture } from '../fixtures/results-fixture.ts';
-import { openReport } from '../helpers/browser.ts';
+import { expectCleanReport, openReport } from '../helpers/browser.ts';
 
 describe('report in a real browser', () => {
   let dir: string | undefined;
@@ -25,11 +25,7 @@ describe('report in a real browser', () => {
     expect(existsSync(paths.markdown)).toBe(true);
 
     const seen = await openReport(paths.html);
-    expect(seen.consoleErrors).toEqual([]);
-    expect(seen.pageErrors).toEqual([]);
-    expect(seen.outside).toEqual([]);
-    expect(seen.images.length).toBeGreaterThanOrEqual(2);
-    for (const img of seen.images) expect(img.complete && img.naturalWidth > 0, `image "${img.alt}" is broken`).toBe(true);
+    expectCleanReport(seen, expect);
     expect(seen.title).toContain(results.run.id);
     expect(seen.bodyText).toContain('UNCONSTRAINED');
     // The escaped command is shown as text, not run.
