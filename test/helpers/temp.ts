@@ -2,11 +2,25 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A temp folder every user can traverse (PostgreSQL runs as another user when tests run as root). */
-export function makeTempBase(prefix = 'tierbench-test-'): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  chmodSync(dir, 0o755);
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+/**
+ * A temp folder every user can traverse (PostgreSQL runs as another user when tests run as root).
+ * Made on first use of `dir`, so a suite whose tests are all filtered out or skipped (and whose
+ * afterAll never runs) leaves nothing behind.
+ */
+export function makeTempBase(prefix = 'tierbench-test-'): { readonly dir: string; remove: () => void } {
+  let made: string | undefined;
+  return {
+    get dir() {
+      if (!made) {
+        made = mkdtempSync(join(tmpdir(), prefix));
+        chmodSync(made, 0o755);
+      }
+      return made;
+    },
+    remove: () => {
+      if (made) rmSync(made, { recursive: true, force: true });
+    },
+  };
 }
 
 export function isAlive(pid: number): boolean {

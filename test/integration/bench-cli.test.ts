@@ -19,9 +19,10 @@ describe('bench run, end to end on real servers', () => {
   const base = makeTempBase();
   let run: ReturnType<typeof runBench>;
   let results: ResultsFile;
-  const out = join(base.dir, 'reports');
+  let out = '';
 
   beforeAll(async () => {
+    out = join(base.dir, 'reports');
     run = runBench(['run', ...SHORT, '--duration', '3s', '--out', out], base.dir, cwd);
     const { code } = await run.exit;
     if (code !== 0) throw new Error(`bench run exited ${code}: ${run.stdout().slice(-2000)} ${run.stderr()}`);
