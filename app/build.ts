@@ -72,10 +72,11 @@ export function buildApp(config: AppConfig, ctx: AppContext & { close(): Promise
     },
   });
   registerAuth(app);
-  // Every request runs in its own context (read-your-writes routing reads it deep in services).
-  app.addHook('onRequest', (_req, _reply, done) => requestContext.run({ readFromPrimary: false }, done));
   if (config.tier === 'replicas') {
-    // A session that wrote reads from the primary for a while; set before the answer leaves.
+    // Read-your-writes: each request runs in its own context, which the replicas router reads deep
+    // in services; a session that wrote reads from the primary for a while (set before the answer
+    // leaves). Other tiers route by shard alone and pay for none of this.
+    app.addHook('onRequest', (_req, _reply, done) => requestContext.run({ readFromPrimary: false }, done));
     app.addHook('onSend', async (req, reply, payload) => {
       if (req.method !== 'GET' && req.sessionToken && reply.statusCode < 400) await pinToPrimary(ctx, req.sessionToken);
       return payload;

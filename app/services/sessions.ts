@@ -23,8 +23,11 @@ export async function resolveSession(
   alsoKeys: readonly string[] = [],
 ): Promise<{ userId: bigint | null; pinned: boolean; values: Array<string | null> }> {
   if (!TOKEN.test(token)) return { userId: null, pinned: false, values: alsoKeys.map(() => null) };
-  const [userId, pin, ...values] = await ctx.redis.mget(keys.session(token), keys.writePin(token), ...alsoKeys);
-  return { userId: userId ? BigInt(userId) : null, pinned: pin !== null, values };
+  // Only the replicas tier pins writers to the primary; the others read no pin key.
+  const pins = ctx.config.tier === 'replicas' ? [keys.writePin(token)] : [];
+  const [userId, ...rest] = await ctx.redis.mget(keys.session(token), ...pins, ...alsoKeys);
+  const pinned = pins.length > 0 && rest[0] !== null;
+  return { userId: userId ? BigInt(userId) : null, pinned, values: rest.slice(pins.length) };
 }
 
 /** After a write: the session's reads go to the primary for a while (read-your-writes). */

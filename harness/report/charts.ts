@@ -100,6 +100,17 @@ function legendOptions() {
   };
 }
 
+/** The x axis of per-second charts: the seconds of the measured window. */
+function secondsAxis(trial: Trial) {
+  return {
+    type: 'linear' as const,
+    min: 0,
+    max: lastSecond(trial),
+    title: { display: true, text: 'second of measured window', font: { size: 13 } },
+    ticks: { precision: 0, font: { size: 12 } },
+  };
+}
+
 function titleFont() {
   return { size: 16, weight: 'bold' as const };
 }
@@ -268,13 +279,7 @@ export function renderThroughputChart(title: string, trial: Trial, size: ChartSi
         legend: legendOptions(),
       },
       scales: {
-        x: {
-          type: 'linear',
-          min: 0,
-          max: lastSecond(trial),
-          title: { display: true, text: 'second of measured window', font: { size: 13 } },
-          ticks: { precision: 0, font: { size: 12 } },
-        },
+        x: secondsAxis(trial),
         rate: {
           type: 'linear',
           position: 'left',
@@ -332,13 +337,7 @@ export function renderCacheHitRateChart(title: string, trial: Trial, size: Chart
         legend: legendOptions(),
       },
       scales: {
-        x: {
-          type: 'linear',
-          min: 0,
-          max: lastSecond(trial),
-          title: { display: true, text: 'second of measured window', font: { size: 13 } },
-          ticks: { precision: 0, font: { size: 12 } },
-        },
+        x: secondsAxis(trial),
         y: {
           type: 'linear',
           min: 0,

@@ -69,8 +69,8 @@ function operations(s: TrialSummary): string {
   const head = ['operation', 'scheduled', 'sent', 'dropped', 'ok', 'errors', 'timeouts', 'in flight at stop',
     'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'p99 uncorrected ms', 'answers by status'];
   const numeric = [false, ...Array<boolean>(13).fill(true), false];
-  const rows = s.operations.map((o) => [
-    o.operation,
+  const row = (name: string, o: NonNullable<TrialSummary['all']>, uncorrected: string, statuses: string) => [
+    name,
     fmtInt(o.counts.scheduled),
     fmtInt(o.counts.sent),
     fmtInt(o.counts.dropped),
@@ -83,29 +83,11 @@ function operations(s: TrialSummary): string {
     fmtMs(o.p99Us),
     fmtMs(o.p999Us),
     fmtMs(o.maxUs),
-    fmtMs(o.p99UncorrectedUs),
-    statusBreakdown(o.counts.byStatus),
-  ]);
-  if (s.all && s.operations.length > 1) {
-    const a = s.all;
-    rows.push([
-      'all operations',
-      fmtInt(a.counts.scheduled),
-      fmtInt(a.counts.sent),
-      fmtInt(a.counts.dropped),
-      fmtInt(a.counts.ok),
-      fmtInt(a.counts.errors),
-      fmtInt(a.counts.timeouts),
-      fmtInt(a.counts.inFlightAtStop),
-      fmtMs(a.p50Us),
-      fmtMs(a.p90Us),
-      fmtMs(a.p99Us),
-      fmtMs(a.p999Us),
-      fmtMs(a.maxUs),
-      '',
-      '',
-    ]);
-  }
+    uncorrected,
+    statuses,
+  ];
+  const rows = s.operations.map((o) => row(o.operation, o, fmtMs(o.p99UncorrectedUs), statusBreakdown(o.counts.byStatus)));
+  if (s.all && s.operations.length > 1) rows.push(row('all operations', s.all, '', ''));
   return mdTable(head, rows, numeric);
 }
 

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { APP_DEFAULTS, type AppConfig } from '../../app/config.ts';
 import { StackError } from '../errors.ts';
-import { stopProcess, type Supervised, type Supervisor } from '../stack/supervisor.ts';
+import type { Supervised, Supervisor } from '../stack/supervisor.ts';
 
 const SERVER = fileURLToPath(new URL('../../app/server.ts', import.meta.url));
 const WORKER = fileURLToPath(new URL('../../app/worker.ts', import.meta.url));
@@ -14,7 +14,6 @@ export interface AppProcess {
   baseUrl: string;
   pid: number;
   workers: Supervised[];
-  stop(): Promise<void>;
 }
 
 /** Spawns a TypeScript entry point and waits for its ready line (`{"event": ...}`) on stdout. */
@@ -65,9 +64,6 @@ export async function startApp(sup: Supervisor, launch: AppLaunch, workers = 2):
     baseUrl: `http://127.0.0.1:${Number(app!.line.port)}`,
     pid: app!.proc.pid,
     workers: ws.map((w) => w.proc),
-    stop: async () => {
-      await Promise.all([app!.proc, ...ws.map((w) => w.proc)].map((p) => stopProcess(p, 5000)));
-    },
   };
 }
 

@@ -1,2 +1,0 @@
-export { drive } from './run.ts';
-export type { DriveEvents, DriveInput, DriveOutput, DrivePhase, Populations } from './types.ts';
