@@ -20,7 +20,7 @@ export interface AppConfig {
   readYourWritesMs: number;
 }
 
-export const APP_DEFAULTS = { cacheTtlSec: 300, pgPoolSize: 16, feedCap: 500, fanoutChunk: 10_000, readYourWritesMs: 5_000 } as const;
+export const APP_DEFAULTS = { cacheTtlSec: 300, pgPoolSize: 16, feedCap: 100, fanoutChunk: 10_000, readYourWritesMs: 5_000 } as const;
 
 export function parseAppConfig(text: string | undefined): AppConfig {
   if (!text) throw new Error('TIERBENCH_APP is not set: the app is started by the harness (bench run)');

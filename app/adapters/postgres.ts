@@ -7,8 +7,12 @@ import copyStreams from 'pg-copy-streams';
 
 export type PgPool = pg.Pool;
 
-export function createPgPool(url: string, max = 10, applicationName = 'tierbench'): PgPool {
-  const pool = new pg.Pool({ connectionString: url, max, application_name: applicationName });
+/** `settings` are session settings for every connection (e.g. { synchronous_commit: 'off' }). */
+export function createPgPool(url: string, max = 10, applicationName = 'tierbench', settings: Record<string, string> = {}): PgPool {
+  const options = Object.entries(settings)
+    .map(([k, v]) => `-c ${k}=${v}`)
+    .join(' ');
+  const pool = new pg.Pool({ connectionString: url, max, application_name: applicationName, ...(options ? { options } : {}) });
   // An idle client that loses its server (stack going down) must not crash the process.
   pool.on('error', () => {});
   return pool;
@@ -43,44 +47,24 @@ export async function pgPing(url: string): Promise<boolean> {
   }
 }
 
-/** Text-format COPY cell: NULL as \N, escapes for backslash, tab and newlines. */
-function copyCell(value: string | number | bigint | null): string {
-  if (value === null) return '\\N';
-  const text = String(value);
-  return /[\\\t\n\r]/.test(text)
-    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-    : text;
-}
-
-export type CopyRow = ReadonlyArray<string | number | bigint | null>;
-
-/** Streams rows into a table with COPY FROM STDIN (text format), on one pooled connection. */
-export async function pgCopyRows(
-  pool: PgPool,
-  table: string,
-  columns: readonly string[],
-  rows: Iterable<CopyRow>,
-): Promise<number> {
+/**
+ * Streams ready-made COPY text into a freshly made table with COPY ... FREEZE (in one transaction
+ * with a TRUNCATE, as pgbench -i does): rows land frozen and all-visible, so no later pass
+ * rewrites pages to set hint bits. Returns when the server has committed them.
+ */
+export async function pgCopyText(pool: PgPool, table: string, columns: readonly string[], chunks: Iterable<string>): Promise<void> {
   const client = await pool.connect();
-  let count = 0;
+  let broken: Error | undefined;
   try {
-    const sink = client.query(copyStreams.from(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
-    function* lines(): Generator<string> {
-      let batch = '';
-      for (const row of rows) {
-        batch += row.map(copyCell).join('\t') + '\n';
-        count++;
-        if (batch.length > 1 << 16) {
-          yield batch;
-          batch = '';
-        }
-      }
-      if (batch) yield batch;
-    }
-    await pipeline(Readable.from(lines()), sink);
-    return count;
+    await client.query('BEGIN');
+    await client.query(`TRUNCATE ${table}`);
+    await pipeline(Readable.from(chunks), client.query(copyStreams.from(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FREEZE)`)));
+    await client.query('COMMIT');
+  } catch (err) {
+    broken = err instanceof Error ? err : new Error(String(err));
+    throw err;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

@@ -39,7 +39,7 @@ const LOCK_CLASS = 7101;
  * likes and comments on the photo's; follows are stored twice (following on the follower's shard,
  * followers on the followee's) so both directions are one-shard reads. usernames maps a name to
  * its user and lives on the shard the name hashes to, so sign-up and log-in find it on any tier.
- * Indexes beyond primary keys come after the bulk load.
+ * Keys and indexes come separately (shardKeysSql), after a bulk load.
  */
 export function shardTablesSql(shard: number): string {
   const s = shardSchema(shard);
@@ -47,7 +47,7 @@ export function shardTablesSql(shard: number): string {
 CREATE SCHEMA ${s};
 ${idFunctionSql(s, shard)}
 CREATE TABLE ${s}.users (
-  id bigint PRIMARY KEY DEFAULT ${s}.next_id(),
+  id bigint NOT NULL DEFAULT ${s}.next_id(),
   username text NOT NULL,
   full_name text NOT NULL,
   bio text NOT NULL DEFAULT '',
@@ -58,11 +58,11 @@ CREATE TABLE ${s}.users (
   photo_count integer NOT NULL DEFAULT 0
 );
 CREATE TABLE ${s}.usernames (
-  username text PRIMARY KEY,
+  username text NOT NULL,
   user_id bigint NOT NULL
 );
 CREATE TABLE ${s}.photos (
-  id bigint PRIMARY KEY DEFAULT ${s}.next_id(),
+  id bigint NOT NULL DEFAULT ${s}.next_id(),
   owner_id bigint NOT NULL,
   object_key text NOT NULL,
   caption text NOT NULL DEFAULT '',
@@ -75,11 +75,10 @@ CREATE TABLE ${s}.photos (
 CREATE TABLE ${s}.likes (
   photo_id bigint NOT NULL,
   user_id bigint NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (photo_id, user_id)
+  created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE TABLE ${s}.comments (
-  id bigint PRIMARY KEY DEFAULT ${s}.next_id(),
+  id bigint NOT NULL DEFAULT ${s}.next_id(),
   photo_id bigint NOT NULL,
   user_id bigint NOT NULL,
   text text NOT NULL,
@@ -88,21 +87,29 @@ CREATE TABLE ${s}.comments (
 CREATE TABLE ${s}.following (
   follower_id bigint NOT NULL,
   followee_id bigint NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (follower_id, followee_id)
+  created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE TABLE ${s}.followers (
   followee_id bigint NOT NULL,
   follower_id bigint NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (followee_id, follower_id)
+  created_at timestamptz NOT NULL DEFAULT now()
 );`;
 }
 
-/** Indexes built after COPY (faster than maintaining them row by row). */
-export function shardIndexesSql(shard: number): string {
+/**
+ * Primary keys and indexes of one logical shard, built after COPY: one sorted build per index is
+ * far cheaper than maintaining them row by row. A schema made for live use runs it right away.
+ */
+export function shardKeysSql(shard: number): string {
   const s = shardSchema(shard);
   return `
+ALTER TABLE ${s}.users ADD PRIMARY KEY (id);
+ALTER TABLE ${s}.usernames ADD PRIMARY KEY (username);
+ALTER TABLE ${s}.photos ADD PRIMARY KEY (id);
+ALTER TABLE ${s}.likes ADD PRIMARY KEY (photo_id, user_id);
+ALTER TABLE ${s}.comments ADD PRIMARY KEY (id);
+ALTER TABLE ${s}.following ADD PRIMARY KEY (follower_id, followee_id);
+ALTER TABLE ${s}.followers ADD PRIMARY KEY (followee_id, follower_id);
 CREATE INDEX ON ${s}.photos (owner_id, id DESC);
 CREATE INDEX ON ${s}.comments (photo_id, id DESC);`;
 }

@@ -30,7 +30,8 @@ async function main(): Promise<void> {
       'seed a dataset, run a scenario against a tier on real servers, write results.json and an HTML report',
       (y) => {
         for (const o of runOptions) {
-          y.option(o.flag, { type: 'string', describe: o.describe + (o.default !== undefined ? ` [default: ${o.default}]` : ''), requiresArg: true });
+          const describe = o.describe + (o.default !== undefined ? ` [default: ${o.default}]` : '');
+          y.option(o.flag, o.boolean ? { type: 'boolean', describe } : { type: 'string', describe, requiresArg: true });
         }
         return y.option('config', { type: 'string', describe: 'JSON file of settings (keys as in results: rate, duration, logicalShards, ...)', requiresArg: true });
       },

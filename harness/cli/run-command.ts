@@ -3,6 +3,7 @@ import { runOptions } from '../config/options.ts';
 import { ExitCode, InterruptedError } from '../errors.ts';
 import { renderTerminalSummary } from '../report/terminal.ts';
 import { runBench } from '../run/run.ts';
+import { progressPrinter } from '../seed/progress.ts';
 import { relative } from 'node:path';
 
 /** `bench run`: validate everything first, then run; Ctrl-C stops cleanly with exit 130. */
@@ -31,7 +32,7 @@ export async function runCommand(argv: Record<string, unknown>): Promise<void> {
   const log = (line: string) => process.stdout.write(line + '\n');
   const command = ['bench', ...process.argv.slice(2)].join(' ');
   try {
-    const { results, htmlPath } = await runBench(config, { command, signal: controller.signal, log });
+    const { results, htmlPath } = await runBench(config, { command, signal: controller.signal, log, progress: progressPrinter(process.stdout, log) });
     log('');
     log(renderTerminalSummary(results));
     log(`results: ${relative(process.cwd(), htmlPath.replace(/index\.html$/, 'results.json'))}`);

@@ -4,7 +4,7 @@ import { scenarioNames } from '../../scenarios/index.ts';
 import { profileNames } from '../seed/profiles.ts';
 import { DEFAULT_NODE_CAPACITY } from '../stack/capacity.ts';
 import { providerNames } from '../stack/registry.ts';
-import { parseBytes, parseChoice, parseDuration, parseNumberInRange, parseString, type Parsed } from './parse.ts';
+import { parseBoolean, parseBytes, parseChoice, parseDuration, parseNumberInRange, parseString, type Parsed } from './parse.ts';
 
 /**
  * Every setting of `bench run`, in one table: its flag, help text, default and parser. The CLI's
@@ -17,7 +17,9 @@ export interface OptionSpec {
   describe: string;
   /** Default as the user would type it; undefined = taken from the scenario. */
   default?: string;
-  parse: (text: string) => Parsed<string | number>;
+  parse: (text: string) => Parsed<string | number | boolean>;
+  /** A switch: given alone it means true. */
+  boolean?: true;
 }
 
 const choice = (choices: () => readonly string[]) => (t: string) => parseChoice(t, choices());
@@ -27,7 +29,7 @@ export const runOptions: OptionSpec[] = [
   { key: 'stack', flag: 'stack', describe: `stack provider: ${providerNames.join(', ')}`, default: 'local', parse: choice(() => providerNames) },
   { key: 'stackConfig', flag: 'stack-config', describe: 'with --stack external: JSON file of node URLs ({ tier, nodes: [{ name, role, url }] })', parse: parseString },
   { key: 'scenario', flag: 'scenario', describe: `scenario: ${scenarioNames().join(', ')}`, default: 'photo-reads', parse: choice(scenarioNames) },
-  { key: 'profile', flag: 'profile', describe: `dataset profile: ${profileNames.join(', ')}`, default: 'starter', parse: choice(() => profileNames) },
+  { key: 'profile', flag: 'profile', describe: `dataset profile: ${profileNames.join(', ')}`, default: 'small', parse: choice(() => profileNames) },
   { key: 'seed', flag: 'seed', describe: 'dataset seed (same seed, same rows)', default: '1', parse: (t) => parseNumberInRange(t, 0, 2 ** 31 - 1, true) },
   { key: 'scenarioSeed', flag: 'scenario-seed', describe: 'request stream seed (same seed, same requests)', default: '1', parse: (t) => parseNumberInRange(t, 0, 2 ** 31 - 1, true) },
   { key: 'rate', flag: 'rate', describe: "arrival rate, requests per second (default: the scenario's)", parse: (t) => parseNumberInRange(t, 1, 100_000, false) },
@@ -41,6 +43,8 @@ export const runOptions: OptionSpec[] = [
   { key: 'nodeMemory', flag: 'node-memory', describe: 'memory budget per PostgreSQL node, e.g. 1g, 512m; 0 = no limit', default: `${DEFAULT_NODE_CAPACITY.memoryBytes / 2 ** 20}m`, parse: parseBytes },
   { key: 'logicalShards', flag: 'logical-shards', describe: `logical shards (PostgreSQL schemas), 1 to ${MAX_LOGICAL_SHARDS}`, default: '64', parse: (t) => parseNumberInRange(t, 1, MAX_LOGICAL_SHARDS, true) },
   { key: 'cacheTtl', flag: 'cache-ttl', describe: 'Memcached TTL for cached users and photos, e.g. 300s', default: '300s', parse: parseDuration },
+  { key: 'snapshots', flag: 'snapshots', describe: 'folder of seeded-dataset snapshots (local stack): restored instead of seeding again; "off" to neither use nor make them', default: '.tierbench/snapshots', parse: parseString },
+  { key: 'reseed', flag: 'reseed', describe: 'seed again even when a snapshot exists, and replace it', default: 'false', parse: parseBoolean, boolean: true },
   { key: 'out', flag: 'out', describe: 'folder for run reports (reports/<run-id>/, reports/latest)', default: 'reports', parse: parseString },
 ];
 
@@ -63,6 +67,8 @@ export interface RunConfig {
   pgShards: number;
   logicalShards: number;
   cacheTtl: number;
+  snapshots: string;
+  reseed: boolean;
   out: string;
 }
 

@@ -45,3 +45,11 @@ export function parseBytes(text: string): Parsed<number> {
   if (!m) return bad(`"${text}" is not a size; accepted: a size like 512m, 1g, 1.5g, or 0 for no limit`);
   return ok(Math.round(Number(m[1]) * BYTE_UNITS[m[2]!.toLowerCase()]!));
 }
+
+/** "true"/"false" (also 1/0, yes/no): a flag given alone reads as true. */
+export function parseBoolean(text: string): Parsed<boolean> {
+  const t = text.trim().toLowerCase();
+  if (['true', '1', 'yes', ''].includes(t)) return ok(true);
+  if (['false', '0', 'no'].includes(t)) return ok(false);
+  return bad(`"${text}" is not a yes/no value; accepted: true, false, 1, 0, yes, no`);
+}

@@ -179,6 +179,10 @@ export interface ResultsFile {
     logicalShards: number;
     counts: Record<string, number>;
     seedSeconds: number;
+    /** sha256 over every generated row (same profile and seed, same digest). */
+    digest?: string;
+    /** Where this run's data came from: seeded now, restored from a snapshot, or already on the stack. */
+    source?: 'seeded' | 'snapshot' | 'stack';
   };
   trials: Trial[];
 }

@@ -8,6 +8,10 @@ import { InterruptedError, UsageError } from '../errors.ts';
 import { writeReport } from '../report/write.ts';
 import { SCHEMA_VERSION, type ResultsFile, type TimeseriesPoint, type Trial } from '../results/types.ts';
 import { ensureDataset } from '../seed/dataset.ts';
+import { progressPrinter, type SeedProgress } from '../seed/progress.ts';
+import { checkResources, estimateNeeds } from '../seed/resources.ts';
+import { SnapshotStore } from '../seed/snapshot.ts';
+import { pgNodesFor } from '../stack/topology.ts';
 import { profiles } from '../seed/profiles.ts';
 import { sessionToken } from '../seed/sessions.ts';
 import { stackProvider } from '../stack/registry.ts';
@@ -28,6 +32,8 @@ export interface RunContext {
   log: (line: string) => void;
   /** Base folder for temporary run directories (tests point it at a folder they own). */
   tmpBase?: string;
+  /** Where seeding progress goes (default: plain lines through log). */
+  progress?: SeedProgress;
 }
 
 export interface RunOutcome {
@@ -58,7 +64,7 @@ function checkAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new InterruptedError(String(signal.reason ?? 'SIGINT'));
 }
 
-function progressPrinter(log: (line: string) => void) {
+function trialProgressPrinter(log: (line: string) => void) {
   return (phase: DrivePhase, p: TimeseriesPoint): void => {
     const ms = (us: number | null) => (us === null ? '-' : (us / 1000).toFixed(1));
     log(`  ${phase} ${String(p.second + 1).padStart(3)}s  sent ${p.sent}  ok ${p.ok}  errors ${p.errors}  p50 ${ms(p.p50Us)}ms  p99 ${ms(p.p99Us)}ms`);
@@ -82,14 +88,44 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
   let stack: Stack | undefined;
   let appSup: Supervisor | undefined;
   try {
-    stack = (config.stack === 'local' ? attachedStack() : null) ?? (await stackProvider(config.stack).up({ tier: config.tier, pgShards: config.pgShards, replicas: config.replicas, capacity: { cpus: config.nodeCpus, memoryBytes: config.nodeMemory }, externalConfig: config.stackConfig, baseDir: tmpBase, log: ctx.log }));
+    const attached = config.stack === 'local' ? attachedStack() : null;
+    // Snapshots are of stacks this run owns and starts from local binaries.
+    const snapshots = config.stack === 'local' && !attached && config.snapshots !== 'off' ? new SnapshotStore(config.snapshots) : null;
+    const snapKey = { profile: profile.name, seed: config.seed, logicalShards: config.logicalShards, nodes: pgNodesFor(config.tier, config.pgShards).length };
+    const found = snapshots && !config.reseed ? snapshots.find(snapKey) : null;
+    if (found) ctx.log(`restoring snapshot ${found.info.key} (seeding it took ${found.info.seedSeconds.toFixed(1)}s)`);
+    else if (snapshots) checkResources(estimateNeeds(profile, snapKey.nodes, config.tier === 'replicas' ? config.replicas : 0), [tmpBase, snapshots.dir], ctx.log);
+    const restoreStarted = performance.now();
+    stack =
+      attached ??
+      (await stackProvider(config.stack).up({
+        tier: config.tier,
+        pgShards: config.pgShards,
+        replicas: config.replicas,
+        capacity: { cpus: config.nodeCpus, memoryBytes: config.nodeMemory },
+        externalConfig: config.stackConfig,
+        baseDir: tmpBase,
+        log: ctx.log,
+        ...(found ? { restore: found.restore } : {}),
+      }));
     if (!stack.owned && stack.provider === 'local') {
       if (stack.tier !== config.tier)
         throw new UsageError(`the stack kept running by \`bench stack up\` is for tier ${stack.tier}; run --tier ${stack.tier}, or \`bench stack down\` first`);
       ctx.log(`using the running stack from \`bench stack up\` (${stack.runDir})`);
     }
     checkAborted(ctx.signal);
-    const manifest = await ensureDataset(primaries(stack).map((n) => n.url), nodeByRole(stack, 'redis').url, profile, config.seed, config.logicalShards, ctx.log);
+    const s = stack;
+    const manifest = await s.withCpuUnlimited(() =>
+      ensureDataset(primaries(s).map((n) => n.url), nodeByRole(s, 'redis').url, profile, config.seed, config.logicalShards, ctx.log, {
+        progress: ctx.progress ?? progressPrinter({ write: () => true }, ctx.log),
+        signal: ctx.signal,
+      }),
+    );
+    if (found) ctx.log(`restored in ${((performance.now() - restoreStarted) / 1000).toFixed(1)}s (servers started on the snapshot's data)`);
+    if (snapshots && manifest.seededNow) {
+      const info = await snapshots.save(snapKey, s, manifest, ctx.log);
+      ctx.log(`snapshot ${info.key} saved in ${info.saveSeconds.toFixed(1)}s under ${snapshots.dir} (--reseed to make a new one)`);
+    }
     await waitForReplicas(primaries(stack)[0]!.url, replicasOf(stack).map((n) => n.url));
     checkAborted(ctx.signal);
 
@@ -117,7 +153,7 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
       sessionToken: (userId) => sessionToken(manifest.seed, userId),
       logicalShards: config.logicalShards,
       signal: ctx.signal,
-      progress: progressPrinter(ctx.log),
+      progress: trialProgressPrinter(ctx.log),
     });
     checkAborted(ctx.signal);
 
@@ -138,6 +174,8 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
         logicalShards: manifest.logicalShards,
         counts: manifest.counts,
         seedSeconds: manifest.seedSeconds,
+        digest: manifest.digest,
+        source: found ? 'snapshot' : manifest.seededNow ? 'seeded' : 'stack',
       },
       trials: [trial],
     };

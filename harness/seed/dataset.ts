@@ -1,55 +1,131 @@
-import { createPgPool, pgExec, pgQuery } from '../../app/adapters/postgres.ts';
+import { createPgPool, pgExec, pgQuery, type PgPool } from '../../app/adapters/postgres.ts';
 import { createRedis } from '../../app/adapters/redis.ts';
+import { APP_DEFAULTS } from '../../app/config.ts';
 import { keys } from '../../app/keys.ts';
 import { hashPassword } from '../../app/services/passwords.ts';
-import { SESSION_TTL_SEC } from '../../app/services/sessions.ts';
-import { SEEDED_PASSWORD, sessionToken } from './sessions.ts';
-import { shardOf } from '../../app/schema/ids.ts';
 import { shardsOfNode } from '../../app/schema/shard-map.ts';
 import { StackError } from '../errors.ts';
-import { generateDataset } from './generate.ts';
-import { countRows, loadDataset } from './load.ts';
-import type { Profile } from './profiles.ts';
+import { copyContext } from './copy-text.ts';
+import { checkInvariants, type Expected, type Invariant } from './invariants.ts';
+import { combineDigests, loadNode, type TableCounts } from './load.ts';
+import { buildPopulation, type Population } from './population.ts';
+import { profiles, type Profile } from './profiles.ts';
+import { silentProgress, type SeedProgress } from './progress.ts';
+import { feedOf, primeRedis } from './redis-prime.ts';
+import { SEEDED_PASSWORD, sessionToken } from './sessions.ts';
 
 /** What the load generator and the results need to know about a seeded dataset. */
 export interface Manifest {
   profile: string;
   seed: number;
   logicalShards: number;
-  counts: { users: number; photos: number };
+  /** PostgreSQL primaries the shards are spread over. */
+  nodes: number;
+  feedCap: number;
+  counts: { users: number; photos: number; follows: number; likes: number; comments: number; rows: number };
+  tables: TableCounts;
   digest: string;
   seedSeconds: number;
-  /** Decimal id lists the load generator samples keys from. */
+  /** Seconds per phase: generate, load (COPY, keys, statistics), redis, check. */
+  phases: Record<string, number>;
+  invariants: Invariant[];
+  /** True when this call loaded the data (false: it was already there). Not stored. */
+  seededNow: boolean;
+  /** Decimal id lists the load generator samples keys from (kept in tierbench_population, not in the JSON). */
   userIds: string[];
   photoIds: string[];
-  invariants: Array<{ name: string; ok: boolean; detail: string }>;
 }
 
 const META = 'public.tierbench_dataset';
+const POPULATION = 'public.tierbench_population';
+const IDS_PER_ROW = 1 << 20;
+
+export interface SeedOptions {
+  progress?: SeedProgress;
+  /** Feed length the app keeps (the seeder primes feeds to it). */
+  feedCap?: number;
+  /** COPY connections at once over all nodes (this machine has 2 cores). */
+  lanes?: number;
+  /** Users and photos sampled to compare Redis with PostgreSQL. */
+  sample?: number;
+  /** Aborting (Ctrl-C) stops the load between parts. */
+  signal?: AbortSignal;
+}
+
+async function saveIds(pool: PgPool, name: string, ids: BigInt64Array): Promise<void> {
+  for (let part = 0, i = 0; i < ids.length; part++, i += IDS_PER_ROW) {
+    const slice = ids.slice(i, i + IDS_PER_ROW);
+    await pgQuery(pool, `INSERT INTO ${POPULATION} (name, part, ids) VALUES ($1, $2, $3)`, [name, part, Buffer.from(slice.buffer, slice.byteOffset, slice.byteLength)]);
+  }
+}
+
+async function loadIds(pool: PgPool, name: string): Promise<string[]> {
+  const rows = await pgQuery<{ ids: Buffer }>(pool, `SELECT ids FROM ${POPULATION} WHERE name = $1 ORDER BY part`, [name]);
+  const out: string[] = [];
+  for (const { ids } of rows) {
+    const copy = new BigInt64Array(ids.byteLength / 8);
+    new Uint8Array(copy.buffer).set(ids);
+    for (const id of copy) out.push(id.toString());
+  }
+  return out;
+}
+
+/** Evenly spread indices into [0, n), the same for the same n. */
+function spread(n: number, want: number): number[] {
+  const k = Math.min(n, want);
+  return Array.from({ length: k }, (_, i) => Math.floor((i * n) / k));
+}
+
+/** What the checks compare the stores with: written row counts, and samples of users, photos and feeds. */
+function expectationsOf(pop: Population, userIdText: readonly string[], tables: TableCounts, feedCap: number, sample: number): Expected {
+  const sampleUsers = spread(pop.users.count, sample);
+  const out = new Int32Array(feedCap);
+  const heap = { owner: new Int32Array(pop.users.count + 1), pos: new Int32Array(pop.users.count + 1) };
+  return {
+    seed: pop.seed,
+    tables,
+    sampleUsers: sampleUsers.map((u) => userIdText[u]!),
+    samplePhotos: spread(pop.photos.count, sample).map((p) => pop.photos.id[p]!.toString()),
+    feedSizes: sampleUsers.map((u) => feedOf(pop, u, feedCap, out, heap) + 1),
+  };
+}
 
 /**
- * Makes sure the node holds the dataset (profile, seed, shards): reuses it when the stack already
- * has it (a `bench stack up` stack), otherwise generates, loads with COPY and checks it.
+ * Checks a loaded dataset again (the population is rebuilt from profile and seed): what a test
+ * uses to show the invariants failing after it breaks the data on purpose.
  */
-/** A session for every seeded user, written with pipelining (tokens derive from the seed). */
-async function primeSessions(redisUrl: string, seed: number, userIds: readonly string[]): Promise<void> {
+export async function verifyDataset(pgUrls: readonly string[], redisUrl: string, m: Pick<Manifest, 'profile' | 'seed' | 'logicalShards' | 'tables' | 'feedCap'>): Promise<Invariant[]> {
+  const profile = profiles[m.profile];
+  if (!profile) throw new StackError(`unknown profile ${m.profile}`);
+  const pop = buildPopulation(profile, m.seed, m.logicalShards);
+  const pools = pgUrls.map((url) => createPgPool(url, 3, 'tierbench-verify'));
+  try {
+    const ranges = pools.map((_, i) => shardsOfNode(i, m.logicalShards, pools.length));
+    return await checkInvariants(pools, ranges, redisUrl, expectationsOf(pop, Array.from(pop.users.id, String), m.tables, m.feedCap, 2000));
+  } finally {
+    await Promise.all(pools.map((p) => p.end()));
+  }
+}
+
+async function reuse(meta: PgPool, m: Manifest, redisUrl: string, log: (line: string) => void): Promise<Manifest> {
+  const [userIds, photoIds] = [await loadIds(meta, 'users'), await loadIds(meta, 'photos')];
   const redis = createRedis(redisUrl);
   try {
-    for (let i = 0; i < userIds.length; i += 5000) {
-      const p = redis.pipeline();
-      for (const id of userIds.slice(i, i + 5000)) p.set(keys.session(sessionToken(seed, id)), id, 'EX', SESSION_TTL_SEC);
-      await p.exec();
-    }
+    const probe = userIds[0];
+    if (probe !== undefined && (await redis.get(keys.session(sessionToken(m.seed, probe)))) !== probe)
+      throw new StackError('this stack\'s Redis no longer holds the seeded sessions; run `bench stack down` and start again');
   } finally {
     redis.disconnect();
   }
+  log(`dataset ${m.profile} (seed ${m.seed}) already loaded on this stack`);
+  return { ...m, seededNow: false, userIds, photoIds };
 }
 
 /**
  * Makes sure the primaries (in shard-map order) hold the dataset (profile, seed, shards): reuses it
- * when the stack already has it (a `bench stack up` stack), otherwise generates it and loads each
- * node's logical shards into it with COPY, the nodes in parallel, then checks it. The manifest is
- * kept on the first node.
+ * when the stack already has it (a `bench stack up` stack or a restored snapshot), otherwise
+ * builds the population, COPYs each node's logical shards into it (nodes in parallel), primes
+ * Redis, checks the invariants and keeps the manifest on the first node.
  */
 export async function ensureDataset(
   pgUrls: readonly string[],
@@ -58,57 +134,89 @@ export async function ensureDataset(
   seed: number,
   logicalShards: number,
   log: (line: string) => void,
+  opts: SeedOptions = {},
 ): Promise<Manifest> {
-  const pools = pgUrls.map((url) => createPgPool(url, 6, 'tierbench-seed'));
+  const progress = opts.progress ?? silentProgress;
+  const feedCap = opts.feedCap ?? APP_DEFAULTS.feedCap;
+  const lanes = opts.lanes ?? 2;
+  const width = Math.max(1, Math.ceil(lanes / pgUrls.length));
+  // No fsync per commit while loading: a crash mid-seed throws the seed away anyway, and the load ends with a CHECKPOINT.
+  const pools = pgUrls.map((url) => createPgPool(url, width + 1, 'tierbench-seed', { synchronous_commit: 'off' }));
   const meta = pools[0]!;
   try {
-    await pgExec(meta, `CREATE TABLE IF NOT EXISTS ${META} (id int PRIMARY KEY, manifest jsonb NOT NULL)`);
+    await pgExec(meta, `CREATE TABLE IF NOT EXISTS ${META} (id int PRIMARY KEY, manifest jsonb NOT NULL);
+      CREATE TABLE IF NOT EXISTS ${POPULATION} (name text, part int, ids bytea NOT NULL, PRIMARY KEY (name, part))`);
     const existing = await pgQuery<{ manifest: Manifest }>(meta, `SELECT manifest FROM ${META} WHERE id = 1`);
     const m = existing[0]?.manifest;
     if (m) {
-      if (m.profile === profile.name && m.seed === seed && m.logicalShards === logicalShards) {
-        log(`dataset ${profile.name} (seed ${seed}) already loaded on this stack`);
-        await primeSessions(redisUrl, seed, m.userIds);
-        return m;
-      }
+      if (m.profile === profile.name && m.seed === seed && m.logicalShards === logicalShards && m.nodes === pgUrls.length) return await reuse(meta, m, redisUrl, log);
       throw new StackError(
-        `this stack holds dataset ${m.profile} seed ${m.seed} with ${m.logicalShards} shards; ` +
+        `this stack holds dataset ${m.profile} seed ${m.seed} with ${m.logicalShards} shards on ${m.nodes} node(s); ` +
           `run \`bench stack down\` first to seed ${profile.name} seed ${seed} with ${logicalShards} shards`,
       );
     }
-    const started = process.hrtime.bigint();
+    const phases: Record<string, number> = {};
+    const started = performance.now();
+    let mark = started;
+    const lap = (name: string): void => {
+      const now = performance.now();
+      phases[name] = Math.round(now - mark) / 1000;
+      mark = now;
+    };
     const where = pools.length > 1 ? ` on ${pools.length} nodes` : '';
-    log(`seeding ${profile.name}: ${profile.users} users, ${profile.photos} photos over ${logicalShards} logical shards${where} (seed ${seed})...`);
-    const data = generateDataset(profile, seed, logicalShards);
+    log(`seeding ${profile.name} (seed ${seed}): ${profile.users} users, ${profile.photos} photos, ~${profile.users * profile.followingMean} follows, ${profile.likes} likes, ${profile.comments} comments over ${logicalShards} logical shards${where}`);
+    progress.phase('generate', 1, 'steps');
+    const pop = buildPopulation(profile, seed, logicalShards);
     const passwordHash = await hashPassword(SEEDED_PASSWORD, Buffer.from(`tierbench-${seed}`));
+    const ctx = copyContext(pop, passwordHash);
+    progress.rows('generate', 1);
+    lap('generate');
+
     const ranges = pools.map((_, i) => shardsOfNode(i, logicalShards, pools.length));
-    await Promise.all(pools.map((pool, i) => loadDataset(pool, data, logicalShards, ranges[i]!, passwordHash, Math.max(1, Math.ceil(4 / pools.length)))));
-    await primeSessions(redisUrl, seed, data.users.map((u) => u.id.toString()));
-    const perNode = await Promise.all(pools.map((pool, i) => countRows(pool, ranges[i]!)));
-    const counts = { users: perNode.reduce((a, c) => a + c.users, 0), photos: perNode.reduce((a, c) => a + c.photos, 0) };
-    const seedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const misplaced = data.photos.filter((p) => shardOf(p.id) !== shardOf(p.ownerId)).length;
-    const invariants = [
-      { name: 'users loaded', ok: counts.users === profile.users, detail: `${counts.users} rows, ${profile.users} generated` },
-      { name: 'photos loaded', ok: counts.photos === profile.photos, detail: `${counts.photos} rows, ${profile.photos} generated` },
-      { name: "photos on their owner's shard", ok: misplaced === 0, detail: `${misplaced} misplaced` },
-    ];
+    const digests = new Map<string, string>();
+    const rowsTotal = pop.users.count * 2 + pop.photos.count + pop.following.items.length * 2 + pop.likers.items.length + pop.comments.count;
+    progress.phase('copy', rowsTotal, 'rows');
+    const counted = await Promise.all(pools.map((pool, i) => loadNode(pool, ctx, ranges[i]!, width, progress, digests, opts.signal)));
+    const tables = counted.reduce((a, c) => {
+      for (const k of Object.keys(a) as Array<keyof TableCounts>) a[k] += c[k];
+      return a;
+    });
+    progress.end();
+    lap('load');
+
+    const photoIdText = (p: number): string => pop.photos.id[p]!.toString();
+    await primeRedis(redisUrl, ctx, photoIdText, feedCap, progress, opts.signal);
+    lap('redis');
+
+    const invariants = await checkInvariants(pools, ranges, redisUrl, expectationsOf(pop, ctx.userIdText, tables, feedCap, opts.sample ?? 2000));
+    lap('check');
     const failed = invariants.filter((i) => !i.ok);
     if (failed.length) throw new StackError(`seeded dataset failed its checks: ${failed.map((i) => `${i.name} (${i.detail})`).join('; ')}`);
+
+    const seedSeconds = Math.round(performance.now() - started) / 1000;
+    const rows = Object.values(tables).reduce((a, b) => a + b, 0);
     const manifest: Manifest = {
       profile: profile.name,
       seed,
       logicalShards,
-      counts,
-      digest: data.digest,
+      nodes: pools.length,
+      feedCap,
+      counts: { users: tables.users, photos: tables.photos, follows: tables.following, likes: tables.likes, comments: tables.comments, rows },
+      tables,
+      digest: combineDigests(digests),
       seedSeconds,
-      userIds: data.users.map((u) => u.id.toString()),
-      photoIds: data.photos.map((p) => p.id.toString()),
+      phases,
       invariants,
+      seededNow: true,
+      userIds: [],
+      photoIds: [],
     };
-    await pgQuery(meta, `INSERT INTO ${META} (id, manifest) VALUES (1, $1)`, [JSON.stringify(manifest)]);
-    log(`seeded in ${seedSeconds.toFixed(1)}s (${Math.round((counts.users + counts.photos) / seedSeconds)} rows/s)`);
-    return manifest;
+    await saveIds(meta, 'users', pop.users.id);
+    await saveIds(meta, 'photos', pop.photos.id);
+    const { userIds: _u, photoIds: _p, seededNow: _n, ...stored } = manifest;
+    await pgQuery(meta, `INSERT INTO ${META} (id, manifest) VALUES (1, $1)`, [JSON.stringify(stored)]);
+    log(`seeded ${rows} rows in ${seedSeconds.toFixed(1)}s (${Math.round(rows / seedSeconds)} rows/s; ${Object.entries(phases).map(([k, v]) => `${k} ${v}s`).join(', ')})`);
+    return { ...manifest, userIds: ctx.userIdText, photoIds: Array.from(pop.photos.id, (id) => id.toString()) };
   } finally {
     await Promise.all(pools.map((p) => p.end()));
   }

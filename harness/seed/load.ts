@@ -1,35 +1,9 @@
-import { pgCopyRows, pgExec, pgQuery, type CopyRow, type PgPool } from '../../app/adapters/postgres.ts';
-import { setIdTickSql, shardIndexesSql, shardTablesSql } from '../../app/schema/shard-ddl.ts';
+import { createHash } from 'node:crypto';
+import { pgCopyText, pgExec, type PgPool } from '../../app/adapters/postgres.ts';
+import { setIdTickSql, shardKeysSql, shardTablesSql } from '../../app/schema/shard-ddl.ts';
 import { shardSchema } from '../../app/schema/ids.ts';
-import { usernameShard } from '../../app/schema/usernames.ts';
-import type { GeneratedDataset, PhotoRow, UserRow } from './generate.ts';
-
-function groupByShard<T extends { shard: number }>(rows: T[], shards: number): T[][] {
-  const groups: T[][] = Array.from({ length: shards }, () => []);
-  for (const r of rows) groups[r.shard]!.push(r);
-  return groups;
-}
-
-/** Runs tasks with at most `width` at once. */
-async function inParallel(width: number, tasks: Array<() => Promise<void>>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(width, tasks.length) }, async () => {
-    while (next < tasks.length) await tasks[next++]!();
-  });
-  await Promise.all(lanes);
-}
-
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-function* userCopyRows(rows: UserRow[], passwordHash: string): Generator<CopyRow> {
-  for (const u of rows) yield [u.id, u.username, u.fullName, u.bio, passwordHash, iso(u.createdAt), u.photoCount];
-}
-function* usernameCopyRows(rows: UserRow[]): Generator<CopyRow> {
-  for (const u of rows) yield [u.username, u.id];
-}
-function* photoCopyRows(rows: PhotoRow[]): Generator<CopyRow> {
-  for (const p of rows) yield [p.id, p.ownerId, p.objectKey, p.caption, iso(p.createdAt)];
-}
+import { copyParts, TABLES, type CopyContext, type CopyPart } from './copy-text.ts';
+import type { SeedProgress } from './progress.ts';
 
 /** A node's part of the shard map: the logical shards [first, last] it holds. */
 export interface ShardRange {
@@ -37,11 +11,20 @@ export interface ShardRange {
   last: number;
 }
 
-function shardsIn(range: ShardRange): number[] {
+export function shardsIn(range: ShardRange): number[] {
   return Array.from({ length: range.last - range.first + 1 }, (_, i) => range.first + i);
 }
 
-/** Creates the node's shard schemas, batches of 32 per transaction on a few connections at once. */
+/** Runs tasks with at most `width` at once. */
+export async function inParallel(width: number, tasks: Array<() => Promise<void>>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(width, tasks.length) }, async () => {
+    while (next < tasks.length) await tasks[next++]!();
+  });
+  await Promise.all(lanes);
+}
+
+/** Creates the node's shard schemas (tables only), batches of 32 per transaction on a few connections at once. */
 export async function createShardSchemas(pool: PgPool, range: ShardRange, width = 4): Promise<void> {
   const shards = shardsIn(range);
   const tasks: Array<() => Promise<void>> = [];
@@ -52,49 +35,83 @@ export async function createShardSchemas(pool: PgPool, range: ShardRange, width 
   await inParallel(width, tasks);
 }
 
-/**
- * Loads the rows of the node's logical shards into it: tables first, COPY per shard with a few
- * connections in parallel, then indexes, id clocks and statistics.
- */
-export async function loadDataset(
-  pool: PgPool,
-  data: GeneratedDataset,
-  logicalShards: number,
-  range: ShardRange,
-  passwordHash: string,
-  width = 4,
-): Promise<void> {
-  await createShardSchemas(pool, range);
-  const users = groupByShard(data.users, logicalShards);
-  const names: UserRow[][] = Array.from({ length: logicalShards }, () => []);
-  for (const u of data.users) names[usernameShard(u.username, logicalShards)]!.push(u);
-  const photos = groupByShard(data.photos, logicalShards);
-  const shards = shardsIn(range);
-  await inParallel(
-    width,
-    shards.map((s) => async () => {
-      const schema = shardSchema(s);
-      await pgCopyRows(pool, `${schema}.users`, ['id', 'username', 'full_name', 'bio', 'password_hash', 'created_at', 'photo_count'], userCopyRows(users[s]!, passwordHash));
-      await pgCopyRows(pool, `${schema}.usernames`, ['username', 'user_id'], usernameCopyRows(names[s]!));
-      await pgCopyRows(pool, `${schema}.photos`, ['id', 'owner_id', 'object_key', 'caption', 'created_at'], photoCopyRows(photos[s]!));
-    }),
-  );
-  await inParallel(
-    width,
-    shards.map((s) => () => {
-      const tick = data.ticks.get(s);
-      return pgExec(pool, shardIndexesSql(s) + (tick !== undefined ? setIdTickSql(s, tick) : ''));
-    }),
-  );
-  await pgExec(pool, 'ANALYZE');
+/** sha256 of a part's COPY text, computed as it streams past. */
+function* hashed(part: CopyPart, digests: Map<string, string>, onChunk: (bytes: number) => void): Generator<string> {
+  const h = createHash('sha256');
+  for (const chunk of part.chunks()) {
+    h.update(chunk);
+    onChunk(chunk.length);
+    yield chunk;
+  }
+  digests.set(partName(part), h.digest('hex'));
 }
 
-/** Rows per table summed over the node's shards, as PostgreSQL counts them. */
-export async function countRows(pool: PgPool, range: ShardRange): Promise<{ users: number; photos: number }> {
-  const parts = shardsIn(range).map((s) => {
-    const schema = shardSchema(s);
-    return `SELECT (SELECT count(*) FROM ${schema}.users) AS u, (SELECT count(*) FROM ${schema}.photos) AS p`;
-  });
-  const rows = await pgQuery<{ u: string; p: string }>(pool, `SELECT sum(u)::text AS u, sum(p)::text AS p FROM (${parts.join(' UNION ALL ')}) t`);
-  return { users: Number(rows[0]?.u ?? 0), photos: Number(rows[0]?.p ?? 0) };
+export const partName = (p: Pick<CopyPart, 'table' | 'shard'>): string => `${p.table}:${p.shard}`;
+
+/** One digest over every part's digest, in a fixed order: the dataset's fingerprint. */
+export function combineDigests(digests: ReadonlyMap<string, string>): string {
+  const h = createHash('sha256');
+  for (const name of [...digests.keys()].sort()) h.update(`${name}=${digests.get(name)}\n`);
+  return h.digest('hex');
+}
+
+/** Rows each table holds on a node, as written. */
+export type TableCounts = Record<CopyPart['table'], number>;
+
+/**
+ * Loads a node's logical shards: tables, then every (table, shard) part with COPY FREEZE on
+ * `width` connections at once (largest parts first, so the lanes finish together), then keys and
+ * indexes, the id clock and statistics per shard.
+ */
+export async function loadNode(
+  pool: PgPool,
+  ctx: CopyContext,
+  range: ShardRange,
+  width: number,
+  progress: SeedProgress,
+  digests: Map<string, string>,
+  signal?: AbortSignal,
+): Promise<TableCounts> {
+  await createShardSchemas(pool, range, width);
+  const t0 = performance.now();
+  const parts = shardsIn(range)
+    .flatMap((s) => copyParts(ctx, s))
+    .sort((a, b) => b.rows - a.rows);
+  const counts = { users: 0, usernames: 0, photos: 0, likes: 0, comments: 0, following: 0, followers: 0 };
+  await inParallel(
+    width,
+    parts.map((part) => async () => {
+      signal?.throwIfAborted();
+      await pgCopyText(pool, part.target, part.columns, hashed(part, digests, (bytes) => progress.bytes(bytes)));
+      counts[part.table] += part.rows;
+      progress.rows('copy', part.rows);
+    }),
+  );
+  const t1 = performance.now();
+  await inParallel(
+    width,
+    shardsIn(range).map((s) => async () => {
+      const tick = ctx.pop.ticks.get(s);
+      const schema = shardSchema(s);
+      const analyze = `ANALYZE ${TABLES.map((t) => `${schema}.${t}`).join(', ')};`;
+      await pgExec(pool, shardKeysSql(s) + (tick !== undefined ? setIdTickSql(s, tick) : '') + analyze);
+      progress.rows('keys', 1);
+    }),
+  );
+  // Written back now, not by the checkpointer in the middle of the first trial.
+  await pgExec(pool, 'CHECKPOINT');
+  if (process.env.SEED_DEBUG) console.log(`copy ${((t1 - t0) / 1000).toFixed(1)}s keys ${((performance.now() - t1) / 1000).toFixed(1)}s`);
+  return counts;
+}
+
+/** The dataset digest without a database: every part's COPY text hashed as loading would. */
+export function digestOf(ctx: CopyContext, logicalShards: number): string {
+  const digests = new Map<string, string>();
+  for (let s = 0; s < logicalShards; s++) for (const part of copyParts(ctx, s)) drain(hashed(part, digests, () => {}));
+  return combineDigests(digests);
+}
+
+function drain(it: Iterable<unknown>): void {
+  const i = it[Symbol.iterator]();
+  while (!i.next().done);
 }

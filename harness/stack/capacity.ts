@@ -49,6 +49,8 @@ export function describeCapacity(cap: NodeCapacity): string {
 export interface CapacityGroup {
   /** Wraps a command so that its process joins the group before it execs (children inherit it). */
   wrap(command: string, args: string[]): { command: string; args: string[] };
+  /** Lifts the CPU quota (true) or puts it back (false); memory limits stay. */
+  liftCpu(lifted: boolean): void;
   /** Removes the group's directories (after its processes are gone). */
   remove(): void;
 }
@@ -70,13 +72,17 @@ export function createCapacityGroup(runDir: string, name: string, cap: NodeCapac
     if (owner) chownSync(p, owner.uid, owner.gid);
     procs.push(p);
   };
-  if (cap.cpus > 0) make(CPU_ROOT, { 'cpu.cfs_period_us': String(PERIOD_US), 'cpu.cfs_quota_us': String(Math.round(cap.cpus * PERIOD_US)) });
+  const quota = String(Math.round(cap.cpus * PERIOD_US));
+  if (cap.cpus > 0) make(CPU_ROOT, { 'cpu.cfs_period_us': String(PERIOD_US), 'cpu.cfs_quota_us': quota });
   if (cap.memoryBytes > 0) make(MEMORY_ROOT, { 'memory.limit_in_bytes': String(cap.memoryBytes) });
   return {
     wrap(command, args) {
       if (!procs.length) return { command, args };
       const join_ = procs.map((p) => `echo $$ > ${p}`).join(' && ');
       return { command: '/bin/sh', args: ['-c', `${join_} && exec "$0" "$@"`, command, ...args] };
+    },
+    liftCpu(lifted) {
+      if (cap.cpus > 0) writeFileSync(join(CPU_ROOT, name, 'cpu.cfs_quota_us'), lifted ? '-1' : quota);
     },
     remove() {
       for (const d of dirs) {

@@ -2,7 +2,7 @@ import type { GenericContainer, StartedNetwork, StartedTestContainer } from 'tes
 import { StackError } from '../errors.ts';
 import { DEFAULT_NODE_CAPACITY, describeCapacity } from './capacity.ts';
 import { pgNodesFor } from './topology.ts';
-import { DEFAULT_PG_SHARDS, DEFAULT_REPLICAS, type NodeRole, type Stack, type StackNode, type StackProvider, type StackRequest } from './types.ts';
+import { DEFAULT_PG_SHARDS, DEFAULT_REPLICAS, type NodeRole, type Stack, type StackNode, type StackProvider, type StackRequest, asIs } from './types.ts';
 
 /**
  * docker: the same topologies as the local provider, as containers through testcontainers, each
@@ -104,6 +104,7 @@ export const dockerProvider: StackProvider = {
       runDir: `docker network ${network.getName()}`,
       owned: true,
       capacity: { applied: cap.cpus > 0 || cap.memoryBytes > 0, description: `${describeCapacity(cap).replace('(cgroup v1)', '(container quota)')}`, perNode: cap },
+      withCpuUnlimited: asIs,
       down: async () => {
         await Promise.all(started.map((c) => c.stop().catch(() => {})));
         await network.stop().catch(() => {});

@@ -4,7 +4,7 @@ import { pgPing } from '../../app/adapters/postgres.ts';
 import { redisPing } from '../../app/adapters/redis.ts';
 import { StackError, UsageError } from '../errors.ts';
 import { pgNodesFor, primaries } from './topology.ts';
-import type { NodeRole, Stack, StackNode, StackProvider, StackRequest } from './types.ts';
+import { asIs, type NodeRole, type Stack, type StackNode, type StackProvider, type StackRequest } from './types.ts';
 
 /**
  * external: nodes someone else runs (real multi-host deployments), read from a JSON file:
@@ -71,6 +71,7 @@ export const externalProvider: StackProvider = {
       runDir: path,
       owned: false,
       capacity: { applied: false, description: 'unconstrained as far as tierbench knows: external nodes are sized by whoever runs them' },
+      withCpuUnlimited: asIs,
       down: async () => {},
     };
   },

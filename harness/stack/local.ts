@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { capacityUnavailable, createCapacityGroup, describeCapacity, type CapacityModel, type NodeCapacity } from './capacity.ts';
+import { capacityUnavailable, createCapacityGroup, describeCapacity, type CapacityGroup, type CapacityModel, type NodeCapacity } from './capacity.ts';
 import { mcPing } from '../../app/adapters/memcached.ts';
 import { pgPing } from '../../app/adapters/postgres.ts';
 import { redisPing } from '../../app/adapters/redis.ts';
@@ -59,7 +59,7 @@ function pgDir(sup: Supervisor, name: string): PgDir {
 }
 
 /** Runs postgres on a data directory (inside its capacity group, if any) and waits until it answers. */
-async function runPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, d: PgDir, cap: NodeCapacity | null): Promise<StackNode> {
+async function runPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, d: PgDir, cap: NodeCapacity | null, groups: CapacityGroup[]): Promise<StackNode> {
   const port = await freePort();
   const settings = { ...PG_SETTINGS, port: String(port), unix_socket_directories: d.dir };
   const args = ['-D', d.data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
@@ -67,6 +67,7 @@ async function runPostgres(sup: Supervisor, bin: Binaries, name: string, role: N
   if (cap) {
     const group = createCapacityGroup(sup.runDir, `${basename(sup.runDir)}-${name}`, cap, unprivilegedUser());
     sup.onStopped(() => group.remove());
+    groups.push(group);
     cmd = group.wrap(cmd.command, cmd.args);
   }
   const proc = sup.spawn(name, cmd.command, cmd.args, { ...d.asUser, env: d.env, cwd: d.dir, stopSignal: 'SIGINT' });
@@ -82,7 +83,15 @@ async function runPostgres(sup: Supervisor, bin: Binaries, name: string, role: N
   };
 }
 
-async function startPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, cap: NodeCapacity | null): Promise<StackNode> {
+/** A node from a snapshot's data directory: copied (it is written to as the node runs), then started; its recovery replays the backup's WAL. */
+async function restorePostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, cap: NodeCapacity | null, groups: CapacityGroup[], from: string): Promise<StackNode> {
+  const d = pgDir(sup, name);
+  const copy = spawnSync('cp', ['-a', from, d.data], { encoding: 'utf8' });
+  if (copy.status !== 0) throw new StackError(`could not copy the snapshot's data for ${name}: ${copy.stderr.trim()}`);
+  return runPostgres(sup, bin, name, role, d, cap, groups);
+}
+
+async function startPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, cap: NodeCapacity | null, groups: CapacityGroup[]): Promise<StackNode> {
   const d = pgDir(sup, name);
   const init = spawnSync(join(bin.pgBinDir, 'initdb'), ['-D', d.data, '-U', PG_USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
     ...d.asUser,
@@ -91,14 +100,14 @@ async function startPostgres(sup: Supervisor, bin: Binaries, name: string, role:
     cwd: d.dir,
   });
   if (init.status !== 0) throw new StackError(`initdb failed for ${name}: ${init.stderr.trim().split('\n').pop()}`);
-  const node = await runPostgres(sup, bin, name, role, d, cap);
+  const node = await runPostgres(sup, bin, name, role, d, cap, groups);
   const created = spawnSync(join(bin.pgBinDir, 'createdb'), ['-h', '127.0.0.1', '-p', String(node.port), '-U', PG_USER, PG_DATABASE], { encoding: 'utf8' });
   if (created.status !== 0) throw new StackError(`createdb failed on ${name}: ${created.stderr.trim()}`);
   return node;
 }
 
 /** A streaming replica of a primary: pg_basebackup (with -R: standby.signal and primary_conninfo), then postgres. */
-async function startReplica(sup: Supervisor, bin: Binaries, name: string, primary: StackNode, cap: NodeCapacity | null): Promise<StackNode> {
+async function startReplica(sup: Supervisor, bin: Binaries, name: string, primary: StackNode, cap: NodeCapacity | null, groups: CapacityGroup[]): Promise<StackNode> {
   const d = pgDir(sup, name);
   const backup = spawnSync(
     join(bin.pgBinDir, 'pg_basebackup'),
@@ -106,13 +115,15 @@ async function startReplica(sup: Supervisor, bin: Binaries, name: string, primar
     { ...d.asUser, env: d.env, encoding: 'utf8', cwd: d.dir },
   );
   if (backup.status !== 0) throw new StackError(`pg_basebackup failed for ${name}: ${backup.stderr.trim().split('\n').pop()}`);
-  return runPostgres(sup, bin, name, 'pg-replica', d, cap);
+  return runPostgres(sup, bin, name, 'pg-replica', d, cap, groups);
 }
 
-async function startRedis(sup: Supervisor, bin: Binaries): Promise<StackNode> {
+async function startRedis(sup: Supervisor, bin: Binaries, rdb?: string): Promise<StackNode> {
   const port = await freePort();
   const dir = join(sup.runDir, 'redis');
   mkdirSync(dir);
+  // Redis loads dump.rdb from its dir at start (and only writes one when asked to SAVE).
+  if (rdb) copyFileSync(rdb, join(dir, 'dump.rdb'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no'];
   const proc = sup.spawn('redis', bin.redisServer, args);
   const url = `redis://127.0.0.1:${port}`;
@@ -154,14 +165,29 @@ export const localProvider: StackProvider = {
     }
     try {
       request.log(`starting ${pgNodes.length === 1 ? 'postgres' : `${pgNodes.length} postgres nodes`}, redis and memcached on 127.0.0.1...`);
-      const nodes = await Promise.all([...pgNodes.map((n) => startPostgres(sup, bin, n.name, n.role, cap)), startRedis(sup, bin), startMemcached(sup, bin)]);
+      const groups: CapacityGroup[] = [];
+      const from = request.restore;
+      if (from && from.primaries.length !== pgNodes.length) throw new StackError(`the snapshot has ${from.primaries.length} primaries, the tier needs ${pgNodes.length}`);
+      const nodes = await Promise.all([
+        ...pgNodes.map((n, i) => (from ? restorePostgres(sup, bin, n.name, n.role, cap, groups, from.primaries[i]!) : startPostgres(sup, bin, n.name, n.role, cap, groups))),
+        startRedis(sup, bin, from?.redisRdb),
+        startMemcached(sup, bin),
+      ]);
       const replicas = request.tier === 'replicas' ? (request.replicas ?? DEFAULT_REPLICAS) : 0;
       if (replicas > 0) {
         request.log(`starting ${replicas} streaming replica${replicas > 1 ? 's' : ''} (pg_basebackup)...`);
         const primary = nodes.find((n) => n.role === 'pg-primary')!;
-        for (let i = 1; i <= replicas; i++) nodes.push(await startReplica(sup, bin, `pg-replica-${i}`, primary, cap));
+        for (let i = 1; i <= replicas; i++) nodes.push(await startReplica(sup, bin, `pg-replica-${i}`, primary, cap, groups));
       }
-      return { provider: 'local', tier: request.tier, nodes, runDir, owned: true, capacity, down: () => sup.stopAll() };
+      const withCpuUnlimited = async <T,>(work: () => Promise<T>): Promise<T> => {
+        for (const g of groups) g.liftCpu(true);
+        try {
+          return await work();
+        } finally {
+          for (const g of groups) g.liftCpu(false);
+        }
+      };
+      return { provider: 'local', tier: request.tier, nodes, runDir, owned: true, capacity, withCpuUnlimited, down: () => sup.stopAll() };
     } catch (err) {
       await sup.stopAll();
       throw err;

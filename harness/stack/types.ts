@@ -25,6 +25,11 @@ export interface Stack {
   owned: boolean;
   /** The node capacity model as applied (or why not). */
   capacity: CapacityModel;
+  /**
+   * Runs setup work (seeding) with the nodes' CPU quotas lifted, putting them back afterwards: the
+   * capacity model is about the measured trial, not about how fast a dataset loads.
+   */
+  withCpuUnlimited<T>(work: () => Promise<T>): Promise<T>;
   down(): Promise<void>;
 }
 
@@ -40,11 +45,22 @@ export interface StackRequest {
   pgShards?: number;
   /** external provider: the JSON file naming the nodes. */
   externalConfig?: string;
+  /** Start from a snapshot's data instead of empty servers (local provider). */
+  restore?: RestoreFrom;
   /** Keep the servers running after this process exits (`bench stack up`). */
   persistent?: boolean;
   /** Lines for the terminal (installing packages, starting nodes). */
   log: (line: string) => void;
 }
+
+/** A snapshot's data: a PostgreSQL data directory per primary (shard-map order) and a Redis RDB file. */
+export interface RestoreFrom {
+  primaries: string[];
+  redisRdb: string;
+}
+
+/** For providers whose CPU limits cannot be lifted (or that have none). */
+export const asIs = <T>(work: () => Promise<T>): Promise<T> => work();
 
 export const DEFAULT_PG_SHARDS = 4;
 export const DEFAULT_REPLICAS = 2;

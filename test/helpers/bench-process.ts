@@ -18,7 +18,7 @@ export interface BenchRun {
 export function runBench(args: string[], tmpBase: string, cwd: string): BenchRun {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
-    env: { ...process.env, TMPDIR: tmpBase, TIERBENCH_STATE_DIR: join(tmpBase, 'state') },
+    env: { ...process.env, TMPDIR: tmpBase, TIERBENCH_STATE_DIR: join(tmpBase, 'state'), BENCH_SNAPSHOTS: join(tmpBase, 'snapshots') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgPool, pgExec, pgQuery, type PgPool } from '../../app/adapters/postgres.ts';
 import { decodeId } from '../../app/schema/ids.ts';
-import { shardTablesSql } from '../../app/schema/shard-ddl.ts';
+import { shardKeysSql, shardTablesSql } from '../../app/schema/shard-ddl.ts';
 import { localProvider } from '../../harness/stack/local.ts';
 import { nodeByRole, type Stack } from '../../harness/stack/types.ts';
 import { makeTempBase } from '../helpers/temp.ts';
@@ -32,7 +32,7 @@ let pool: PgPool;
 beforeAll(async () => {
   stack = await localProvider.up({ tier: 'cache', baseDir: base.dir, log: () => {} });
   pool = createPgPool(nodeByRole(stack, 'pg-primary').url, 16);
-  await pgExec(pool, shardTablesSql(5) + PUBLISHED);
+  await pgExec(pool, shardTablesSql(5) + shardKeysSql(5) + PUBLISHED);
 });
 afterAll(async () => {
   await pool?.end();

@@ -1,0 +1,66 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ResultsFile } from '../../harness/results/types.ts';
+import { keyName } from '../../harness/seed/snapshot.ts';
+import { runBench } from '../helpers/bench-process.ts';
+import { makeTempBase } from '../helpers/temp.ts';
+
+const cwd = process.cwd();
+const ARGS = ['run', '--profile', 'tiny', '--logical-shards', '8', '--rate', '100', '--warmup', '0', '--duration', '1s'];
+
+describe('dataset snapshots', () => {
+  const base = makeTempBase();
+  afterAll(() => base.remove());
+  const snapshots = () => join(base.dir, 'snapshots');
+  const key = keyName({ profile: 'tiny', seed: 1, logicalShards: 8, nodes: 1 });
+  let n = 0;
+
+  async function bench(extra: string[] = []): Promise<{ stdout: string; results: ResultsFile }> {
+    const out = join(base.dir, `reports-${n++}`);
+    const run = runBench([...ARGS, '--out', out, ...extra], base.dir, cwd);
+    const { code } = await run.exit;
+    if (code !== 0) throw new Error(`bench run exited ${code}: ${run.stdout().slice(-2000)} ${run.stderr()}`);
+    return { stdout: run.stdout(), results: JSON.parse(readFileSync(join(out, 'latest', 'results.json'), 'utf8')) as ResultsFile };
+  }
+
+  it('seeds and keeps a snapshot the first time, restores it the next time with the same data', async () => {
+    const first = await bench();
+    expect(first.results.dataset.source).toBe('seeded');
+    expect(first.stdout).toMatch(new RegExp(`snapshot ${key} saved`));
+    expect(existsSync(join(snapshots(), key, 'snapshot.json'))).toBe(true);
+
+    const second = await bench();
+    expect(second.results.dataset.source).toBe('snapshot');
+    expect(second.stdout).toMatch(/restoring snapshot[\s\S]*\nrestored in [\d.]+s/);
+    expect(second.results.dataset.digest).toBe(first.results.dataset.digest);
+    expect(second.results.dataset.counts).toEqual(first.results.dataset.counts);
+    expect(Object.values(second.results.trials[0]!.operations).every((o) => o.counts.errors === 0)).toBe(true);
+  }, 240_000);
+
+  it('--reseed seeds again and replaces the snapshot', async () => {
+    const before = JSON.parse(readFileSync(join(snapshots(), key, 'snapshot.json'), 'utf8')) as { createdAt: string };
+    const again = await bench(['--reseed']);
+    expect(again.results.dataset.source).toBe('seeded');
+    const after = JSON.parse(readFileSync(join(snapshots(), key, 'snapshot.json'), 'utf8')) as { createdAt: string };
+    expect(after.createdAt > before.createdAt).toBe(true);
+  }, 240_000);
+
+  it('never trusts a half-made snapshot: no snapshot.json means seed again; a dead save is swept away', async () => {
+    const other = keyName({ profile: 'tiny', seed: 2, logicalShards: 8, nodes: 1 });
+    mkdirSync(join(snapshots(), other, 'pg-0'), { recursive: true });
+    writeFileSync(join(snapshots(), other, 'redis.rdb'), 'half');
+    const dead = join(snapshots(), `.partial-${other}-999999999`);
+    mkdirSync(dead, { recursive: true });
+    const run = await bench(['--seed', '2']);
+    expect(run.results.dataset.source).toBe('seeded');
+    expect(existsSync(join(snapshots(), other, 'snapshot.json'))).toBe(true);
+    expect(readdirSync(snapshots()).filter((e) => e.startsWith('.'))).toEqual([]);
+  }, 240_000);
+
+  it('--snapshots off neither uses nor makes one', async () => {
+    const run = await bench(['--snapshots', 'off', '--seed', '3']);
+    expect(run.results.dataset.source).toBe('seeded');
+    expect(existsSync(join(snapshots(), keyName({ profile: 'tiny', seed: 3, logicalShards: 8, nodes: 1 })))).toBe(false);
+  }, 240_000);
+});
