@@ -48,17 +48,17 @@ export async function pgPing(url: string): Promise<boolean> {
 }
 
 /**
- * Streams ready-made COPY text into a freshly made table with COPY ... FREEZE (in one transaction
+ * Streams ready-made binary COPY data into a freshly made table with COPY ... FREEZE (in one transaction
  * with a TRUNCATE, as pgbench -i does): rows land frozen and all-visible, so no later pass
  * rewrites pages to set hint bits. Returns when the server has committed them.
  */
-export async function pgCopyText(pool: PgPool, table: string, columns: readonly string[], chunks: Iterable<string>): Promise<void> {
+export async function pgCopyBinary(pool: PgPool, table: string, columns: readonly string[], chunks: Iterable<Buffer>): Promise<void> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     await client.query(`TRUNCATE ${table}`);
-    await pipeline(Readable.from(chunks), client.query(copyStreams.from(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FREEZE)`)));
+    await pipeline(Readable.from(chunks), client.query(copyStreams.from(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT binary, FREEZE)`)));
     await client.query('COMMIT');
   } catch (err) {
     broken = err instanceof Error ? err : new Error(String(err));

@@ -11,14 +11,16 @@ export function createRedis(url: string): RedisClient {
   return client;
 }
 
-export async function redisPing(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+export async function redisPing(url: string, loadingCounts = false): Promise<boolean> {
+  // No ready check: while Redis loads an RDB, PING answers LOADING and the caller polls again
+  // (ioredis' own ready check would wait on its own schedule).
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableReadyCheck: false });
   client.on('error', () => {});
   try {
     await client.connect();
     return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
+  } catch (err) {
+    return loadingCounts && err instanceof Error && err.message.startsWith('LOADING');
   } finally {
     client.disconnect();
   }

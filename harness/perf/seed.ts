@@ -8,7 +8,7 @@
  *    is ready, compared with seeding it).
  * The last line is one JSON object with the figures.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPgPool, pgExec } from '../../app/adapters/postgres.ts';
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   if (!profile) throw new Error(`PERF_SEED_PROFILE: unknown profile "${PROFILE}"; accepted: ${Object.keys(profiles).join(', ')}`);
   const bin = resolveBinaries(log);
   const base = mkdtempSync(join(tmpdir(), 'tierbench-perf-seed-'));
+  chmodSync(base, 0o755);
   const snapshots = new SnapshotStore(join(base, 'snapshots'));
   const stacks: Stack[] = [];
   const cleanup = async () => {
@@ -55,7 +56,8 @@ async function main(): Promise<void> {
     log(`pgbench -i -s ${scale} (${scale * 100_000} accounts rows)...`);
     const pgb = await pgbenchInit(bin.pgBinDir, pg, 'pgbench_init', scale);
     const admin = createPgPool(pg.url.replace(/\/[^/]*$/, '/postgres'), 1);
-    await pgExec(admin, 'DROP DATABASE pgbench_init; CHECKPOINT');
+    await pgExec(admin, 'DROP DATABASE pgbench_init');
+    await pgExec(admin, 'CHECKPOINT');
     await admin.end();
     const pgbenchRowsPerSec = pgb.rows / pgb.seconds;
     log(`pgbench -i: ${pgb.rows} rows in ${pgb.seconds.toFixed(2)}s = ${Math.round(pgbenchRowsPerSec)} rows/s`);

@@ -5,8 +5,8 @@ import { keys } from '../../app/keys.ts';
 import { hashPassword } from '../../app/services/passwords.ts';
 import { shardsOfNode } from '../../app/schema/shard-map.ts';
 import { StackError } from '../errors.ts';
-import { copyContext } from './copy-text.ts';
-import { checkInvariants, type Expected, type Invariant } from './invariants.ts';
+import { copyContext } from './copy-rows.ts';
+import { checkInvariants, checkPostgres, checkRedis, type Expected, type Invariant } from './invariants.ts';
 import { combineDigests, loadNode, type TableCounts } from './load.ts';
 import { buildPopulation, type Population } from './population.ts';
 import { profiles, type Profile } from './profiles.ts';
@@ -26,7 +26,7 @@ export interface Manifest {
   tables: TableCounts;
   digest: string;
   seedSeconds: number;
-  /** Seconds per phase: generate, load (COPY, keys, statistics), redis, check. */
+  /** Seconds per phase: generate, load (COPY, keys, statistics), redis (PostgreSQL's checks run meanwhile), check (what remains of them, and Redis'). */
   phases: Record<string, number>;
   invariants: Invariant[];
   /** True when this call loaded the data (false: it was already there). Not stored. */
@@ -44,7 +44,7 @@ export interface SeedOptions {
   progress?: SeedProgress;
   /** Feed length the app keeps (the seeder primes feeds to it). */
   feedCap?: number;
-  /** COPY connections at once over all nodes (this machine has 2 cores). */
+  /** Load lanes (connections) at once over all nodes: 3 keeps 2 cores busy while one lane builds keys. */
   lanes?: number;
   /** Users and photos sampled to compare Redis with PostgreSQL. */
   sample?: number;
@@ -52,22 +52,15 @@ export interface SeedOptions {
   signal?: AbortSignal;
 }
 
-async function saveIds(pool: PgPool, name: string, ids: BigInt64Array): Promise<void> {
-  for (let part = 0, i = 0; i < ids.length; part++, i += IDS_PER_ROW) {
-    const slice = ids.slice(i, i + IDS_PER_ROW);
-    await pgQuery(pool, `INSERT INTO ${POPULATION} (name, part, ids) VALUES ($1, $2, $3)`, [name, part, Buffer.from(slice.buffer, slice.byteOffset, slice.byteLength)]);
-  }
+/** Id lists as newline-separated decimal text in parts of 1M, stored uncompressed: they read back with one split, no decompression. */
+async function saveIds(pool: PgPool, name: string, ids: readonly string[]): Promise<void> {
+  for (let part = 0, i = 0; i < ids.length; part++, i += IDS_PER_ROW)
+    await pgQuery(pool, `INSERT INTO ${POPULATION} (name, part, ids) VALUES ($1, $2, $3)`, [name, part, ids.slice(i, i + IDS_PER_ROW).join('\n')]);
 }
 
 async function loadIds(pool: PgPool, name: string): Promise<string[]> {
-  const rows = await pgQuery<{ ids: Buffer }>(pool, `SELECT ids FROM ${POPULATION} WHERE name = $1 ORDER BY part`, [name]);
-  const out: string[] = [];
-  for (const { ids } of rows) {
-    const copy = new BigInt64Array(ids.byteLength / 8);
-    new Uint8Array(copy.buffer).set(ids);
-    for (const id of copy) out.push(id.toString());
-  }
-  return out;
+  const rows = await pgQuery<{ ids: string }>(pool, `SELECT ids FROM ${POPULATION} WHERE name = $1 ORDER BY part`, [name]);
+  return rows.flatMap((r) => r.ids.split('\n'));
 }
 
 /** Evenly spread indices into [0, n), the same for the same n. */
@@ -108,17 +101,18 @@ export async function verifyDataset(pgUrls: readonly string[], redisUrl: string,
 }
 
 async function reuse(meta: PgPool, m: Manifest, redisUrl: string, log: (line: string) => void): Promise<Manifest> {
-  const [userIds, photoIds] = [await loadIds(meta, 'users'), await loadIds(meta, 'photos')];
+  // Redis may still be loading a snapshot's RDB: its client waits for that while PostgreSQL is read.
   const redis = createRedis(redisUrl);
   try {
+    const [userIds, photoIds] = await Promise.all([loadIds(meta, 'users'), loadIds(meta, 'photos')]);
     const probe = userIds[0];
     if (probe !== undefined && (await redis.get(keys.session(sessionToken(m.seed, probe)))) !== probe)
-      throw new StackError('this stack\'s Redis no longer holds the seeded sessions; run `bench stack down` and start again');
+      throw new StackError("this stack's Redis no longer holds the seeded sessions; run `bench stack down` and start again");
+    log(`dataset ${m.profile} (seed ${m.seed}) already loaded on this stack`);
+    return { ...m, seededNow: false, userIds, photoIds };
   } finally {
     redis.disconnect();
   }
-  log(`dataset ${m.profile} (seed ${m.seed}) already loaded on this stack`);
-  return { ...m, seededNow: false, userIds, photoIds };
 }
 
 /**
@@ -138,14 +132,15 @@ export async function ensureDataset(
 ): Promise<Manifest> {
   const progress = opts.progress ?? silentProgress;
   const feedCap = opts.feedCap ?? APP_DEFAULTS.feedCap;
-  const lanes = opts.lanes ?? 2;
+  const lanes = opts.lanes ?? 3;
   const width = Math.max(1, Math.ceil(lanes / pgUrls.length));
   // No fsync per commit while loading: a crash mid-seed throws the seed away anyway, and the load ends with a CHECKPOINT.
   const pools = pgUrls.map((url) => createPgPool(url, width + 1, 'tierbench-seed', { synchronous_commit: 'off' }));
   const meta = pools[0]!;
   try {
     await pgExec(meta, `CREATE TABLE IF NOT EXISTS ${META} (id int PRIMARY KEY, manifest jsonb NOT NULL);
-      CREATE TABLE IF NOT EXISTS ${POPULATION} (name text, part int, ids bytea NOT NULL, PRIMARY KEY (name, part))`);
+      CREATE TABLE IF NOT EXISTS ${POPULATION} (name text, part int, ids text NOT NULL, PRIMARY KEY (name, part));
+      ALTER TABLE ${POPULATION} ALTER COLUMN ids SET STORAGE EXTERNAL`);
     const existing = await pgQuery<{ manifest: Manifest }>(meta, `SELECT manifest FROM ${META} WHERE id = 1`);
     const m = existing[0]?.manifest;
     if (m) {
@@ -175,7 +170,7 @@ export async function ensureDataset(
     const ranges = pools.map((_, i) => shardsOfNode(i, logicalShards, pools.length));
     const digests = new Map<string, string>();
     const rowsTotal = pop.users.count * 2 + pop.photos.count + pop.following.items.length * 2 + pop.likers.items.length + pop.comments.count;
-    progress.phase('copy', rowsTotal, 'rows');
+    progress.phase('load', rowsTotal, 'rows');
     const counted = await Promise.all(pools.map((pool, i) => loadNode(pool, ctx, ranges[i]!, width, progress, digests, opts.signal)));
     const tables = counted.reduce((a, c) => {
       for (const k of Object.keys(a) as Array<keyof TableCounts>) a[k] += c[k];
@@ -185,10 +180,15 @@ export async function ensureDataset(
     lap('load');
 
     const photoIdText = (p: number): string => pop.photos.id[p]!.toString();
+    // PostgreSQL's checks run on its CPU while Redis is primed on the others.
+    const pgChecks = checkPostgres(pools, ranges, { tables });
+    pgChecks.catch(() => {});
     await primeRedis(redisUrl, ctx, photoIdText, feedCap, progress, opts.signal);
     lap('redis');
-
-    const invariants = await checkInvariants(pools, ranges, redisUrl, expectationsOf(pop, ctx.userIdText, tables, feedCap, opts.sample ?? 2000));
+    progress.phase('check', 1, 'steps');
+    const invariants = [...(await pgChecks), ...(await checkRedis(pools, ranges, redisUrl, expectationsOf(pop, ctx.userIdText, tables, feedCap, opts.sample ?? 2000)))];
+    progress.rows('check', 1);
+    progress.end();
     lap('check');
     const failed = invariants.filter((i) => !i.ok);
     if (failed.length) throw new StackError(`seeded dataset failed its checks: ${failed.map((i) => `${i.name} (${i.detail})`).join('; ')}`);
@@ -211,12 +211,13 @@ export async function ensureDataset(
       userIds: [],
       photoIds: [],
     };
-    await saveIds(meta, 'users', pop.users.id);
-    await saveIds(meta, 'photos', pop.photos.id);
+    const photoIds = Array.from(pop.photos.id, (id) => id.toString());
+    await saveIds(meta, 'users', ctx.userIdText);
+    await saveIds(meta, 'photos', photoIds);
     const { userIds: _u, photoIds: _p, seededNow: _n, ...stored } = manifest;
     await pgQuery(meta, `INSERT INTO ${META} (id, manifest) VALUES (1, $1)`, [JSON.stringify(stored)]);
     log(`seeded ${rows} rows in ${seedSeconds.toFixed(1)}s (${Math.round(rows / seedSeconds)} rows/s; ${Object.entries(phases).map(([k, v]) => `${k} ${v}s`).join(', ')})`);
-    return { ...manifest, userIds: ctx.userIdText, photoIds: Array.from(pop.photos.id, (id) => id.toString()) };
+    return { ...manifest, userIds: ctx.userIdText, photoIds };
   } finally {
     await Promise.all(pools.map((p) => p.end()));
   }

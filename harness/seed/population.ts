@@ -10,7 +10,7 @@ import { makeTextPools, type TextPools } from './text-pools.ts';
 /**
  * The synthetic population, all in typed arrays indexed by user, photo and comment number:
  * who exists, who posted what, who follows whom, who liked and commented on what. Rows for COPY
- * and Redis are written from it part by part (copy-text.ts, redis-prime.ts). Same profile, seed
+ * and Redis are written from it part by part (copy-rows.ts, redis-prime.ts). Same profile, seed
  * and shard count: the same population, bit for bit.
  */
 

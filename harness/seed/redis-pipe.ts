@@ -57,14 +57,21 @@ export class RedisPipe {
 
   /** Queues one command (ASCII arguments); flushes every ~1 MiB, waiting when the socket is full. */
   async command(args: readonly (string | number)[]): Promise<void> {
-    let s = `*${args.length}\r\n`;
-    for (const a of args) {
-      const t = String(a);
-      s += `$${t.length}\r\n${t}\r\n`;
-    }
-    this.buf += s;
+    await this.raw(`*${args.length}\r\n${args.map(resp).join('')}`);
+  }
+
+  /** Queues one command already encoded as RESP (see `resp`). */
+  async raw(encoded: string): Promise<void> {
+    this.buf += encoded;
     this.sent++;
     if (this.buf.length >= 1 << 20) await this.flush();
+  }
+
+  /** Sends `count` commands already encoded as RESP bytes (after whatever is queued). */
+  async bytes(encoded: Buffer, count: number): Promise<void> {
+    await this.flush();
+    this.sent += count;
+    if (!this.socket.write(encoded)) await new Promise<void>((resolve) => this.socket.once('drain', resolve));
   }
 
   private async flush(): Promise<void> {
@@ -90,3 +97,9 @@ export class RedisPipe {
     this.socket.destroy();
   }
 }
+
+/** One RESP bulk string (ASCII). */
+export const resp = (a: string | number): string => {
+  const t = String(a);
+  return `$${t.length}\r\n${t}\r\n`;
+};

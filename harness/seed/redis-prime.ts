@@ -1,10 +1,10 @@
 import { keys } from '../../app/keys.ts';
 import { SENTINEL } from '../../app/services/feed.ts';
 import { SESSION_TTL_SEC } from '../../app/services/sessions.ts';
-import type { CopyContext } from './copy-text.ts';
+import type { CopyContext } from './copy-rows.ts';
 import type { Population } from './population.ts';
 import type { SeedProgress } from './progress.ts';
-import { RedisPipe } from './redis-pipe.ts';
+import { RedisPipe, resp } from './redis-pipe.ts';
 import { sessionToken } from './sessions.ts';
 
 /**
@@ -117,17 +117,33 @@ export async function primeRedis(redisUrl: string, ctx: CopyContext, photoIdText
     let most = 1;
     for (let u = 0; u < pop.users.count; u++) most = Math.max(most, pop.following.start[u + 1]! - pop.following.start[u]! + 1);
     const heap = { owner: new Int32Array(most), pos: new Int32Array(most) };
+    // Every photo's "score member" pair encoded once into one arena: a feed command is then a
+    // header and a few memory copies.
+    const arena = Buffer.allocUnsafe(pop.photos.count * 48);
+    const at = new Int32Array(pop.photos.count + 1);
+    for (let p = 0; p < pop.photos.count; p++) at[p + 1] = at[p]! + arena.write(resp(photoScore(pop, p)) + resp(photoIdText(p)), at[p]!, 'latin1');
+    const sentinel = Buffer.from(resp('+inf') + resp(SENTINEL), 'latin1');
+    let chunk = Buffer.allocUnsafe(1 << 21);
+    let off = 0;
+    let queued = 0;
     for (let u = 0; u < pop.users.count; u++) {
       const n = feedOf(pop, u, feedCap, out, heap);
-      const args: Array<string | number> = ['ZADD', keys.feed(uid[u]!)];
-      for (let i = 0; i < n; i++) args.push(photoScore(pop, out[i]!), photoIdText(out[i]!));
-      args.push('+inf', SENTINEL);
-      await pipe.command(args);
+      off += chunk.write(`*${2 * n + 4}\r\n$4\r\nZADD\r\n${resp(keys.feed(uid[u]!))}`, off, 'latin1');
+      for (let i = 0; i < n; i++) off += arena.copy(chunk, off, at[out[i]!]!, at[out[i]! + 1]!);
+      off += sentinel.copy(chunk, off);
+      queued++;
+      if (off > 1 << 20) {
+        await pipe.bytes(chunk.subarray(0, off), queued);
+        chunk = Buffer.allocUnsafe(1 << 21);
+        off = 0;
+        queued = 0;
+      }
       if (u % 10_000 === 9_999) {
         progress.rows('feeds', 10_000);
         signal?.throwIfAborted();
       }
     }
+    if (queued) await pipe.bytes(chunk.subarray(0, off), queued);
     progress.rows('feeds', pop.users.count % 10_000);
     const sent = await pipe.finish();
     progress.end();

@@ -18,7 +18,7 @@ import type { Manifest } from './dataset.ts';
  */
 
 /** Bump when the schema or the generator changes what a profile and seed produce. */
-export const SEED_FORMAT = 2;
+export const SEED_FORMAT = 3;
 
 export interface SnapshotKey {
   profile: string;
@@ -46,6 +46,21 @@ const pidAlive = (pid: number): boolean => {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 };
+
+/**
+ * Runs the backup's recovery once, here, and shuts it down cleanly: a restored copy then starts
+ * without crash recovery (which would first fsync every file of the data directory).
+ */
+function settle(pgBinDir: string, data: string, user: { uid: number; gid: number } | null): void {
+  const as = user ? { uid: user.uid, gid: user.gid } : {};
+  const ctl = (args: string[]) => spawnSync(join(pgBinDir, 'pg_ctl'), ['-D', data, ...args], { encoding: 'utf8', ...as, env: { ...process.env, LC_ALL: 'C' } });
+  const opts = `-c listen_addresses='' -c unix_socket_directories='${data}' -c port=5432 -c logging_collector=off`;
+  const started = ctl(['start', '-w', '-t', '600', '-l', join(data, 'settle.log'), '-o', opts]);
+  if (started.status !== 0) throw new StackError(`could not settle the snapshot's data directory: ${started.stderr.trim() || started.stdout.trim()}`);
+  const stopped = ctl(['stop', '-w', '-m', 'fast']);
+  if (stopped.status !== 0) throw new StackError(`could not stop the snapshot's settling server: ${stopped.stderr.trim()}`);
+  rmSync(join(data, 'settle.log'), { force: true });
+}
 
 export class SnapshotStore {
   readonly dir: string;
@@ -104,6 +119,7 @@ export class SnapshotStore {
           { encoding: 'utf8', ...(user ? { uid: user.uid, gid: user.gid } : {}) },
         );
         if (r.status !== 0) throw new StackError(`pg_basebackup of ${node.name} for the snapshot failed: ${r.stderr.trim().split('\n').pop()}`);
+        settle(bin.pgBinDir, target, user);
       }
       const redis = createRedis(nodeByRole(stack, 'redis').url);
       try {

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -13,6 +14,8 @@ import { Supervisor } from './supervisor.ts';
 import { pgNodesFor } from './topology.ts';
 import { DEFAULT_PG_SHARDS, DEFAULT_REPLICAS, type NodeRole, type Stack, type StackNode, type StackProvider, type StackRequest } from './types.ts';
 import { waitUntilReady } from './wait.ts';
+
+const execFileAsync = promisify(execFile);
 
 export const PG_USER = 'tierbench';
 export const PG_DATABASE = 'tierbench';
@@ -86,8 +89,9 @@ async function runPostgres(sup: Supervisor, bin: Binaries, name: string, role: N
 /** A node from a snapshot's data directory: copied (it is written to as the node runs), then started; its recovery replays the backup's WAL. */
 async function restorePostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, cap: NodeCapacity | null, groups: CapacityGroup[], from: string): Promise<StackNode> {
   const d = pgDir(sup, name);
-  const copy = spawnSync('cp', ['-a', from, d.data], { encoding: 'utf8' });
-  if (copy.status !== 0) throw new StackError(`could not copy the snapshot's data for ${name}: ${copy.stderr.trim()}`);
+  await execFileAsync('cp', ['-a', from, d.data]).catch((err: { stderr?: string; message: string }) => {
+    throw new StackError(`could not copy the snapshot's data for ${name}: ${(err.stderr ?? err.message).trim()}`);
+  });
   return runPostgres(sup, bin, name, role, d, cap, groups);
 }
 
@@ -127,7 +131,9 @@ async function startRedis(sup: Supervisor, bin: Binaries, rdb?: string): Promise
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no'];
   const proc = sup.spawn('redis', bin.redisServer, args);
   const url = `redis://127.0.0.1:${port}`;
-  await waitUntilReady(proc, () => redisPing(url));
+  // With a snapshot's RDB, answering LOADING is enough: clients (ioredis' ready check) wait for
+  // the load to end while the rest of the stack starts and PostgreSQL is read.
+  await waitUntilReady(proc, () => redisPing(url, rdb !== undefined));
   return { name: 'redis', role: 'redis', host: '127.0.0.1', port, url, pid: proc.pid, version: versionOf(bin.redisServer, ['--version']) };
 }
 
@@ -168,11 +174,12 @@ export const localProvider: StackProvider = {
       const groups: CapacityGroup[] = [];
       const from = request.restore;
       if (from && from.primaries.length !== pgNodes.length) throw new StackError(`the snapshot has ${from.primaries.length} primaries, the tier needs ${pgNodes.length}`);
-      const nodes = await Promise.all([
-        ...pgNodes.map((n, i) => (from ? restorePostgres(sup, bin, n.name, n.role, cap, groups, from.primaries[i]!) : startPostgres(sup, bin, n.name, n.role, cap, groups))),
-        startRedis(sup, bin, from?.redisRdb),
-        startMemcached(sup, bin),
-      ]);
+      // Redis first: loading a snapshot's RDB is the longest part of a restore, and copying the
+      // PostgreSQL data below blocks this process meanwhile.
+      const redis = startRedis(sup, bin, from?.redisRdb);
+      const memcached = startMemcached(sup, bin);
+      const pgs = pgNodes.map((n, i) => (from ? restorePostgres(sup, bin, n.name, n.role, cap, groups, from.primaries[i]!) : startPostgres(sup, bin, n.name, n.role, cap, groups)));
+      const nodes = await Promise.all([...pgs, redis, memcached]);
       const replicas = request.tier === 'replicas' ? (request.replicas ?? DEFAULT_REPLICAS) : 0;
       if (replicas > 0) {
         request.log(`starting ${replicas} streaming replica${replicas > 1 ? 's' : ''} (pg_basebackup)...`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeId, shardOf } from '../../app/schema/ids.ts';
-import { copyContext } from '../../harness/seed/copy-text.ts';
+import { copyContext } from '../../harness/seed/copy-rows.ts';
 import { digestOf } from '../../harness/seed/load.ts';
 import { buildPopulation } from '../../harness/seed/population.ts';
 import { profiles } from '../../harness/seed/profiles.ts';
