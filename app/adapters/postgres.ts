@@ -48,18 +48,19 @@ export async function pgPing(url: string): Promise<boolean> {
 }
 
 /**
- * Streams ready-made binary COPY data into a freshly made table with COPY ... FREEZE (in one transaction
- * with a TRUNCATE, as pgbench -i does): rows land frozen and all-visible, so no later pass
- * rewrites pages to set hint bits. Returns when the server has committed them.
+ * Streams ready-made binary COPY data into a table. With `freeze` (for big loads into a freshly
+ * made table) it runs COPY ... FREEZE in one transaction with a TRUNCATE, as pgbench -i does: rows
+ * land frozen and all-visible, so no later pass rewrites pages to set hint bits. Returns when the
+ * server has committed them.
  */
-export async function pgCopyBinary(pool: PgPool, table: string, columns: readonly string[], chunks: Iterable<Buffer>): Promise<void> {
+export async function pgCopyBinary(pool: PgPool, table: string, columns: readonly string[], chunks: Iterable<Buffer>, freeze: boolean): Promise<void> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
-    await client.query(`TRUNCATE ${table}`);
-    await pipeline(Readable.from(chunks), client.query(copyStreams.from(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT binary, FREEZE)`)));
-    await client.query('COMMIT');
+    if (freeze) await client.query(`BEGIN; TRUNCATE ${table}`);
+    const copy = `COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT binary${freeze ? ', FREEZE' : ''})`;
+    await pipeline(Readable.from(chunks), client.query(copyStreams.from(copy)));
+    if (freeze) await client.query('COMMIT');
   } catch (err) {
     broken = err instanceof Error ? err : new Error(String(err));
     throw err;

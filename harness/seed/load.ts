@@ -5,6 +5,8 @@ import { shardSchema } from '../../app/schema/ids.ts';
 import { copyParts, TABLES, type CopyContext, type CopyPart } from './copy-rows.ts';
 import type { SeedProgress } from './progress.ts';
 
+const FREEZE_FROM_ROWS = 10_000;
+
 /** A node's part of the shard map: the logical shards [first, last] it holds. */
 export interface ShardRange {
   first: number;
@@ -80,7 +82,8 @@ export async function loadNode(
     shardsIn(range).map((s) => async () => {
       for (const part of copyParts(ctx, s)) {
         signal?.throwIfAborted();
-        await pgCopyBinary(pool, part.target, part.columns, hashed(part, digests, (bytes) => progress.bytes(bytes)));
+        // FREEZE pays for itself on big parts; a TRUNCATE (a new file) per tiny part would not.
+        await pgCopyBinary(pool, part.target, part.columns, hashed(part, digests, (bytes) => progress.bytes(bytes)), part.rows >= FREEZE_FROM_ROWS);
         counts[part.table] += part.rows;
         progress.rows('load', part.rows);
       }

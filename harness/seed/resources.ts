@@ -9,8 +9,8 @@ import type { Profile } from './profiles.ts';
  * per-row figures were measured on `small` (see the README); estimates round up.
  */
 
-/** PostgreSQL bytes per stored row, tables and indexes (small: ~2.2 GB for 9.4M rows). */
-const PG_BYTES_PER_ROW = 260;
+/** PostgreSQL bytes per stored row, tables and indexes (small: 1.0 GB for 9.4M rows, rounded up). */
+const PG_BYTES_PER_ROW = 130;
 /** Seeder memory per row kept in typed arrays and id strings while loading. */
 const SEEDER_BYTES_PER_ROW = 40;
 /** Redis bytes per home-feed entry, plus per user (session, counters). */

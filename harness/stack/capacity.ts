@@ -1,4 +1,4 @@
-import { accessSync, appendFileSync, chownSync, constants, existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { accessSync, appendFileSync, chownSync, constants, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -94,4 +94,22 @@ export function createCapacityGroup(runDir: string, name: string, cap: NodeCapac
       }
     },
   };
+}
+
+/**
+ * Lifts (or puts back) the CPU quota of every group a run directory recorded: for a stack kept by
+ * `bench stack up`, whose groups belong to another process.
+ */
+export async function withRecordedCpuLifted<T>(runDir: string, cap: NodeCapacity | undefined, work: () => Promise<T>): Promise<T> {
+  const file = join(runDir, 'cgroups');
+  const dirs = existsSync(file) && cap && cap.cpus > 0 ? readFileSync(file, 'utf8').split('\n').filter((d) => d.startsWith(CPU_ROOT + '/')) : [];
+  const set = (value: string) => {
+    for (const d of dirs) if (existsSync(d)) writeFileSync(join(d, 'cpu.cfs_quota_us'), value);
+  };
+  set('-1');
+  try {
+    return await work();
+  } finally {
+    set(String(Math.round((cap?.cpus ?? 0) * PERIOD_US)));
+  }
 }

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stopProcess } from './supervisor.ts';
-import { asIs, type Stack, type StackNode } from './types.ts';
+import { withRecordedCpuLifted } from './capacity.ts';
+import type { Stack, StackNode } from './types.ts';
 
 /**
  * A stack kept running between runs (`bench stack up`): its nodes are written to
@@ -48,7 +49,7 @@ export function readStackState(): (StackState & { alive: boolean[] }) | null {
 export function attachedStack(): Stack | null {
   const state = readStackState();
   if (!state || !state.alive.every(Boolean)) return null;
-  return { provider: state.provider, tier: state.tier, nodes: state.nodes, runDir: state.runDir, capacity: state.capacity, owned: false, withCpuUnlimited: asIs, down: async () => {} };
+  return { provider: state.provider, tier: state.tier, nodes: state.nodes, runDir: state.runDir, capacity: state.capacity, owned: false, withCpuUnlimited: (work) => withRecordedCpuLifted(state.runDir, state.capacity.perNode, work), down: async () => {} };
 }
 
 function removeCgroups(runDir: string): void {
