@@ -180,8 +180,10 @@ export async function ensureDataset(
     lap('load');
 
     const photoIdText = (p: number): string => pop.photos.id[p]!.toString();
-    // PostgreSQL's checks run on its CPU while Redis is primed on the others.
-    const pgChecks = checkPostgres(pools, ranges, { tables });
+    // PostgreSQL's checks run on one connection per node while Redis is primed: one core for
+    // them, the other for the seeder and Redis.
+    const checkPools = pgUrls.map((url) => createPgPool(url, 1, 'tierbench-check'));
+    const pgChecks = checkPostgres(checkPools, ranges, { tables }).finally(() => Promise.all(checkPools.map((p) => p.end())));
     pgChecks.catch(() => {});
     await primeRedis(redisUrl, ctx, photoIdText, feedCap, progress, opts.signal);
     lap('redis');

@@ -69,7 +69,7 @@ function swap(heap: { owner: Int32Array; pos: Int32Array }, a: number, b: number
 /** A photo's feed score: its id's millisecond (services/feed.ts scoreOf). */
 export const photoScore = (pop: Population, photo: number): number => Number(pop.photos.id[photo]! >> 23n);
 
-/** How many Redis commands priming sends (sessions, counter batches, feeds), for progress. */
+/** Counter keys per MSET. */
 const BATCH = 500;
 
 /**
@@ -89,24 +89,30 @@ export async function primeRedis(redisUrl: string, ctx: CopyContext, photoIdText
     progress.rows('sessions', pop.users.count % 10_000);
 
     progress.phase('counters', pop.users.count + pop.photos.count, 'keys');
-    let mset: string[] = ['MSET'];
+    // MSET commands of up to BATCH keys, encoded as they are filled.
+    let mset = '';
+    let pairs = 0;
     const flush = async (): Promise<void> => {
-      if (mset.length > 1) await pipe.command(mset);
-      mset = ['MSET'];
+      if (pairs) await pipe.raw(`*${2 * pairs + 1}\r\n$4\r\nMSET\r\n${mset}`);
+      mset = '';
+      pairs = 0;
     };
-    const counter = async (key: string, n: number): Promise<void> => {
+    const counter = (key: string, n: number): void => {
       if (n === 0) return;
-      mset.push(key, String(n));
-      if (mset.length > 2 * BATCH) await flush();
+      mset += resp(key) + resp(n);
+      pairs++;
     };
     for (let u = 0; u < pop.users.count; u++) {
-      await counter(keys.followerCount(uid[u]!), pop.followers.start[u + 1]! - pop.followers.start[u]!);
-      await counter(keys.followingCount(uid[u]!), pop.following.start[u + 1]! - pop.following.start[u]!);
+      counter(keys.followerCount(uid[u]!), pop.followers.start[u + 1]! - pop.followers.start[u]!);
+      counter(keys.followingCount(uid[u]!), pop.following.start[u + 1]! - pop.following.start[u]!);
+      if (pairs >= BATCH) await flush();
+      if (u % 100_000 === 99_999) progress.rows('counters', 100_000);
     }
-    progress.rows('counters', pop.users.count);
+    progress.rows('counters', pop.users.count % 100_000);
     for (let p = 0; p < pop.photos.count; p++) {
       const n = pop.likers.start[p + 1]! - pop.likers.start[p]!;
-      if (n > 0) await counter(keys.likeCount(photoIdText(p)), n);
+      if (n > 0) counter(keys.likeCount(photoIdText(p)), n);
+      if (pairs >= BATCH) await flush();
       if (p % 100_000 === 99_999) progress.rows('counters', 100_000);
     }
     await flush();

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../../harness/results/types.ts';
 import { keyName } from '../../harness/seed/snapshot.ts';
-import { runBench } from '../helpers/bench-process.ts';
-import { makeTempBase } from '../helpers/temp.ts';
+import { projectDirsLeft, recordedPids, runBench } from '../helpers/bench-process.ts';
+import { isAlive, makeTempBase } from '../helpers/temp.ts';
 
 const cwd = process.cwd();
 const ARGS = ['run', '--profile', 'tiny', '--logical-shards', '8', '--rate', '100', '--warmup', '0', '--duration', '1s'];
@@ -63,4 +63,28 @@ describe('dataset snapshots', () => {
     expect(run.results.dataset.source).toBe('seeded');
     expect(existsSync(join(snapshots(), keyName({ profile: 'tiny', seed: 3, logicalShards: 8, nodes: 1 })))).toBe(false);
   }, 240_000);
+});
+
+describe('Ctrl-C while seeding', () => {
+  it('exits 130 with every server stopped, no run folder and no snapshot (half-made or not) left', async () => {
+    const base = makeTempBase();
+    try {
+      // small: long enough a load to interrupt in the middle.
+      const run = runBench(['run', '--profile', 'small', '--duration', '1s', '--out', join(base.dir, 'reports')], base.dir, cwd);
+      await run.waitFor('  load ', 120_000);
+      const pids = recordedPids(base.dir);
+      expect(pids.length).toBeGreaterThanOrEqual(3);
+      run.child.kill('SIGINT');
+      const { code } = await run.exit;
+      expect(code).toBe(130);
+      const deadline = Date.now() + 20_000;
+      while ((pids.some(isAlive) || projectDirsLeft(base.dir).length) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(pids.filter(isAlive)).toEqual([]);
+      expect(projectDirsLeft(base.dir)).toEqual([]);
+      const snaps = join(base.dir, 'snapshots');
+      expect(existsSync(snaps) ? readdirSync(snaps) : []).toEqual([]);
+    } finally {
+      base.remove();
+    }
+  }, 180_000);
 });
