@@ -29,9 +29,23 @@ export class BinaryRows {
     return this;
   }
 
-  int8(v: bigint): this {
-    this.off = this.buf.writeInt32BE(8, this.off);
-    this.off = this.buf.writeBigInt64BE(v, this.off);
+  /** A bigint given as its two 32-bit halves (from IdBytes): no BigInt arithmetic per row. */
+  int8Parts(hi: number, lo: number): this {
+    const b = this.buf;
+    let o = this.off;
+    b[o] = 0;
+    b[o + 1] = 0;
+    b[o + 2] = 0;
+    b[o + 3] = 8;
+    b[o + 4] = hi >>> 24;
+    b[o + 5] = hi >>> 16;
+    b[o + 6] = hi >>> 8;
+    b[o + 7] = hi;
+    b[o + 8] = lo >>> 24;
+    b[o + 9] = lo >>> 16;
+    b[o + 10] = lo >>> 8;
+    b[o + 11] = lo;
+    this.off = o + 12;
     return this;
   }
 
@@ -55,19 +69,29 @@ export class BinaryRows {
   bytes(b: Buffer): this {
     this.ensure(b.length + 4);
     this.off = this.buf.writeInt32BE(b.length, this.off);
-    this.off += b.copy(this.buf, this.off);
+    // TypedArray#set: no trip into the C++ binding per row, which Buffer#copy takes.
+    this.buf.set(b, this.off);
+    this.off += b.length;
     return this;
   }
 
-  /** Text with only ASCII characters (ids, user names, object keys). */
+  /** Text with only ASCII characters (ids, user names, object keys), written by hand: short strings cost more through Buffer#write. */
   ascii(s: string): this {
     this.ensure(s.length + 4);
-    const n = this.buf.write(s, this.off + 4, 'latin1');
-    this.off = this.buf.writeInt32BE(n, this.off) + n;
+    const b = this.buf;
+    const n = s.length;
+    this.off = b.writeInt32BE(n, this.off);
+    for (let i = 0; i < n; i++) b[this.off + i] = s.charCodeAt(i);
+    this.off += n;
     return this;
   }
 
   text(s: string): this {
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return this.utf8(s);
+    return this.ascii(s);
+  }
+
+  private utf8(s: string): this {
     this.ensure(s.length * 3 + 4);
     const n = this.buf.write(s, this.off + 4, 'utf8');
     this.off = this.buf.writeInt32BE(n, this.off) + n;
@@ -77,10 +101,16 @@ export class BinaryRows {
   /** jsonb's binary input: a version byte, then the JSON text. */
   jsonb(json: string): this {
     this.ensure(json.length * 3 + 5);
-    const n = this.buf.write(json, this.off + 5, 'utf8');
-    this.off = this.buf.writeInt32BE(n + 1, this.off);
-    this.buf[this.off++] = 1;
-    this.off += n;
+    const b = this.buf;
+    const at = this.off;
+    b[at + 4] = 1;
+    let n = json.length;
+    let ascii = true;
+    for (let i = 0; i < n && ascii; i++) ascii = json.charCodeAt(i) < 128;
+    if (ascii) for (let i = 0; i < n; i++) b[at + 5 + i] = json.charCodeAt(i);
+    else n = b.write(json, at + 5, 'utf8');
+    b.writeInt32BE(n + 1, at);
+    this.off = at + 5 + n;
     return this;
   }
 

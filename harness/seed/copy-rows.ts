@@ -1,7 +1,8 @@
 import { shardSchema } from '../../app/schema/ids.ts';
 import { LATEST_COMMENTS } from '../../app/services/photos.ts';
 import { BinaryRows } from './binary-writer.ts';
-import { usernameOf, offsetMs, type Population } from './population.ts';
+import { usernameOf, type Population } from './population.ts';
+import { hash32 } from './random.ts';
 
 /**
  * The rows of one table of one logical shard, as binary COPY data written straight from the
@@ -33,9 +34,30 @@ const COLUMNS = {
 
 export const TABLES = Object.keys(COLUMNS) as Array<CopyPart['table']>;
 
-/** Caches over a population: users' decimal ids and the text pools encoded once. */
+/** Ids split into 32-bit halves once, so rows copy numbers instead of converting BigInts. */
+export interface IdHalves {
+  hi: Uint32Array;
+  lo: Uint32Array;
+}
+
+function halves(ids: BigInt64Array): IdHalves {
+  const hi = new Uint32Array(ids.length);
+  const lo = new Uint32Array(ids.length);
+  const view = new Uint32Array(ids.buffer, ids.byteOffset, ids.length * 2);
+  // BigInt64Array is little-endian on every platform Node runs on: [lo, hi] per id.
+  for (let i = 0; i < ids.length; i++) {
+    lo[i] = view[2 * i]!;
+    hi[i] = view[2 * i + 1]!;
+  }
+  return { hi, lo };
+}
+
+/** Caches over a population: ids in halves, users' decimal ids and the text pools encoded once. */
 export interface CopyContext {
   pop: Population;
+  userIds: IdHalves;
+  photoIds: IdHalves;
+  commentIds: IdHalves;
   passwordHash: Buffer;
   userIdText: string[];
   bios: Buffer[];
@@ -47,6 +69,9 @@ export function copyContext(pop: Population, passwordHash: string): CopyContext 
   const enc = (xs: string[]) => xs.map((x) => Buffer.from(x, 'utf8'));
   return {
     pop,
+    userIds: halves(pop.users.id),
+    photoIds: halves(pop.photos.id),
+    commentIds: halves(pop.comments.id),
     passwordHash: Buffer.from(passwordHash, 'utf8'),
     userIdText: Array.from(pop.users.id, (id) => id.toString()),
     bios: enc(pop.text.bios),
@@ -56,21 +81,22 @@ export function copyContext(pop: Population, passwordHash: string): CopyContext 
 }
 
 /** The follow's time: after both users joined, within two weeks; the same on both sides. */
-export function followMs(pop: Population, follower: number, followee: number): number {
-  return Math.max(pop.users.ms[follower]!, pop.users.ms[followee]!) + offsetMs(pop, 'follow-at', follower, followee, 14 * DAY);
+export function followMs(pop: Population, follower: number, followee: number, key = pop.key('follow-at')): number {
+  return Math.max(pop.users.ms[follower]!, pop.users.ms[followee]!) + (hash32(key, follower, followee) % (14 * DAY));
 }
 
-export function likeMs(pop: Population, photo: number, user: number): number {
-  return pop.photos.ms[photo]! + offsetMs(pop, 'like-at', photo, user, 3 * DAY);
+export function likeMs(pop: Population, photo: number, user: number, key = pop.key('like-at')): number {
+  return pop.photos.ms[photo]! + (hash32(key, photo, user) % (3 * DAY));
 }
 
 const pick = <T>(pool: readonly T[], i: number): T => pool[(Math.imul(i, 0x9e3779b1) >>> 0) % pool.length]!;
 
-function latestCommentsJson(ctx: CopyContext, photo: number, photoId: string): string {
+function latestCommentsJson(ctx: CopyContext, photo: number): string {
   const { pop } = ctx;
   const from = pop.commentsOf.start[photo]!;
   const to = pop.commentsOf.start[photo + 1]!;
   if (from === to) return '[]';
+  const photoId = pop.photos.id[photo]!.toString();
   const latest = [];
   for (let q = to - 1; q >= Math.max(from, to - LATEST_COMMENTS); q--) {
     const c = pop.commentsOf.items[q]!;
@@ -89,6 +115,11 @@ function latestCommentsJson(ctx: CopyContext, photo: number, photoId: string): s
 export function copyParts(ctx: CopyContext, shard: number): CopyPart[] {
   const { pop, userIdText: uid } = ctx;
   const { users, photos, comments, photosOf, following, followers, likers, commentsOf } = pop;
+  const U = ctx.userIds;
+  const P = ctx.photoIds;
+  const C = ctx.commentIds;
+  const followKey = pop.key('follow-at');
+  const likeKey = pop.key('like-at');
   const s = shardSchema(shard);
   const uFrom = pop.usersOfShard.start[shard]!;
   const uTo = pop.usersOfShard.start[shard + 1]!;
@@ -142,7 +173,7 @@ export function copyParts(ctx: CopyContext, shard: number): CopyPart[] {
       uTo - uFrom,
       overUsers((w, u) => {
         w.row(9)
-          .int8(users.id[u]!)
+          .int8Parts(U.hi[u]!, U.lo[u]!)
           .ascii(usernameOf(pop.text, users.first[u]!, users.last[u]!, u))
           .text(`${pop.text.firstNames[users.first[u]!]} ${pop.text.lastNames[users.last[u]!]}`)
           .bytes(pick(ctx.bios, u))
@@ -156,7 +187,7 @@ export function copyParts(ctx: CopyContext, shard: number): CopyPart[] {
     part('usernames', pop.namesOfShard.start[shard + 1]! - pop.namesOfShard.start[shard]!, function* (w) {
       for (let i = pop.namesOfShard.start[shard]!; i < pop.namesOfShard.start[shard + 1]!; i++) {
         const u = pop.namesOfShard.items[i]!;
-        w.row(2).ascii(usernameOf(pop.text, users.first[u]!, users.last[u]!, u)).int8(users.id[u]!);
+        w.row(2).ascii(usernameOf(pop.text, users.first[u]!, users.last[u]!, u)).int8Parts(U.hi[u]!, U.lo[u]!);
         if (w.ready) yield* w.take();
       }
     }),
@@ -164,28 +195,29 @@ export function copyParts(ctx: CopyContext, shard: number): CopyPart[] {
       'photos',
       sum(photosOf, eachUser),
       overPhotos((w, p) => {
-        const id = photos.id[p]!;
-        const idText = id.toString();
         const owner = photos.owner[p]!;
+        // The blob's key names the owner and the photo's number in the dataset (any unique key
+        // would do; the photo's decimal id would cost a BigInt conversion per row).
         w.row(8)
-          .int8(id)
-          .int8(users.id[owner]!)
-          .ascii(`photos/${uid[owner]}/${idText}.jpg`)
+          .int8Parts(P.hi[p]!, P.lo[p]!)
+          .int8Parts(U.hi[owner]!, U.lo[owner]!)
+          .ascii(`photos/${uid[owner]}/${p.toString(36)}.jpg`)
           .bytes(pick(ctx.captions, p))
           .timestamp(photos.ms[p]!)
           .int4(likers.start[p + 1]! - likers.start[p]!)
           .int4(commentsOf.start[p + 1]! - commentsOf.start[p]!)
-          .jsonb(latestCommentsJson(ctx, p, idText));
+          .jsonb(latestCommentsJson(ctx, p));
       }),
     ),
     part(
       'likes',
       sum(likers, eachPhoto),
       overPhotos((w, p) => {
-        const id = photos.id[p]!;
+        const hi = P.hi[p]!;
+        const lo = P.lo[p]!;
         for (let q = likers.start[p]!; q < likers.start[p + 1]!; q++) {
           const u = likers.items[q]!;
-          w.row(3).int8(id).int8(users.id[u]!).timestamp(likeMs(pop, p, u));
+          w.row(3).int8Parts(hi, lo).int8Parts(U.hi[u]!, U.lo[u]!).timestamp(likeMs(pop, p, u, likeKey));
         }
       }),
     ),
@@ -193,10 +225,10 @@ export function copyParts(ctx: CopyContext, shard: number): CopyPart[] {
       'comments',
       sum(commentsOf, eachPhoto),
       overPhotos((w, p) => {
-        const id = photos.id[p]!;
         for (let q = commentsOf.start[p]!; q < commentsOf.start[p + 1]!; q++) {
           const c = commentsOf.items[q]!;
-          w.row(5).int8(comments.id[c]!).int8(id).int8(users.id[comments.user[c]!]!).bytes(ctx.comments[comments.text[c]!]!).timestamp(comments.ms[c]!);
+          const u = comments.user[c]!;
+          w.row(5).int8Parts(C.hi[c]!, C.lo[c]!).int8Parts(P.hi[p]!, P.lo[p]!).int8Parts(U.hi[u]!, U.lo[u]!).bytes(ctx.comments[comments.text[c]!]!).timestamp(comments.ms[c]!);
         }
       }),
     ),
@@ -204,10 +236,11 @@ export function copyParts(ctx: CopyContext, shard: number): CopyPart[] {
       'following',
       sum(following, eachUser),
       overUsers((w, u) => {
-        const me = users.id[u]!;
+        const hi = U.hi[u]!;
+        const lo = U.lo[u]!;
         for (let q = following.start[u]!; q < following.start[u + 1]!; q++) {
           const v = following.items[q]!;
-          w.row(3).int8(me).int8(users.id[v]!).timestamp(followMs(pop, u, v));
+          w.row(3).int8Parts(hi, lo).int8Parts(U.hi[v]!, U.lo[v]!).timestamp(followMs(pop, u, v, followKey));
         }
       }),
     ),
@@ -215,10 +248,11 @@ export function copyParts(ctx: CopyContext, shard: number): CopyPart[] {
       'followers',
       sum(followers, eachUser),
       overUsers((w, u) => {
-        const me = users.id[u]!;
+        const hi = U.hi[u]!;
+        const lo = U.lo[u]!;
         for (let q = followers.start[u]!; q < followers.start[u + 1]!; q++) {
           const v = followers.items[q]!;
-          w.row(3).int8(me).int8(users.id[v]!).timestamp(followMs(pop, v, u));
+          w.row(3).int8Parts(hi, lo).int8Parts(U.hi[v]!, U.lo[v]!).timestamp(followMs(pop, v, u, followKey));
         }
       }),
     ),

@@ -4,7 +4,7 @@ import { createRng } from '../drive/rng.ts';
 import { scrambledZipfian } from '../drive/zipf.ts';
 import { groupBy, IntList, invert, type Csr } from './csr.ts';
 import type { Profile } from './profiles.ts';
-import { hash32, streamKey } from './random.ts';
+import { streamKey } from './random.ts';
 import { makeTextPools, type TextPools } from './text-pools.ts';
 
 /**
@@ -262,9 +262,4 @@ export function buildPopulation(profile: Profile, seed: number, logicalShards: n
       return k;
     },
   };
-}
-
-/** A deterministic offset in [0, span) for the row (a, b) of a stream: same on both sides of a follow. */
-export function offsetMs(pop: Population, label: string, a: number, b: number, span: number): number {
-  return hash32(pop.key(label), a, b) % span;
 }
