@@ -96,8 +96,14 @@ export class SnapshotStore {
     mkdirSync(this.dir, { recursive: true });
     const name = keyName(key);
     const partial = join(this.dir, `.partial-${name}-${process.pid}`);
+    // PostgreSQL's user may not reach the snapshot folder (it may sit in a private home or
+    // checkout): backups are made and settled in the stack's run folder, which it can reach,
+    // then moved (the run folder goes away with the stack, also after Ctrl-C).
+    const staging = join(stack.runDir, `snapshot-staging-${process.pid}`);
     const user = unprivilegedUser();
     mkdirSync(partial, { mode: 0o755 });
+    mkdirSync(staging, { mode: 0o755 });
+    if (user) chownSync(staging, user.uid, user.gid);
     try {
       const bin = resolveBinaries(log);
       const pgs = primaries(stack);
@@ -108,18 +114,16 @@ export class SnapshotStore {
         } finally {
           await pool.end();
         }
-        const target = join(partial, `pg-${i}`);
-        if (user) {
-          mkdirSync(target, { mode: 0o700 });
-          chownSync(target, user.uid, user.gid);
-        }
+        const target = join(staging, `pg-${i}`);
         const r = spawnSync(
           join(bin.pgBinDir, 'pg_basebackup'),
           ['-D', target, '-h', node.host, '-p', String(node.port), '-U', PG_USER, '-X', 'stream', '-c', 'fast', '--no-sync', '--no-manifest'],
-          { encoding: 'utf8', ...(user ? { uid: user.uid, gid: user.gid } : {}) },
+          { encoding: 'utf8', cwd: staging, ...(user ? { uid: user.uid, gid: user.gid } : {}) },
         );
         if (r.status !== 0) throw new StackError(`pg_basebackup of ${node.name} for the snapshot failed: ${r.stderr.trim().split('\n').pop()}`);
         settle(bin.pgBinDir, target, user);
+        const moved = spawnSync('mv', [target, join(partial, `pg-${i}`)], { encoding: 'utf8' });
+        if (moved.status !== 0) throw new StackError(`could not move the backup of ${node.name} into ${partial}: ${moved.stderr.trim()}`);
       }
       const redis = createRedis(nodeByRole(stack, 'redis').url);
       try {
@@ -141,6 +145,8 @@ export class SnapshotStore {
     } catch (err) {
       rmSync(partial, { recursive: true, force: true });
       throw err;
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
     }
   }
 }
