@@ -1,6 +1,7 @@
 import { shardSchema } from '../../app/schema/ids.ts';
 import { LATEST_COMMENTS } from '../../app/services/photos.ts';
 import { BinaryRows } from './binary-writer.ts';
+import type { Csr } from './csr.ts';
 import { usernameOf, type Population } from './population.ts';
 import { hash32 } from './random.ts';
 
@@ -166,6 +167,20 @@ export function copyParts(ctx: CopyContext, shard: number): CopyPart[] {
         }
       }
     };
+  /** One side of the follow graph: a row per (user of this shard, other user), the time the same on both sides. */
+  const followPart = (table: 'following' | 'followers', csr: Csr, at: (u: number, v: number) => number) =>
+    part(
+      table,
+      sum(csr, eachUser),
+      overUsers((w, u) => {
+        const hi = U.hi[u]!;
+        const lo = U.lo[u]!;
+        for (let q = csr.start[u]!; q < csr.start[u + 1]!; q++) {
+          const v = csr.items[q]!;
+          w.row(3).int8Parts(hi, lo).int8Parts(U.hi[v]!, U.lo[v]!).timestamp(at(u, v));
+        }
+      }),
+    );
 
   return [
     part(
@@ -232,29 +247,7 @@ export function copyParts(ctx: CopyContext, shard: number): CopyPart[] {
         }
       }),
     ),
-    part(
-      'following',
-      sum(following, eachUser),
-      overUsers((w, u) => {
-        const hi = U.hi[u]!;
-        const lo = U.lo[u]!;
-        for (let q = following.start[u]!; q < following.start[u + 1]!; q++) {
-          const v = following.items[q]!;
-          w.row(3).int8Parts(hi, lo).int8Parts(U.hi[v]!, U.lo[v]!).timestamp(followMs(pop, u, v, followKey));
-        }
-      }),
-    ),
-    part(
-      'followers',
-      sum(followers, eachUser),
-      overUsers((w, u) => {
-        const hi = U.hi[u]!;
-        const lo = U.lo[u]!;
-        for (let q = followers.start[u]!; q < followers.start[u + 1]!; q++) {
-          const v = followers.items[q]!;
-          w.row(3).int8Parts(hi, lo).int8Parts(U.hi[v]!, U.lo[v]!).timestamp(followMs(pop, v, u, followKey));
-        }
-      }),
-    ),
+    followPart('following', following, (u, v) => followMs(pop, u, v, followKey)),
+    followPart('followers', followers, (u, v) => followMs(pop, v, u, followKey)),
   ];
 }
