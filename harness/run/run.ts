@@ -94,7 +94,13 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
     const snapKey = { profile: profile.name, seed: config.seed, logicalShards: config.logicalShards, nodes: pgNodesFor(config.tier, config.pgShards).length };
     const found = snapshots && !config.reseed ? snapshots.find(snapKey) : null;
     if (found) ctx.log(`restoring snapshot ${found.info.key} (seeding it took ${found.info.seedSeconds.toFixed(1)}s)`);
-    else if (snapshots) checkResources(estimateNeeds(profile, snapKey.nodes, config.tier === 'replicas' ? config.replicas : 0), [tmpBase, snapshots.dir], ctx.log);
+    else if (!attached) {
+      // Room for the profile, before any server starts: disk where this machine keeps the data (a
+      // local stack) and memory for the seeder.
+      const needs = estimateNeeds(profile, snapKey.nodes, config.tier === 'replicas' ? config.replicas : 0, snapshots !== null);
+      if (config.stack === 'local') checkResources(needs, [tmpBase, ...(snapshots ? [snapshots.dir] : [])], ctx.log);
+      else checkResources({ ...needs, diskBytes: 0 }, [], ctx.log);
+    }
     const restoreStarted = performance.now();
     stack =
       attached ??

@@ -15,10 +15,10 @@ export interface BenchRun {
 }
 
 /** Runs `bench` as a user would, with TMPDIR pointed at a folder the test owns. */
-export function runBench(args: string[], tmpBase: string, cwd: string): BenchRun {
+export function runBench(args: string[], tmpBase: string, cwd: string, env: NodeJS.ProcessEnv = {}): BenchRun {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
-    env: { ...process.env, TMPDIR: tmpBase, TIERBENCH_STATE_DIR: join(tmpBase, 'state'), BENCH_SNAPSHOTS: join(tmpBase, 'snapshots') },
+    env: { ...process.env, TMPDIR: tmpBase, TIERBENCH_STATE_DIR: join(tmpBase, 'state'), BENCH_SNAPSHOTS: join(tmpBase, 'snapshots'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -88,3 +88,19 @@ describe('Ctrl-C while seeding', () => {
     }
   }, 180_000);
 });
+
+describe('room for the profile', () => {
+  it('refuses a profile the disk cannot hold before any server starts, with the numbers (exit 3)', async () => {
+    const base = makeTempBase();
+    try {
+      const run = runBench(['run', '--profile', 'small', '--snapshots', 'off'], base.dir, cwd, { TIERBENCH_FREE_DISK_BYTES: String(2 ** 30) });
+      const { code } = await run.exit;
+      expect(code).toBe(3);
+      expect(run.stderr()).toMatch(/not enough room for small: ~9\.4M rows \(disk: needs ~\d+\.\d GiB, 1\.0 GiB free under .*\); pick a smaller --profile/);
+      expect(run.stdout()).not.toMatch(/starting postgres/);
+      expect(projectDirsLeft(base.dir)).toEqual([]);
+    } finally {
+      base.remove();
+    }
+  }, 60_000);
+});
