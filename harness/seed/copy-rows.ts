@@ -1,7 +1,7 @@
 import { shardSchema } from '../../app/schema/ids.ts';
 import { LATEST_COMMENTS } from '../../app/services/photos.ts';
 import { BinaryRows } from './binary-writer.ts';
-import type { Csr } from './csr.ts';
+import { type Csr, sizeOf } from './csr.ts';
 import { usernameOf, type Population } from './population.ts';
 import { hash32 } from './random.ts';
 
@@ -127,7 +127,7 @@ export function copyParts(ctx: CopyContext, shard: number): CopyPart[] {
   const shardUsers = pop.usersOfShard.items;
   const sum = (csr: { start: Int32Array }, each: (add: (k: number) => void) => void): number => {
     let n = 0;
-    each((k) => (n += csr.start[k + 1]! - csr.start[k]!));
+    each((k) => (n += sizeOf(csr, k)));
     return n;
   };
   const eachUser = (f: (u: number) => void) => {
@@ -194,12 +194,12 @@ export function copyParts(ctx: CopyContext, shard: number): CopyPart[] {
           .bytes(pick(ctx.bios, u))
           .bytes(ctx.passwordHash)
           .timestamp(users.ms[u]!)
-          .int4(followers.start[u + 1]! - followers.start[u]!)
-          .int4(following.start[u + 1]! - following.start[u]!)
-          .int4(photosOf.start[u + 1]! - photosOf.start[u]!);
+          .int4(sizeOf(followers, u))
+          .int4(sizeOf(following, u))
+          .int4(sizeOf(photosOf, u));
       }),
     ),
-    part('usernames', pop.namesOfShard.start[shard + 1]! - pop.namesOfShard.start[shard]!, function* (w) {
+    part('usernames', sizeOf(pop.namesOfShard, shard), function* (w) {
       for (let i = pop.namesOfShard.start[shard]!; i < pop.namesOfShard.start[shard + 1]!; i++) {
         const u = pop.namesOfShard.items[i]!;
         w.row(2).ascii(usernameOf(pop.text, users.first[u]!, users.last[u]!, u)).int8Parts(U.hi[u]!, U.lo[u]!);
@@ -219,8 +219,8 @@ export function copyParts(ctx: CopyContext, shard: number): CopyPart[] {
           .ascii(`photos/${uid[owner]}/${p.toString(36)}.jpg`)
           .bytes(pick(ctx.captions, p))
           .timestamp(photos.ms[p]!)
-          .int4(likers.start[p + 1]! - likers.start[p]!)
-          .int4(commentsOf.start[p + 1]! - commentsOf.start[p]!)
+          .int4(sizeOf(likers, p))
+          .int4(sizeOf(commentsOf, p))
           .jsonb(latestCommentsJson(ctx, p));
       }),
     ),

@@ -32,7 +32,7 @@ export function invert(csr: Csr, targets: number): Csr {
   return { start, items: out };
 }
 
-export const sizeOf = (csr: Csr, k: number): number => csr.start[k + 1]! - csr.start[k]!;
+export const sizeOf = (csr: Pick<Csr, 'start'>, k: number): number => csr.start[k + 1]! - csr.start[k]!;
 
 /** A growable Int32Array for lists whose length is only known after drawing them. */
 export class IntList {

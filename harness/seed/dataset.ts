@@ -179,13 +179,14 @@ export async function ensureDataset(
     progress.end();
     lap('load');
 
-    const photoIdText = (p: number): string => pop.photos.id[p]!.toString();
+    // Decimal photo ids, made once: Redis keys and feeds, and the manifest's population.
+    const photoIds = Array.from(pop.photos.id, (id) => id.toString());
     // PostgreSQL's checks run on one connection per node while Redis is primed: one core for
     // them, the other for the seeder and Redis.
     const checkPools = pgUrls.map((url) => createPgPool(url, 1, 'tierbench-check'));
     const pgChecks = checkPostgres(checkPools, ranges, { tables }).finally(() => Promise.all(checkPools.map((p) => p.end())));
     pgChecks.catch(() => {});
-    await primeRedis(redisUrl, ctx, photoIdText, feedCap, progress, opts.signal);
+    await primeRedis(redisUrl, ctx, photoIds, feedCap, progress, opts.signal);
     lap('redis');
     progress.phase('check', 1, 'steps');
     const invariants = [...(await pgChecks), ...(await checkRedis(pools, ranges, redisUrl, expectationsOf(pop, ctx.userIdText, tables, feedCap, opts.sample ?? 2000)))];
@@ -213,7 +214,6 @@ export async function ensureDataset(
       userIds: [],
       photoIds: [],
     };
-    const photoIds = Array.from(pop.photos.id, (id) => id.toString());
     await saveIds(meta, 'users', ctx.userIdText);
     await saveIds(meta, 'photos', photoIds);
     const { userIds: _u, photoIds: _p, seededNow: _n, ...stored } = manifest;

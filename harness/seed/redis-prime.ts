@@ -1,3 +1,4 @@
+import { sizeOf } from './csr.ts';
 import { keys } from '../../app/keys.ts';
 import { SENTINEL } from '../../app/services/feed.ts';
 import { SESSION_TTL_SEC } from '../../app/services/sessions.ts';
@@ -77,7 +78,7 @@ const BATCH = 500;
  * following counters that are not zero (a missing counter reads as the PostgreSQL column), and
  * every user's home feed built and capped as the app would build it, sentinel included.
  */
-export async function primeRedis(redisUrl: string, ctx: CopyContext, photoIdText: (p: number) => string, feedCap: number, progress: SeedProgress, signal?: AbortSignal): Promise<number> {
+export async function primeRedis(redisUrl: string, ctx: CopyContext, photoIds: readonly string[], feedCap: number, progress: SeedProgress, signal?: AbortSignal): Promise<number> {
   const { pop, userIdText: uid } = ctx;
   const pipe = await RedisPipe.open(redisUrl);
   try {
@@ -103,15 +104,15 @@ export async function primeRedis(redisUrl: string, ctx: CopyContext, photoIdText
       pairs++;
     };
     for (let u = 0; u < pop.users.count; u++) {
-      counter(keys.followerCount(uid[u]!), pop.followers.start[u + 1]! - pop.followers.start[u]!);
-      counter(keys.followingCount(uid[u]!), pop.following.start[u + 1]! - pop.following.start[u]!);
+      counter(keys.followerCount(uid[u]!), sizeOf(pop.followers, u));
+      counter(keys.followingCount(uid[u]!), sizeOf(pop.following, u));
       if (pairs >= BATCH) await flush();
       if (u % 100_000 === 99_999) progress.rows('counters', 100_000);
     }
     progress.rows('counters', pop.users.count % 100_000);
     for (let p = 0; p < pop.photos.count; p++) {
-      const n = pop.likers.start[p + 1]! - pop.likers.start[p]!;
-      if (n > 0) counter(keys.likeCount(photoIdText(p)), n);
+      const n = sizeOf(pop.likers, p);
+      if (n > 0) counter(keys.likeCount(photoIds[p]!), n);
       if (pairs >= BATCH) await flush();
       if (p % 100_000 === 99_999) progress.rows('counters', 100_000);
     }
@@ -121,13 +122,13 @@ export async function primeRedis(redisUrl: string, ctx: CopyContext, photoIdText
     progress.phase('feeds', pop.users.count, 'feeds');
     const out = new Int32Array(feedCap);
     let most = 1;
-    for (let u = 0; u < pop.users.count; u++) most = Math.max(most, pop.following.start[u + 1]! - pop.following.start[u]! + 1);
+    for (let u = 0; u < pop.users.count; u++) most = Math.max(most, sizeOf(pop.following, u) + 1);
     const heap = { owner: new Int32Array(most), pos: new Int32Array(most) };
     // Every photo's "score member" pair encoded once into one arena: a feed command is then a
     // header and a few memory copies.
     const arena = Buffer.allocUnsafe(pop.photos.count * 48);
     const at = new Int32Array(pop.photos.count + 1);
-    for (let p = 0; p < pop.photos.count; p++) at[p + 1] = at[p]! + arena.write(resp(photoScore(pop, p)) + resp(photoIdText(p)), at[p]!, 'latin1');
+    for (let p = 0; p < pop.photos.count; p++) at[p + 1] = at[p]! + arena.write(resp(photoScore(pop, p)) + resp(photoIds[p]!), at[p]!, 'latin1');
     const sentinel = Buffer.from(resp('+inf') + resp(SENTINEL), 'latin1');
     let chunk = Buffer.allocUnsafe(1 << 21);
     let off = 0;
