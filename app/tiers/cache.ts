@@ -4,7 +4,7 @@ import type { TierRouter } from './types.ts';
 
 /** cache: one primary holds every logical shard and serves every read and write. */
 export function cacheTier(config: AppConfig): TierRouter {
-  const primary = createPgPool(config.postgres.primaries[0]!, config.pgPoolSize, 'tierbench-app');
+  const primary = createPgPool(config.postgres.primaries[0]!, config.pgPoolSize, 'tierbench-app', {}, true);
   return {
     name: 'cache',
     readPool: () => primary,

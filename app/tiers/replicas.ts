@@ -9,8 +9,8 @@ import type { TierRouter } from './types.ts';
  * go to the primary, so it sees its own writes whatever the replicas' lag).
  */
 export function replicasTier(config: AppConfig): TierRouter {
-  const primary = createPgPool(config.postgres.primaries[0]!, config.pgPoolSize, 'tierbench-app');
-  const replicas: PgPool[] = (config.postgres.replicas ?? []).map((url, i) => createPgPool(url, config.pgPoolSize, `tierbench-app-replica-${i + 1}`));
+  const primary = createPgPool(config.postgres.primaries[0]!, config.pgPoolSize, 'tierbench-app', {}, true);
+  const replicas: PgPool[] = (config.postgres.replicas ?? []).map((url, i) => createPgPool(url, config.pgPoolSize, `tierbench-app-replica-${i + 1}`, {}, true));
   let next = 0;
   return {
     name: 'replicas',

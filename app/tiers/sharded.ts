@@ -5,7 +5,7 @@ import type { TierRouter } from './types.ts';
 
 /** sharded: P primaries hold the logical shards by the shard map; every read and write goes to the owner. */
 export function shardedTier(config: AppConfig): TierRouter {
-  const pools = config.postgres.primaries.map((url, i) => createPgPool(url, config.pgPoolSize, `tierbench-app-shard-${i}`));
+  const pools = config.postgres.primaries.map((url, i) => createPgPool(url, config.pgPoolSize, `tierbench-app-shard-${i}`, {}, true));
   const owner = (shard: number) => pools[nodeOfShard(shard, config.logicalShards, pools.length)]!;
   return {
     name: 'sharded',
