@@ -135,7 +135,8 @@ export async function ensureDataset(
   const lanes = opts.lanes ?? 3;
   const width = Math.max(1, Math.ceil(lanes / pgUrls.length));
   // No fsync per commit while loading: a crash mid-seed throws the seed away anyway, and the load ends with a CHECKPOINT.
-  const pools = pgUrls.map((url) => createPgPool(url, width + 1, 'tierbench-seed', { synchronous_commit: 'off' }));
+  // Statistics from a smaller sample: the app's plans are primary-key and index lookups.
+  const pools = pgUrls.map((url) => createPgPool(url, width + 1, 'tierbench-seed', { synchronous_commit: 'off', default_statistics_target: '20' }));
   const meta = pools[0]!;
   try {
     await pgExec(meta, `CREATE TABLE IF NOT EXISTS ${META} (id int PRIMARY KEY, manifest jsonb NOT NULL);

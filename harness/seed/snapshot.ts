@@ -17,8 +17,8 @@ import type { Manifest } from './dataset.ts';
  * only when complete (with its snapshot.json written last), so an interrupted one is never used.
  */
 
-/** Bump when the schema or the generator changes what a profile and seed produce. */
-export const SEED_FORMAT = 3;
+/** Bump when the schema, the generator or the loader changes what a profile and seed produce (4: vacuumed). */
+export const SEED_FORMAT = 4;
 
 export interface SnapshotKey {
   profile: string;
