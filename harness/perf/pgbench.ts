@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createPgPool, pgQuery } from '../../app/adapters/postgres.ts';
 import { StackError } from '../errors.ts';
 import type { StackNode } from '../stack/types.ts';
 
@@ -26,5 +27,24 @@ export async function pgbenchSelectOnly(pgBinDir: string, node: StackNode, datab
   });
   const m = /tps = ([\d.]+)/.exec(stdout);
   if (!m) throw new StackError(`could not read tps from pgbench: ${stdout.slice(-300)}`);
+  await backendsGone(node, database);
   return Number(m[1]);
+}
+
+/**
+ * Waits until the database's backends have exited. pgbench returns while its backends are still
+ * shutting down: they would take CPU from whatever runs next, and their CPU time would show up in
+ * the postmaster's reaped-children time during the next measurement instead of this one.
+ */
+async function backendsGone(node: StackNode, database: string): Promise<void> {
+  const pool = createPgPool(node.url, 1, 'tierbench-perf');
+  try {
+    for (let i = 0; i < 100; i++) {
+      const [row] = await pgQuery<{ n: number }>(pool, 'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [database]);
+      if (row?.n === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await pool.end();
+  }
 }
