@@ -91,8 +91,9 @@ export async function loadNode(
       const schema = shardSchema(s);
       await pgExec(pool, shardKeysSql(s) + (tick !== undefined ? setIdTickSql(s, tick) : ''));
       // As pgbench -i does: without it the trial's first read of every page (parts too small for
-      // FREEZE) sets hint bits and dirties it, and autovacuum wakes in the middle of the trial.
-      await pgExec(pool, `VACUUM (ANALYZE) ${TABLES.map((t) => `${schema}.${t}`).join(', ')}`);
+      // COPY FREEZE) looks its rows' transactions up and sets hint bits, and autovacuum wakes in
+      // the middle of the trial. FREEZE because hint bits are not replicated; frozen rows are.
+      await pgExec(pool, `VACUUM (FREEZE, ANALYZE) ${TABLES.map((t) => `${schema}.${t}`).join(', ')}`);
     }),
   );
   // Written back now, not by the checkpointer in the middle of the first trial.
