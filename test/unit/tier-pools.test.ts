@@ -32,3 +32,35 @@ describe('tier pools', () => {
     }
   });
 });
+
+describe('replicas tier read routing', () => {
+  const router = createTierRouter({
+    ...APP_DEFAULTS,
+    tier: 'replicas',
+    host: '127.0.0.1',
+    port: 0,
+    postgres: { primaries: ['postgres://u@127.0.0.1:1/db'], replicas: ['postgres://u@127.0.0.1:2/db', 'postgres://u@127.0.0.1:3/db'] },
+    redis: 'redis://127.0.0.1:1',
+    memcached: '127.0.0.1:1',
+    logicalShards: 8,
+  });
+  const [a, b] = [router.readPool(0), router.readPool(0)];
+  const queue = (pool: unknown, waiting: number) => Object.defineProperty(pool, 'waitingCount', { get: () => waiting, configurable: true });
+
+  it('alternates between idle replicas and never reads from the primary', async () => {
+    expect(a).not.toBe(b);
+    expect(a).not.toBe(router.writePool(0));
+    const picks = Array.from({ length: 6 }, () => router.readPool(3));
+    expect(picks.filter((p) => p === a)).toHaveLength(3);
+    expect(picks.filter((p) => p === b)).toHaveLength(3);
+  });
+
+  it('sends reads to the replica with fewer queries outstanding', async () => {
+    queue(a, 5);
+    queue(b, 1);
+    expect(Array.from({ length: 6 }, () => router.readPool(3)).every((p) => p === b)).toBe(true);
+    queue(b, 9);
+    expect(Array.from({ length: 6 }, () => router.readPool(3)).every((p) => p === a)).toBe(true);
+    await router.close();
+  });
+});
