@@ -62,9 +62,9 @@ export type TableCounts = Record<CopyPart['table'], number>;
 
 /**
  * Loads a node's logical shards: tables first, then per shard, on `width` connections at once,
- * every table's rows with COPY FREEZE followed by the shard's keys, indexes, id clock, a VACUUM
- * and statistics. A lane building keys (PostgreSQL's CPU) overlaps with another writing rows (mostly
- * ours), which keeps both cores busy.
+ * every table's rows with COPY FREEZE followed by the shard's keys, indexes, id clock and
+ * statistics; then a VACUUM FREEZE of the tables too small for COPY FREEZE. A lane building keys
+ * (PostgreSQL's CPU) overlaps with another writing rows (mostly ours), which keeps both cores busy.
  */
 export async function loadNode(
   pool: PgPool,
@@ -77,23 +77,35 @@ export async function loadNode(
 ): Promise<TableCounts> {
   await createShardSchemas(pool, range, width);
   const counts = { users: 0, usernames: 0, photos: 0, likes: 0, comments: 0, following: 0, followers: 0 };
+  const loose: string[] = [];
   await inParallel(
     width,
     shardsIn(range).map((s) => async () => {
       for (const part of copyParts(ctx, s)) {
         signal?.throwIfAborted();
         // FREEZE pays for itself on big parts; a TRUNCATE (a new file) per tiny part would not.
-        await pgCopyBinary(pool, part.target, part.columns, hashed(part, digests, (bytes) => progress.bytes(bytes)), part.rows >= FREEZE_FROM_ROWS);
+        const freeze = part.rows >= FREEZE_FROM_ROWS;
+        await pgCopyBinary(pool, part.target, part.columns, hashed(part, digests, (bytes) => progress.bytes(bytes)), freeze);
+        if (!freeze) loose.push(part.target);
         counts[part.table] += part.rows;
         progress.rows('load', part.rows);
       }
       const tick = ctx.pop.ticks.get(s);
       const schema = shardSchema(s);
-      await pgExec(pool, shardKeysSql(s) + (tick !== undefined ? setIdTickSql(s, tick) : ''));
-      // As pgbench -i does: without it the trial's first read of every page (parts too small for
-      // COPY FREEZE) looks its rows' transactions up and sets hint bits, and autovacuum wakes in
-      // the middle of the trial. FREEZE because hint bits are not replicated; frozen rows are.
-      await pgExec(pool, `VACUUM (FREEZE, ANALYZE) ${TABLES.map((t) => `${schema}.${t}`).join(', ')}`);
+      const analyze = `ANALYZE ${TABLES.map((t) => `${schema}.${t}`).join(', ')};`;
+      await pgExec(pool, shardKeysSql(s) + (tick !== undefined ? setIdTickSql(s, tick) : '') + analyze);
+    }),
+  );
+  // Tables loaded without FREEZE are frozen now, as pgbench -i vacuums: otherwise a trial's first
+  // read of every page looks its rows' transactions up and sets hint bits, and autovacuum wakes in
+  // the middle of the trial. FREEZE because hint bits are not replicated; frozen rows are. Only
+  // once every lane is done: a lane's open transaction would keep the others' rows unfreezable
+  // (concurrent VACUUMs do not hold each other back).
+  await inParallel(
+    width,
+    loose.map((table) => () => {
+      signal?.throwIfAborted();
+      return pgExec(pool, `VACUUM (FREEZE) ${table}`);
     }),
   );
   // Written back now, not by the checkpointer in the middle of the first trial.

@@ -23,6 +23,26 @@ describe('seed invariants', () => {
     expect(await failing()).toEqual([]);
   });
 
+  // Before the tests below dirty pages: a trial's first reads must not be setting hint bits (on
+  // replicas too, where hint bits are not replicated), so every seeded page is all-frozen.
+  it('leaves every page of every shard table all-visible and frozen', async () => {
+    const pool = createPgPool(t.pgUrl, 1);
+    try {
+      await pgQuery(pool, 'CREATE EXTENSION IF NOT EXISTS pg_visibility');
+      const tables = await pgQuery<{ name: string; pages: number; visible: number; frozen: number }>(
+        pool,
+        `SELECT c.oid::regclass::text AS name, (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS pages,
+                v.all_visible::int AS visible, v.all_frozen::int AS frozen
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, pg_visibility_map_summary(c.oid) v
+          WHERE c.relkind = 'r' AND n.nspname ~ '^s[0-9]{4}$'`,
+      );
+      expect(tables.filter((r) => r.pages > 0).length).toBeGreaterThan(10);
+      expect(tables.filter((r) => r.visible < r.pages || r.frozen < r.pages).map((r) => `${r.name} ${r.frozen}/${r.visible}/${r.pages}`)).toEqual([]);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('fails "every follow stored on both sides" and the follower count when one side of a follow is lost', async () => {
     const pool = createPgPool(t.pgUrl, 1);
     try {
