@@ -7,20 +7,24 @@ import copyStreams from 'pg-copy-streams';
 
 export type PgPool = pg.Pool;
 
-/**
- * `settings` are session settings for every connection (e.g. { synchronous_commit: 'off' }).
- * `keepIdle` makes a fixed-size pool once grown, as an app server's pool is: pg-pool otherwise
- * closes a connection idle for 10 s, and its replacement pays again for a new backend, its
- * catalog caches and its prepared statements in every shard schema.
- */
-export function createPgPool(url: string, max = 10, applicationName = 'tierbench', settings: Record<string, string> = {}, keepIdle = false): PgPool {
+/** `settings` are session settings for every connection (e.g. { synchronous_commit: 'off' }). */
+export function createPgPool(url: string, max = 10, applicationName = 'tierbench', settings: Record<string, string> = {}, min = 0): PgPool {
   const options = Object.entries(settings)
     .map(([k, v]) => `-c ${k}=${v}`)
     .join(' ');
-  const pool = new pg.Pool({ connectionString: url, max, application_name: applicationName, ...(options ? { options } : {}), ...(keepIdle ? { min: max } : {}) });
+  const pool = new pg.Pool({ connectionString: url, max, min, application_name: applicationName, ...(options ? { options } : {}) });
   // An idle client that loses its server (stack going down) must not crash the process.
   pool.on('error', () => {});
   return pool;
+}
+
+/**
+ * The app's pool: fixed-size once grown, as an app server's pool is. pg-pool otherwise closes a
+ * connection idle for 10 s, and its replacement pays again for a new backend, its catalog caches
+ * and its prepared statements in every shard schema.
+ */
+export function createAppPgPool(url: string, size: number, applicationName: string): PgPool {
+  return createPgPool(url, size, applicationName, {}, size);
 }
 
 export async function pgQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(

@@ -1,4 +1,4 @@
-import { createPgPool, type PgPool } from '../adapters/postgres.ts';
+import { createAppPgPool, type PgPool } from '../adapters/postgres.ts';
 import type { AppConfig } from '../config.ts';
 import { currentRequest } from '../request-context.ts';
 import type { TierRouter } from './types.ts';
@@ -15,8 +15,8 @@ const outstanding = (pool: PgPool): number => pool.totalCount - pool.idleCount +
  * hold the clients while the other replica idles.
  */
 export function replicasTier(config: AppConfig): TierRouter {
-  const primary = createPgPool(config.postgres.primaries[0]!, config.pgPoolSize, 'tierbench-app', {}, true);
-  const replicas: PgPool[] = (config.postgres.replicas ?? []).map((url, i) => createPgPool(url, config.pgPoolSize, `tierbench-app-replica-${i + 1}`, {}, true));
+  const primary = createAppPgPool(config.postgres.primaries[0]!, config.pgPoolSize, 'tierbench-app');
+  const replicas: PgPool[] = (config.postgres.replicas ?? []).map((url, i) => createAppPgPool(url, config.pgPoolSize, `tierbench-app-replica-${i + 1}`));
   let next = 0;
   return {
     name: 'replicas',

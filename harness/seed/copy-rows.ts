@@ -167,20 +167,17 @@ export function copyParts(ctx: CopyContext, shard: number): CopyPart[] {
         }
       }
     };
+  /** Rows (id of k, id of each of k's users in csr, time): likes, and both sides of follows. */
+  const pairRows = (csr: Csr, K: IdHalves, at: (k: number, u: number) => number) => (w: BinaryRows, k: number) => {
+    const hi = K.hi[k]!;
+    const lo = K.lo[k]!;
+    for (let q = csr.start[k]!; q < csr.start[k + 1]!; q++) {
+      const u = csr.items[q]!;
+      w.row(3).int8Parts(hi, lo).int8Parts(U.hi[u]!, U.lo[u]!).timestamp(at(k, u));
+    }
+  };
   /** One side of the follow graph: a row per (user of this shard, other user), the time the same on both sides. */
-  const followPart = (table: 'following' | 'followers', csr: Csr, at: (u: number, v: number) => number) =>
-    part(
-      table,
-      sum(csr, eachUser),
-      overUsers((w, u) => {
-        const hi = U.hi[u]!;
-        const lo = U.lo[u]!;
-        for (let q = csr.start[u]!; q < csr.start[u + 1]!; q++) {
-          const v = csr.items[q]!;
-          w.row(3).int8Parts(hi, lo).int8Parts(U.hi[v]!, U.lo[v]!).timestamp(at(u, v));
-        }
-      }),
-    );
+  const followPart = (table: 'following' | 'followers', csr: Csr, at: (u: number, v: number) => number) => part(table, sum(csr, eachUser), overUsers(pairRows(csr, U, at)));
 
   return [
     part(
@@ -227,14 +224,7 @@ export function copyParts(ctx: CopyContext, shard: number): CopyPart[] {
     part(
       'likes',
       sum(likers, eachPhoto),
-      overPhotos((w, p) => {
-        const hi = P.hi[p]!;
-        const lo = P.lo[p]!;
-        for (let q = likers.start[p]!; q < likers.start[p + 1]!; q++) {
-          const u = likers.items[q]!;
-          w.row(3).int8Parts(hi, lo).int8Parts(U.hi[u]!, U.lo[u]!).timestamp(likeMs(pop, p, u, likeKey));
-        }
-      }),
+      overPhotos(pairRows(likers, P, (p, u) => likeMs(pop, p, u, likeKey))),
     ),
     part(
       'comments',

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { APP_DEFAULTS, type AppConfig } from '../../app/config.ts';
 import { createTierRouter, tierNames } from '../../app/tiers/index.ts';
 
@@ -44,10 +44,11 @@ describe('replicas tier read routing', () => {
     memcached: '127.0.0.1:1',
     logicalShards: 8,
   });
+  afterAll(() => router.close());
   const [a, b] = [router.readPool(0), router.readPool(0)];
   const queue = (pool: unknown, waiting: number) => Object.defineProperty(pool, 'waitingCount', { get: () => waiting, configurable: true });
 
-  it('alternates between idle replicas and never reads from the primary', async () => {
+  it('alternates between idle replicas and never reads from the primary', () => {
     expect(a).not.toBe(b);
     expect(a).not.toBe(router.writePool(0));
     const picks = Array.from({ length: 6 }, () => router.readPool(3));
@@ -55,12 +56,11 @@ describe('replicas tier read routing', () => {
     expect(picks.filter((p) => p === b)).toHaveLength(3);
   });
 
-  it('sends reads to the replica with fewer queries outstanding', async () => {
+  it('sends reads to the replica with fewer queries outstanding', () => {
     queue(a, 5);
     queue(b, 1);
     expect(Array.from({ length: 6 }, () => router.readPool(3)).every((p) => p === b)).toBe(true);
     queue(b, 9);
     expect(Array.from({ length: 6 }, () => router.readPool(3)).every((p) => p === a)).toBe(true);
-    await router.close();
   });
 });
