@@ -1,13 +1,14 @@
 import { resolveRunConfig } from '../config/resolve.ts';
 import { runOptions } from '../config/options.ts';
 import { ExitCode, InterruptedError } from '../errors.ts';
+import type { CliIo, CommandResult } from './cli.ts';
 import { renderTerminalSummary } from '../report/terminal.ts';
 import { runBench } from '../run/run.ts';
 import { progressPrinter } from '../seed/progress.ts';
 import { relative } from 'node:path';
 
 /** `bench run`: validate everything first, then run; Ctrl-C stops cleanly with exit 130. */
-export async function runCommand(argv: Record<string, unknown>): Promise<void> {
+export async function runCommand(argv: Record<string, unknown>, io: CliIo): Promise<CommandResult> {
   const flags: Record<string, string | undefined> = {};
   for (const o of runOptions) {
     const v = argv[o.flag];
@@ -20,7 +21,7 @@ export async function runCommand(argv: Record<string, unknown>): Promise<void> {
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
     if (interrupts === 1) {
-      process.stderr.write(`\n${sig}: stopping; servers are being shut down (press Ctrl-C again to force)\n`);
+      io.err(`\n${sig}: stopping; servers are being shut down (press Ctrl-C again to force)\n`);
       controller.abort(sig);
     } else {
       process.exit(ExitCode.interrupted); // the exit hook and the reaper still stop the servers
@@ -29,7 +30,7 @@ export async function runCommand(argv: Record<string, unknown>): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const log = (line: string) => process.stdout.write(line + '\n');
+  const log = (line: string) => io.out(line + '\n');
   const command = ['bench', ...process.argv.slice(2)].join(' ');
   try {
     const { results, htmlPath } = await runBench(config, { command, signal: controller.signal, log, progress: progressPrinter(process.stdout, log) });
@@ -40,6 +41,9 @@ export async function runCommand(argv: Record<string, unknown>): Promise<void> {
   } catch (err) {
     if (controller.signal.aborted) throw new InterruptedError(String(controller.signal.reason));
     throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
-  process.exit(ExitCode.ok);
+  return ExitCode.ok;
 }

@@ -4,6 +4,7 @@ import { redisPing } from '../../app/adapters/redis.ts';
 import { tierNames } from '../../app/tiers/index.ts';
 import { parseChoice, parseNumberInRange } from '../config/parse.ts';
 import { ExitCode, UsageError } from '../errors.ts';
+import type { CliIo, CommandResult } from './cli.ts';
 import { providerNames, stackProvider } from '../stack/registry.ts';
 import { DEFAULT_NODE_CAPACITY } from '../stack/capacity.ts';
 import { readStackState, saveStackState, stateDir, stopKeptStack } from '../stack/state.ts';
@@ -16,8 +17,8 @@ async function answers(n: StackNode): Promise<boolean> {
 }
 
 /** `bench stack up|status|down`: a stack kept running between runs. */
-export async function stackCommand(argv: Record<string, unknown>): Promise<void> {
-  const log = (line: string) => process.stdout.write(line + '\n');
+export async function stackCommand(argv: Record<string, unknown>, io: CliIo): Promise<CommandResult> {
+  const log = (line: string) => io.out(line + '\n');
   const problems: string[] = [];
   const tier = parseChoice(String(argv.tier ?? 'cache'), tierNames);
   const provider = parseChoice(String(argv.stack ?? 'local'), providerNames);
@@ -54,5 +55,5 @@ export async function stackCommand(argv: Record<string, unknown>): Promise<void>
       break;
     }
   }
-  process.exit(ExitCode.ok);
+  return ExitCode.ok;
 }

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { ensureCommands, type CommandNeed } from './system-packages.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StackError } from '../errors.ts';
@@ -8,12 +9,6 @@ export interface Binaries {
   pgBinDir: string;
   redisServer: string;
   memcached: string;
-}
-
-function which(cmd: string): string | null {
-  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
-  const path = r.stdout.trim();
-  return r.status === 0 && path ? path : null;
 }
 
 function findPgBinDir(): string | null {
@@ -30,46 +25,20 @@ function findPgBinDir(): string | null {
   return null;
 }
 
-function isDebian(): boolean {
-  return existsSync('/etc/debian_version') && which('apt-get') !== null;
-}
-
-function aptInstall(packages: string[], log: (line: string) => void): void {
-  log(`installing ${packages.join(', ')} with apt-get (missing on this machine)...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const update = spawnSync('apt-get', ['update', '-q'], { env, stdio: 'ignore' });
-  const install = spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], {
-    env,
-    encoding: 'utf8',
-  });
-  if (update.status !== 0 || install.status !== 0)
-    throw new StackError(`apt-get install ${packages.join(' ')} failed: ${install.stderr.trim().split('\n').pop() ?? ''}`);
-}
+/** The server binaries, and where each comes from. */
+const SERVER_NEEDS: CommandNeed[] = [
+  { command: 'postgres', pkg: 'postgresql', find: findPgBinDir },
+  { command: 'redis-server', pkg: 'redis-server' },
+  { command: 'memcached', pkg: 'memcached' },
+];
 
 /**
  * Finds the server binaries; on Debian as root installs the missing ones with apt, elsewhere says
  * which package to install.
  */
 export function resolveBinaries(log: (line: string) => void): Binaries {
-  const missing = (): Array<[string, string]> => {
-    const m: Array<[string, string]> = [];
-    if (!findPgBinDir()) m.push(['postgres', 'postgresql']);
-    if (!which('redis-server')) m.push(['redis-server', 'redis-server']);
-    if (!which('memcached')) m.push(['memcached', 'memcached']);
-    return m;
-  };
-  let absent = missing();
-  if (absent.length && isDebian() && process.getuid?.() === 0) {
-    aptInstall(absent.map(([, pkg]) => pkg), log);
-    absent = missing();
-  }
-  if (absent.length) {
-    const names = absent.map(([bin, pkg]) => `${bin} (Debian/Ubuntu package "${pkg}")`).join(', ');
-    throw new StackError(
-      `missing server binaries: ${names}. Install them, or use --stack docker where a Docker engine runs.`,
-    );
-  }
-  return { pgBinDir: findPgBinDir()!, redisServer: which('redis-server')!, memcached: which('memcached')! };
+  const [pgBinDir, redisServer, memcached] = ensureCommands(SERVER_NEEDS, log, ', or use --stack docker where a Docker engine runs');
+  return { pgBinDir: pgBinDir!, redisServer: redisServer!, memcached: memcached! };
 }
 
 export function versionOf(cmd: string, args: string[]): string {

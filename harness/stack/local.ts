@@ -14,6 +14,8 @@ import { Supervisor } from './supervisor.ts';
 import { pgNodesFor } from './topology.ts';
 import { DEFAULT_PG_SHARDS, DEFAULT_REPLICAS, type NodeRole, type Stack, type StackNode, type StackProvider, type StackRequest } from './types.ts';
 import { waitUntilReady } from './wait.ts';
+import { createPgPool } from '../../app/adapters/postgres.ts';
+import { enableStatementStats, STATEMENT_STATS_SETTINGS } from '../metrics/statements.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -32,7 +34,20 @@ const PG_SETTINGS: Record<string, string> = {
   wal_level: 'replica',
   track_io_timing: 'on',
   logging_collector: 'off',
+  // Exact per-node query counts for samplers and tests (harness/metrics/statements.ts).
+  ...STATEMENT_STATS_SETTINGS,
 };
+
+/** A primary's database gets pg_stat_statements (its replicas inherit it through WAL). */
+async function withStatementStats(node: StackNode): Promise<StackNode> {
+  const pool = createPgPool(node.url, 1, 'tierbench-setup');
+  try {
+    await enableStatementStats(pool);
+  } finally {
+    await pool.end();
+  }
+  return node;
+}
 
 /** PostgreSQL runs as another user when we are root: it must be able to reach the run directory. */
 function checkReachable(dir: string, user: { uid: number; gid: number; name: string } | null): void {
@@ -92,7 +107,7 @@ async function restorePostgres(sup: Supervisor, bin: Binaries, name: string, rol
   await execFileAsync('cp', ['-a', from, d.data]).catch((err: { stderr?: string; message: string }) => {
     throw new StackError(`could not copy the snapshot's data for ${name}: ${(err.stderr ?? err.message).trim()}`);
   });
-  return runPostgres(sup, bin, name, role, d, cap, groups);
+  return withStatementStats(await runPostgres(sup, bin, name, role, d, cap, groups));
 }
 
 async function startPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, cap: NodeCapacity | null, groups: CapacityGroup[]): Promise<StackNode> {
@@ -107,7 +122,7 @@ async function startPostgres(sup: Supervisor, bin: Binaries, name: string, role:
   const node = await runPostgres(sup, bin, name, role, d, cap, groups);
   const created = spawnSync(join(bin.pgBinDir, 'createdb'), ['-h', '127.0.0.1', '-p', String(node.port), '-U', PG_USER, PG_DATABASE], { encoding: 'utf8' });
   if (created.status !== 0) throw new StackError(`createdb failed on ${name}: ${created.stderr.trim()}`);
-  return node;
+  return withStatementStats(node);
 }
 
 /** A streaming replica of a primary: pg_basebackup (with -R: standby.signal and primary_conninfo), then postgres. */

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { which } from '../../harness/stack/system-packages.ts';
 
 export interface PageCheck {
   consoleErrors: string[];
@@ -16,10 +14,11 @@ export interface PageCheck {
 
 /** Opens a report file in headless Debian Chromium and reports what a reader's browser saw. */
 export async function openReport(htmlPath: string, screenshotPath?: string): Promise<PageCheck> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} not found: install it with \`apt-get install chromium\` (as root, after apt-get update).`);
+  // The suites' global setup installs it (test/setup/system-packages.ts).
+  const executablePath = which('chromium');
+  if (executablePath === null) throw new Error('chromium not found: install it with `apt-get install chromium` (as root, after apt-get update).');
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { runCli, type CliIo } from '../../harness/cli/cli.ts';
+
+/** The CLI in process: argument errors exit 2 with one line saying what is accepted, no stack trace. */
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t) };
+  const code = await runCli(args, io);
+  return { code, out, err };
+}
+
+describe('bench CLI input validation (in process)', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['run', '--rate', '-5'], /--rate: -5 is out of range; accepted: a number from 1 to 100000/],
+    [['run', '--duration', 'abc'], /--duration: "abc" is not a duration; accepted:/],
+    [['run', '--tier', 'nope'], /--tier: "nope" is not one of: cache/],
+    [['run', '--bogus', '1'], /Unknown argument: bogus/],
+    [['run', '--rate'], /Not enough arguments following: rate/],
+    [['run', '--config', '/nonexistent/tierbench.json'], /--config: file "\/nonexistent\/tierbench.json" does not exist/],
+    [['stack', 'sideways'], /Invalid values/],
+    [['stack', 'up', '--pg-shards', '40'], /--pg-shards: 40 is out of range; accepted: an integer from 1 to 16/],
+    [['fly'], /Unknown argument: fly/],
+    [[], /name a command/],
+  ];
+  for (const [args, message] of cases) {
+    it(`bench ${args.join(' ')} exits 2 with one line saying what is accepted`, async () => {
+      const { code, err } = await cli(...args);
+      expect(code).toBe(2);
+      const lines = err.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(err).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it('reports every bad value of one command together, one line each', async () => {
+    const { code, err } = await cli('run', '--rate', '0', '--duration', 'soon', '--tier', 'moon');
+    expect(code).toBe(2);
+    const lines = err.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(err).toMatch(/--rate/);
+    expect(err).toMatch(/--duration/);
+    expect(err).toMatch(/--tier/);
+  });
+
+  it('documents every flag in --help and exits 0', async () => {
+    const { code, out } = await cli('run', '--help');
+    expect(code).toBe(0);
+    for (const flag of ['--tier', '--stack', '--scenario', '--profile', '--seed', '--scenario-seed', '--rate', '--duration', '--warmup', '--connections', '--max-in-flight', '--logical-shards', '--cache-ttl', '--out', '--config'])
+      expect(out).toContain(flag);
+    expect(out).toMatch(/Exit codes: 0 ok/);
+  });
+});
