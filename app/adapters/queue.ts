@@ -14,6 +14,8 @@ export interface FanoutQueue {
   enqueue(job: FanoutJob): Promise<string>;
   /** Waiting + active + delayed jobs. */
   depth(): Promise<number>;
+  /** Jobs waiting (delayed and prioritized included) and being worked on. */
+  counts(): Promise<{ waiting: number; active: number }>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,10 @@ export function createFanoutQueue(redisUrl: string): FanoutQueue {
     async depth() {
       const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
       return Object.values(c).reduce((a, b) => a + b, 0);
+    },
+    async counts() {
+      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0 };
     },
     close: () => queue.close(),
   };

@@ -1,93 +1,65 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { GeneratorStats } from '../results/types.ts';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
-/** Limits beyond which the generator, not the app, may be what the numbers measure. */
-export const SATURATION_LIMITS = {
+/**
+ * Evidence about the generator itself. A slow or stalled app shows as latency, errors, timeouts
+ * and drops; the generator is called limited only when it could not keep its own schedule.
+ */
+export const LIMITS = {
+  /** Requests issued over the time it actually took, against the target. */
   minAchievedShare: 0.95,
-  maxEventLoopLagP99Ms: 50,
-  maxCpuShare: 0.9,
+  /** Intended send time to issue, p99. A generator keeping up is about 1 ms late here. */
+  maxSendLatenessP99Ms: 10,
+  maxEventLoopDelayP99Ms: 20,
+  /** Event-loop utilization of a worker: near 1 it never waited for anything, so it was the limit. */
+  maxWorkerUtilization: 0.9,
 } as const;
 
-export interface SaturationInput {
+export interface GeneratorEvidence {
   targetRate: number;
   achievedRate: number;
-  dropped: number;
-  eventLoopLagP99Ms: number;
-  cpuShare: number;
+  sendLatenessP99Ms: number;
+  eventLoopDelayP99Ms: number;
+  workerUtilization: readonly number[];
 }
 
-/** Why the generator should be considered saturated; empty when it kept up. Pure. */
-export function saturationReasons(s: SaturationInput): string[] {
+/** Why the generator should be called limited; empty when it kept its schedule. Pure. */
+export function limitReasons(e: GeneratorEvidence): string[] {
   const reasons: string[] = [];
-  if (s.achievedRate < SATURATION_LIMITS.minAchievedShare * s.targetRate) {
-    reasons.push(
-      `achieved ${s.achievedRate.toFixed(1)} req/s is below ${SATURATION_LIMITS.minAchievedShare * 100}% of the target ${s.targetRate} req/s`,
-    );
-  }
-  if (s.dropped > 0) reasons.push(`${s.dropped} requests dropped because maxInFlight requests were outstanding`);
-  if (s.eventLoopLagP99Ms > SATURATION_LIMITS.maxEventLoopLagP99Ms) {
-    reasons.push(
-      `event-loop lag p99 ${s.eventLoopLagP99Ms.toFixed(1)} ms exceeds ${SATURATION_LIMITS.maxEventLoopLagP99Ms} ms`,
-    );
-  }
-  if (s.cpuShare > SATURATION_LIMITS.maxCpuShare) {
-    reasons.push(`generator used ${s.cpuShare.toFixed(2)} of a core (limit ${SATURATION_LIMITS.maxCpuShare})`);
-  }
+  if (e.achievedRate < LIMITS.minAchievedShare * e.targetRate)
+    reasons.push(`issued ${e.achievedRate.toFixed(1)} req/s, below ${LIMITS.minAchievedShare * 100}% of the target ${e.targetRate} req/s`);
+  if (e.sendLatenessP99Ms > LIMITS.maxSendLatenessP99Ms)
+    reasons.push(`send lateness p99 ${e.sendLatenessP99Ms.toFixed(1)} ms exceeds ${LIMITS.maxSendLatenessP99Ms} ms (requests left the generator late)`);
+  if (e.eventLoopDelayP99Ms > LIMITS.maxEventLoopDelayP99Ms)
+    reasons.push(`event-loop delay p99 ${e.eventLoopDelayP99Ms.toFixed(1)} ms exceeds ${LIMITS.maxEventLoopDelayP99Ms} ms`);
+  e.workerUtilization.forEach((u, i) => {
+    if (u > LIMITS.maxWorkerUtilization) reasons.push(`generator worker ${i} was busy ${(u * 100).toFixed(0)}% of the window (limit ${LIMITS.maxWorkerUtilization * 100}%)`);
+  });
   return reasons;
 }
 
-export interface WindowCounts {
-  targetRate: number;
-  scheduled: number;
-  sent: number;
-  dropped: number;
-  /** Length of the measured window. */
-  elapsedMs: number;
-}
-
-export interface GeneratorMonitor {
-  /** Ends the window and returns the generator's view of it. Call once. */
-  stop(counts: WindowCounts): GeneratorStats;
+export interface ThreadHealth {
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  /** Event-loop utilization over the watched span (0..1). */
+  utilization: number;
 }
 
 const LOOP_RESOLUTION_MS = 10;
 
-/** Starts watching this process: CPU (process.cpuUsage) and event-loop delay at 10 ms resolution. */
-export function startGeneratorMonitor(): GeneratorMonitor {
-  const cpuStart = process.cpuUsage();
+/** Watches the calling thread's event loop from now until stop(). */
+export function watchThread(): { stop(): ThreadHealth } {
   const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   loop.enable();
-  let stopped = false;
+  const elu = performance.eventLoopUtilization();
   return {
-    stop(counts: WindowCounts): GeneratorStats {
-      if (stopped) throw new Error('generator monitor already stopped');
-      stopped = true;
+    stop() {
       loop.disable();
-      const cpu = process.cpuUsage(cpuStart);
-      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-      const elapsedSec = counts.elapsedMs / 1000;
-      // The histogram holds intervals between 10 ms timer ticks; the lag is what exceeds the resolution.
-      const lagMs = (ns: number): number => (loop.count > 0 ? Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS) : 0);
-      const eventLoopLagP99Ms = lagMs(loop.percentile(99));
-      const eventLoopLagMaxMs = lagMs(loop.max);
-      const cpuShare = elapsedSec > 0 ? cpuSeconds / elapsedSec : 0;
-      const achievedRate = elapsedSec > 0 ? counts.sent / elapsedSec : 0;
-      const saturationReasonsList =
-        elapsedSec > 0
-          ? saturationReasons({ targetRate: counts.targetRate, achievedRate, dropped: counts.dropped, eventLoopLagP99Ms, cpuShare })
-          : [];
+      // The histogram holds intervals between 10 ms timer ticks; the delay is what exceeds them.
+      const delayMs = (ns: number): number => (loop.count > 0 ? Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS) : 0);
       return {
-        targetRate: counts.targetRate,
-        achievedRate,
-        scheduled: counts.scheduled,
-        sent: counts.sent,
-        dropped: counts.dropped,
-        cpuSeconds,
-        cpuShare,
-        eventLoopLagP99Ms,
-        eventLoopLagMaxMs,
-        saturated: saturationReasonsList.length > 0,
-        saturationReasons: saturationReasonsList,
+        eventLoopDelayP99Ms: delayMs(loop.percentile(99)),
+        eventLoopDelayMaxMs: delayMs(loop.max),
+        utilization: performance.eventLoopUtilization(elu).utilization,
       };
     },
   };

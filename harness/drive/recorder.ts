@@ -1,125 +1,143 @@
+import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { newHistogram, summarize, type Histogram } from '../metrics/histograms.ts';
-import type { OperationCounts, OperationResult, TimeseriesPoint } from '../results/types.ts';
+import { errorClassOf } from '../results/upgrade.ts';
+import { OUTCOME_CLASSES, type ErrorClass, type OperationCounts, type OperationResult, type OutcomeClass } from '../results/types.ts';
 
-/** How one sent request ended. */
+/** How one sent request ended, as the HTTP client saw it. */
 export type Outcome =
   | { kind: 'ok'; status: number }
-  /** key: the HTTP status ("503") or "network" for failures without a status. */
-  | { kind: 'error'; key: string }
+  /** status: the HTTP status outside okStatuses, or null for failures without one ("network"). */
+  | { kind: 'error'; status: number | null }
   | { kind: 'timeout' };
+
+/** One operation's part of a window, before it is merged with other workers' parts. */
+export interface OperationPart extends OperationResult {}
+
+export interface RecorderPart {
+  operations: Record<string, OperationPart>;
+  /** Answers (any status) that arrived in each second of the window, by arrival time. */
+  answered: number[];
+}
+
+const CLASS_INDEX = new Map<OutcomeClass, number>(OUTCOME_CLASSES.map((c, i) => [c, i]));
+
+/** Small per-second histograms: 32-bit counts, same encoding as every other histogram. */
+function secondHistogram(): Histogram {
+  return build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+}
+
+function emptyCounts(): OperationCounts {
+  return { scheduled: 0, sent: 0, dropped: 0, ok: 0, errors: 0, errorsByClass: {}, timeouts: 0, unfinished: 0, byStatus: {} };
+}
 
 interface OperationState {
   counts: OperationCounts;
-  corrected: Histogram;
-  uncorrected: Histogram;
-}
-
-interface SecondCounters {
-  scheduled: number;
-  sent: number;
-  ok: number;
-  /** Errors and timeouts: every sent request that did not end OK. */
-  errors: number;
-}
-
-export interface RecorderResult {
-  operations: Record<string, OperationResult>;
-  timeseries: TimeseriesPoint[];
+  all: Histogram;
+  ok: Histogram;
+  okUncorrected: Histogram;
+  /** Encoded histograms of closed seconds, by second then outcome class. */
+  perSecond: Array<Partial<Record<OutcomeClass, string>>>;
 }
 
 /**
- * Counts and latency histograms of one phase. Times are integer microseconds on one monotonic clock;
- * startUs is the phase start. Per-second buckets: scheduled/sent by intended time, answers by
- * completion time. The caller closes seconds (closeSecondsBefore) only after it has scheduled every
- * request due up to that time, so an emitted second never changes afterwards.
+ * Outcomes and latencies of one measured window. Every request due in the window ends in exactly
+ * one outcome class, with a corrected latency (from its intended send time) recorded in the
+ * all-requests histogram and in its class's histogram for the second it was due. Seconds are
+ * closed (encoded, their histograms reused) once no request due in them can still end.
  */
 export class Recorder {
-  readonly #ops: OperationState[];
   readonly #names: readonly string[];
+  readonly #ops: OperationState[];
   readonly #startUs: number;
-  readonly #onSecond: ((point: TimeseriesPoint) => void) | undefined;
-  readonly #seconds: SecondCounters[] = [];
-  readonly #secondHistograms = new Map<number, Histogram>();
-  readonly #spareHistograms: Histogram[] = [];
-  readonly #points: TimeseriesPoint[] = [];
+  readonly #seconds: number;
+  /** Open seconds: histograms by second, then operation * classes + class. */
+  readonly #open = new Map<number, Array<Histogram | undefined>>();
+  readonly #spare: Histogram[] = [];
+  readonly #answered: number[];
+  #closedBefore = 0;
+  /** Test seam: measure from the socket write (coordinated omission), to show checks catch it. */
+  measureFromWrite = false;
+  /** Told of each sent request's end as it happens (progress lines). */
+  onEnded: ((kind: Outcome['kind']) => void) | undefined;
 
-  constructor(operationNames: readonly string[], startUs: number, onSecond?: (point: TimeseriesPoint) => void) {
-    if (new Set(operationNames).size !== operationNames.length) {
-      throw new RangeError(`operation names must be unique, got ${operationNames.join(', ')}`);
-    }
+  constructor(operationNames: readonly string[], windowStartUs: number, durationUs: number) {
+    if (new Set(operationNames).size !== operationNames.length) throw new RangeError(`operation names must be unique, got ${operationNames.join(', ')}`);
     this.#names = operationNames;
-    this.#startUs = startUs;
-    this.#onSecond = onSecond;
-    this.#ops = operationNames.map(() => ({
-      counts: { scheduled: 0, sent: 0, dropped: 0, ok: 0, errors: 0, timeouts: 0, inFlightAtStop: 0, byStatus: {} },
-      corrected: newHistogram(),
-      uncorrected: newHistogram(),
-    }));
+    this.#startUs = windowStartUs;
+    this.#seconds = Math.max(1, Math.ceil(durationUs / 1e6));
+    this.#answered = new Array<number>(this.#seconds).fill(0);
+    this.#ops = operationNames.map(() => ({ counts: emptyCounts(), all: newHistogram(), ok: newHistogram(), okUncorrected: newHistogram(), perSecond: [] }));
   }
 
-  /** A request came due; sent = false means it was dropped (maxInFlight outstanding). */
-  scheduled(op: number, intendedUs: number, sent: boolean): void {
-    const counts = this.#op(op).counts;
-    const second = this.#counters(intendedUs);
-    counts.scheduled++;
-    second.scheduled++;
-    if (sent) {
-      counts.sent++;
-      second.sent++;
-    } else {
-      counts.dropped++;
-    }
+  /** A request of the window came due; sent = false: dropped at maxInFlight (it ends later, as 'dropped'). */
+  scheduled(op: number, sent: boolean): void {
+    const c = this.#op(op).counts;
+    c.scheduled++;
+    if (sent) c.sent++;
+    else c.dropped++;
   }
 
-  /**
-   * A sent request ended. Latency (OK answers only): corrected = done - intended,
-   * uncorrected = done - actual send.
-   */
-  completed(op: number, outcome: Outcome, intendedUs: number, sentUs: number, doneUs: number): void {
+  /** A sent request ended (answer, error or timeout) at doneUs; writtenUs: its socket write, if any. */
+  ended(op: number, outcome: Outcome, intendedUs: number, writtenUs: number | null, doneUs: number): void {
     const state = this.#op(op);
-    const counts = state.counts;
-    const second = this.#counters(doneUs);
-    const statusKey = outcome.kind === 'ok' ? String(outcome.status) : outcome.kind === 'error' ? outcome.key : 'timeout';
-    counts.byStatus[statusKey] = (counts.byStatus[statusKey] ?? 0) + 1;
-    if (outcome.kind !== 'ok') {
-      if (outcome.kind === 'timeout') counts.timeouts++;
-      else counts.errors++;
-      second.errors++;
+    const c = state.counts;
+    this.onEnded?.(outcome.kind);
+    if (this.measureFromWrite && writtenUs !== null) intendedUs = writtenUs;
+    const latency = Math.max(0, Math.round(doneUs - intendedUs));
+    const second = this.#secondOf(doneUs);
+    if (second >= 0 && second < this.#seconds) this.#answered[second]! += outcome.kind === 'timeout' ? 0 : 1;
+    if (outcome.kind === 'ok') {
+      c.ok++;
+      c.byStatus[outcome.status] = (c.byStatus[outcome.status] ?? 0) + 1;
+      state.ok.recordValue(latency);
+      state.okUncorrected.recordValue(Math.max(0, Math.round(doneUs - (writtenUs ?? doneUs))));
+      this.#record(op, 'ok', intendedUs, latency);
       return;
     }
-    counts.ok++;
-    second.ok++;
-    const corrected = Math.max(0, Math.round(doneUs - intendedUs));
-    const uncorrected = Math.max(0, Math.round(doneUs - sentUs));
-    state.corrected.recordValue(corrected);
-    state.uncorrected.recordValue(uncorrected);
-    this.#secondHistogram(doneUs).recordValue(corrected);
+    if (outcome.kind === 'timeout') {
+      c.timeouts++;
+      c.byStatus.timeout = (c.byStatus.timeout ?? 0) + 1;
+      this.#record(op, 'timeout', intendedUs, latency);
+      return;
+    }
+    const key = outcome.status === null ? 'network' : String(outcome.status);
+    const cls: ErrorClass = errorClassOf(key) ?? 'network';
+    c.errors++;
+    c.errorsByClass[cls] = (c.errorsByClass[cls] ?? 0) + 1;
+    c.byStatus[key] = (c.byStatus[key] ?? 0) + 1;
+    this.#record(op, cls, intendedUs, latency);
   }
 
-  /** Sent requests of this operation still outstanding when the phase stopped. */
-  inFlightAtStop(op: number, count: number): void {
-    this.#op(op).counts.inFlightAtStop += count;
+  /** A dropped request's wait ended (a slot freed, or the trial stopped): at least this long. */
+  dropEnded(op: number, intendedUs: number, endUs: number): void {
+    this.#record(op, 'dropped', intendedUs, Math.max(0, Math.round(endUs - intendedUs)));
   }
 
-  /** Closes (and emits) every whole second that ended at or before nowUs. */
-  closeSecondsBefore(nowUs: number): void {
-    const current = this.#secondOf(nowUs);
-    while (this.#points.length < current) this.#closeSecond(this.#points.length);
+  /** A sent request still outstanding when the trial stopped (interrupted). */
+  unfinished(op: number, intendedUs: number, stopUs: number): void {
+    this.#op(op).counts.unfinished++;
+    this.#record(op, 'unfinished', intendedUs, Math.max(0, Math.round(stopUs - intendedUs)));
   }
 
-  /** Closes every second up to endUs (a partial last second included) and returns the phase's results. */
-  finish(endUs: number): RecorderResult {
-    const last = Math.ceil((endUs - this.#startUs) / 1e6);
-    while (this.#points.length < last) this.#closeSecond(this.#points.length);
-    const operations: Record<string, OperationResult> = {};
+  /** Closes every second of the window that ends at or before beforeUs (no request due in it is left). */
+  closeSecondsBefore(beforeUs: number): void {
+    const last = Math.min(this.#seconds, Math.floor((beforeUs - this.#startUs) / 1e6));
+    while (this.#closedBefore < last) this.#closeSecond(this.#closedBefore++);
+  }
+
+  /** Closes every second and returns the window's part. */
+  finish(): RecorderPart {
+    this.closeSecondsBefore(Number.POSITIVE_INFINITY);
+    const operations: Record<string, OperationPart> = {};
     this.#names.forEach((name, i) => {
-      const state = this.#op(i);
+      const s = this.#op(i);
       operations[name] = {
-        counts: { ...state.counts, byStatus: { ...state.counts.byStatus } },
-        latency: { corrected: summarize(state.corrected), uncorrected: summarize(state.uncorrected) },
+        counts: { ...s.counts, errorsByClass: { ...s.counts.errorsByClass }, byStatus: { ...s.counts.byStatus } },
+        latency: { all: summarize(s.all), ok: summarize(s.ok), okUncorrected: summarize(s.okUncorrected) },
+        perSecond: s.perSecond.slice(),
       };
     });
-    return { operations, timeseries: this.#points.slice() };
+    return { operations, answered: this.#answered.slice() };
   }
 
   #op(op: number): OperationState {
@@ -129,50 +147,37 @@ export class Recorder {
   }
 
   #secondOf(us: number): number {
-    return Math.max(0, Math.floor((us - this.#startUs) / 1e6));
+    return Math.floor((us - this.#startUs) / 1e6);
   }
 
-  #counters(us: number): SecondCounters {
-    const second = this.#secondOf(us);
-    let counters = this.#seconds[second];
-    if (counters === undefined) {
-      for (let s = this.#seconds.length; s <= second; s++) this.#seconds[s] = { scheduled: 0, sent: 0, ok: 0, errors: 0 };
-      counters = this.#seconds[second] as SecondCounters;
+  #record(op: number, cls: OutcomeClass, intendedUs: number, latencyUs: number): void {
+    this.#op(op).all.recordValue(latencyUs);
+    const second = Math.min(this.#seconds - 1, Math.max(0, this.#secondOf(intendedUs)));
+    if (second < this.#closedBefore) throw new Error(`second ${second} was closed before a request due in it ended`);
+    let slots = this.#open.get(second);
+    if (slots === undefined) {
+      slots = new Array<Histogram | undefined>(this.#names.length * OUTCOME_CLASSES.length);
+      this.#open.set(second, slots);
     }
-    return counters;
-  }
-
-  #secondHistogram(us: number): Histogram {
-    const second = this.#secondOf(us);
-    let h = this.#secondHistograms.get(second);
-    if (h === undefined) {
-      h = this.#spareHistograms.pop() ?? newHistogram();
-      this.#secondHistograms.set(second, h);
-    }
-    return h;
+    const index = op * OUTCOME_CLASSES.length + CLASS_INDEX.get(cls)!;
+    let h = slots[index];
+    if (h === undefined) slots[index] = h = this.#spare.pop() ?? secondHistogram();
+    h.recordValue(latencyUs);
   }
 
   #closeSecond(second: number): void {
-    const counters = this.#seconds[second] ?? { scheduled: 0, sent: 0, ok: 0, errors: 0 };
-    const h = this.#secondHistograms.get(second);
-    const hasLatency = h !== undefined && h.totalCount > 0;
-    const point: TimeseriesPoint = {
-      second,
-      scheduled: counters.scheduled,
-      sent: counters.sent,
-      ok: counters.ok,
-      errors: counters.errors,
-      p50Us: hasLatency ? h.getValueAtPercentile(50) : null,
-      p99Us: hasLatency ? h.getValueAtPercentile(99) : null,
-      maxUs: hasLatency ? h.getValueAtPercentile(100) : null,
-      cacheHitRate: null,
-    };
-    if (h !== undefined) {
-      this.#secondHistograms.delete(second);
-      h.reset();
-      this.#spareHistograms.push(h);
-    }
-    this.#points.push(point);
-    this.#onSecond?.(point);
+    const slots = this.#open.get(second);
+    this.#open.delete(second);
+    this.#ops.forEach((state, op) => {
+      const classes: Partial<Record<OutcomeClass, string>> = {};
+      OUTCOME_CLASSES.forEach((cls, ci) => {
+        const h = slots?.[op * OUTCOME_CLASSES.length + ci];
+        if (h === undefined) return;
+        classes[cls] = encodeIntoCompressedBase64(h);
+        h.reset();
+        this.#spare.push(h);
+      });
+      state.perSecond[second] = classes;
+    });
   }
 }

@@ -1,324 +1,225 @@
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import type { Scenario } from '../../scenarios/types.ts';
+import { summarize, newHistogram } from '../metrics/histograms.ts';
 import type { GeneratorStats } from '../results/types.ts';
-import { createHttpDriver, type HttpCompletion, type HttpDriver } from './http-driver.ts';
-import { startGeneratorMonitor, type GeneratorMonitor } from './monitor.ts';
-import { Recorder, type RecorderResult } from './recorder.ts';
-import { createSchedule, type Schedule, type ScheduledRequest } from './schedule.ts';
-import type { DriveEvents, DriveInput, DriveOutput, DrivePhase } from './types.ts';
+import { spawnWorker } from '../threads/spawn.ts';
+import { monotonicUs } from './clock.ts';
+import { deriveTimeseries, mergeParts, mergeSummaries } from './merge.ts';
+import { limitReasons, type ThreadHealth } from './monitor.ts';
+import type { OpenModelOutput, ProgressSecond } from './open-model.ts';
+import type { DriveEvents, DriveInput, DriveOutput } from './types.ts';
+import type { FromGenerator, GeneratorTask, ToGenerator } from './worker-protocol.ts';
 
-/** Seams for tests; production code calls drive(). */
-export interface DriveHooks {
-  /** Monotonic clock in integer microseconds (default: process.hrtime.bigint() / 1000). */
-  clock?: () => number;
-  /**
-   * Where corrected latency is measured from. 'actual-send' deliberately reintroduces coordinated
-   * omission; it exists only so a test can show the stall check catches a broken correction.
-   */
-  correctFrom?: 'intended' | 'actual-send';
+const WORKER = new URL('./generator-worker.ts', import.meta.url);
+
+/**
+ * Requests per second one generator thread is given before another one is added. Measured by
+ * `npm run perf:generator` (README): one thread keeps its schedule well beyond this.
+ */
+export const RATE_PER_WORKER = 8_000;
+/** Lead time between the workers being ready and the schedule's start. */
+const START_LEAD_US = 50_000;
+
+/** Generator threads for a rate: one per RATE_PER_WORKER, at most one per core. */
+export function autoWorkers(rate: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(cores, Math.ceil(rate / RATE_PER_WORKER)));
 }
 
-const hrtimeUs = (): number => Number(process.hrtime.bigint() / 1000n);
-
-/** Extra wait after the measured window for outstanding requests to settle before the pool is destroyed. */
-const SETTLE_GRACE_MS = 1000;
-
-interface Phase {
-  name: DrivePhase;
-  schedule: Schedule;
-  recorder: Recorder;
-  startUs: number;
-  durationUs: number;
-  endUs: number;
-  /** Completions are recorded only while the phase is open and only if they finished before endUs. */
-  open: boolean;
-  /** Sent and not yet recorded, per operation: becomes inFlightAtStop when the phase stops. */
-  outstandingByOp: number[];
-  next: ScheduledRequest;
-}
-
-export function drive(input: DriveInput, events?: DriveEvents): Promise<DriveOutput> {
-  return driveWith(input, events, {});
-}
-
-function validate(scenario: Scenario, sessionToken: DriveInput['sessionToken']): void {
+export function validateScenario(scenario: Scenario, sessionSeed: number | undefined): void {
   const ex = scenario.executor;
   const problems: string[] = [];
   if (!(Number.isFinite(ex.rate) && ex.rate > 0)) problems.push(`rate must be > 0 requests/s (got ${ex.rate})`);
   if (!(Number.isFinite(ex.durationSec) && ex.durationSec > 0)) problems.push(`durationSec must be > 0 (got ${ex.durationSec})`);
   if (!(Number.isFinite(ex.warmupSec) && ex.warmupSec >= 0)) problems.push(`warmupSec must be >= 0 (got ${ex.warmupSec})`);
   if (!(Number.isInteger(ex.connections) && ex.connections >= 1)) problems.push(`connections must be an integer >= 1 (got ${ex.connections})`);
-  if (!(Number.isInteger(ex.maxInFlight) && ex.maxInFlight >= 1)) problems.push(`maxInFlight must be an integer >= 1 (got ${ex.maxInFlight})`);
+  if (!(Number.isInteger(ex.maxInFlight) && ex.maxInFlight >= ex.connections)) problems.push(`maxInFlight must be an integer >= connections (got ${ex.maxInFlight})`);
   if (!(Number.isFinite(ex.timeoutMs) && ex.timeoutMs > 0)) problems.push(`timeoutMs must be > 0 (got ${ex.timeoutMs})`);
   if (scenario.operations.length === 0) problems.push('at least one operation is required');
-  if (sessionToken === undefined) {
+  if (sessionSeed === undefined) {
     const withActor = scenario.operations.filter((op) => op.actor !== undefined).map((op) => `"${op.name}"`);
-    if (withActor.length > 0) problems.push(`operations ${withActor.join(', ')} have an actor, so DriveInput.sessionToken is required`);
+    if (withActor.length > 0) problems.push(`operations ${withActor.join(', ')} have an actor, so DriveInput.sessionSeed is required`);
   }
   if (problems.length > 0) throw new RangeError(`scenario "${scenario.name}": ${problems.join('; ')}`);
 }
 
-function idleGeneratorStats(targetRate: number): GeneratorStats {
-  return {
-    targetRate,
-    achievedRate: 0,
-    scheduled: 0,
-    sent: 0,
-    dropped: 0,
-    cpuSeconds: 0,
-    cpuShare: 0,
-    eventLoopLagP99Ms: 0,
-    eventLoopLagMaxMs: 0,
-    saturated: false,
-    saturationReasons: [],
+/** n shares of total, as equal as integers allow (the first ones one bigger). */
+function shares(total: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => Math.floor(total / n) + (i < total % n ? 1 : 0));
+}
+
+interface WorkerResult {
+  output: OpenModelOutput;
+  health: ThreadHealth;
+}
+
+/** Sums each second's progress over the workers, once every worker has reported it. */
+function progressMerger(workers: number, emit: (p: ProgressSecond) => void) {
+  const pending = new Map<number, { p: ProgressSecond; from: number }>();
+  return (p: ProgressSecond): void => {
+    const cur = pending.get(p.second);
+    const sum = cur ? { p: { ...cur.p, issued: cur.p.issued + p.issued, answered: cur.p.answered + p.answered, errors: cur.p.errors + p.errors, timeouts: cur.p.timeouts + p.timeouts, dropped: cur.p.dropped + p.dropped, outstanding: cur.p.outstanding + p.outstanding }, from: cur.from + 1 } : { p: { ...p }, from: 1 };
+    if (sum.from < workers) pending.set(p.second, sum);
+    else {
+      pending.delete(p.second);
+      emit(sum.p);
+    }
   };
 }
 
-export async function driveWith(input: DriveInput, events: DriveEvents | undefined, hooks: DriveHooks): Promise<DriveOutput> {
-  const { scenario, seed, populations, signal, sessionToken } = input;
-  validate(scenario, sessionToken);
-  const ex = scenario.executor;
-  const clock = hooks.clock ?? hrtimeUs;
-  const correctFromSend = hooks.correctFrom === 'actual-send';
-  const names = scenario.operations.map((op) => op.name);
-  // Build both streams up front so bad populations fail before any traffic.
-  const scheduleOptions = sessionToken === undefined ? {} : { sessionToken };
-  const warmupSchedule = createSchedule(scenario, seed, populations, 'warmup', scheduleOptions);
-  const measureSchedule = createSchedule(scenario, seed, populations, '', scheduleOptions);
-
-  const clockZeroUs = clock();
-  const wallZeroMs = Date.now();
-  const wallMs = (us: number): number => wallZeroMs + (us - clockZeroUs) / 1000;
-  const iso = (us: number): string => new Date(wallMs(us)).toISOString();
-
-  if (signal?.aborted) {
-    const empty = new Recorder(names, clockZeroUs).finish(clockZeroUs);
-    return {
-      ...empty,
-      generator: idleGeneratorStats(ex.rate),
-      timing: { warmupStartedAt: iso(clockZeroUs), measureStartedAt: iso(clockZeroUs), measureEndedAt: iso(clockZeroUs), measuredMs: 0 },
-      aborted: true,
-    };
+function generatorStats(scenario: Scenario, results: WorkerResult[], cpuSeconds: number): GeneratorStats {
+  const e = scenario.executor;
+  const outs = results.map((r) => r.output);
+  const windowStartUs = outs[0]!.windowStartUs;
+  const issued = outs.reduce((n, o) => n + o.issued, 0);
+  const lastIssueUs = Math.max(...outs.map((o) => o.lastIssueUs));
+  // Actual sends over actual time: a generator that fell behind took longer than the window.
+  const elapsedUs = Math.max(lastIssueUs - windowStartUs, e.durationSec * 1e6 - 1e6 / e.rate);
+  const achievedRate = elapsedUs > 0 ? issued / (elapsedUs / 1e6 + 1 / e.rate) : 0;
+  const sendLateness = mergeSummaries(outs.map((o) => o.sendLateness));
+  const eventLoopDelayP99Ms = Math.max(...results.map((r) => r.health.eventLoopDelayP99Ms));
+  const workerUtilization = results.map((r) => r.health.utilization);
+  const aborted = outs.some((o) => o.aborted);
+  const reasons = aborted ? [] : limitReasons({ targetRate: e.rate, achievedRate, sendLatenessP99Ms: sendLateness.percentilesUs.p99 / 1000, eventLoopDelayP99Ms, workerUtilization });
+  const parts = mergeParts(outs.map((o) => o.part));
+  let scheduled = 0;
+  let sent = 0;
+  let dropped = 0;
+  for (const op of Object.values(parts.operations)) {
+    scheduled += op.counts.scheduled;
+    sent += op.counts.sent;
+    dropped += op.counts.dropped;
   }
+  const measuredSec = Math.max(1e-9, (Math.max(...outs.map((o) => o.drainedUs)) - windowStartUs) / 1e6);
+  return {
+    targetRate: e.rate,
+    achievedRate,
+    scheduled,
+    sent,
+    dropped,
+    elapsedMs: elapsedUs / 1000,
+    workers: results.length,
+    sendLateness,
+    eventLoopDelayP99Ms,
+    eventLoopDelayMaxMs: Math.max(...results.map((r) => r.health.eventLoopDelayMaxMs)),
+    cpuSeconds,
+    cpuShare: cpuSeconds / measuredSec,
+    workerUtilization,
+    limited: reasons.length > 0,
+    limitReasons: reasons,
+  };
+}
 
-  const driver: HttpDriver = createHttpDriver({
-    baseUrl: input.baseUrl,
-    connections: ex.connections,
-    timeoutMs: ex.timeoutMs,
-    clock,
-  });
-
-  return new Promise<DriveOutput>((resolve, reject) => {
-    let outstanding = 0;
-    let timer: NodeJS.Timeout | undefined;
-    let immediate: NodeJS.Immediate | undefined;
-    let finished = false;
-    let onAllSettled: (() => void) | undefined;
-    let monitor: GeneratorMonitor | undefined;
-    const warmupStartUs = clockZeroUs;
-    let measureStartUs = clockZeroUs;
-
-    const startPhase = (name: DrivePhase, schedule: Schedule, startUs: number, durationSec: number): Phase => {
-      const durationUs = Math.round(durationSec * 1e6);
-      events?.emit('phase', name, wallMs(startUs));
-      return {
-        name,
-        schedule,
-        recorder: new Recorder(names, startUs, (point) => events?.emit('second', name, point)),
-        startUs,
-        durationUs,
-        endUs: startUs + durationUs,
-        open: true,
-        outstandingByOp: names.map(() => 0),
-        next: schedule.next(),
+/**
+ * Runs a scenario's open-model schedule against baseUrl on generator worker threads (each a slice
+ * of the stream, on its own connections), and merges their parts exactly. Events:
+ * 'schedule' (startUs, windowStartUs) once the start is set, before any request (samplers align to it);
+ * 'phase' (name, wallMs, monotonicUs) when warm-up and the measured window start;
+ * 'second' ('measure', ProgressSecond) as each second of the window passes, summed over workers.
+ */
+export async function drive(input: DriveInput, events?: DriveEvents): Promise<DriveOutput> {
+  const { scenario } = input;
+  validateScenario(scenario, input.sessionSeed);
+  const e = scenario.executor;
+  const n = Math.min(input.workers ?? autoWorkers(e.rate), e.connections);
+  const connections = shares(e.connections, n);
+  const maxInFlight = shares(e.maxInFlight, n);
+  const workers: Worker[] = [];
+  const stopAll = () => Promise.all(workers.map((w) => w.terminate())).catch(() => {});
+  try {
+    const ready: Array<Promise<void>> = [];
+    const done: Array<Promise<WorkerResult>> = [];
+    const onProgress = progressMerger(n, (p) => events?.emit('second', 'measure', p));
+    for (let i = 0; i < n; i++) {
+      const task: GeneratorTask = {
+        baseUrl: input.baseUrl,
+        scenario,
+        seed: input.seed,
+        populations: input.populations,
+        ...(input.sessionSeed === undefined ? {} : { sessionSeed: input.sessionSeed }),
+        slice: { index: i, count: n },
+        connections: connections[i]!,
+        maxInFlight: maxInFlight[i]!,
+        ...(input.blockGenerator && i === 0 ? { blockGenerator: input.blockGenerator } : {}),
       };
-    };
-
-    const startMeasure = (startUs: number): Phase => {
-      measureStartUs = startUs;
-      monitor = startGeneratorMonitor();
-      return startPhase('measure', measureSchedule, startUs, ex.durationSec);
-    };
-
-    let phase: Phase;
-    try {
-      phase = ex.warmupSec > 0 ? startPhase('warmup', warmupSchedule, warmupStartUs, ex.warmupSec) : startMeasure(warmupStartUs);
-    } catch (err) {
-      // e.g. a 'phase' listener threw: release the connections before rejecting.
-      void driver.destroy().then(() => reject(err), () => reject(err));
-      return;
-    }
-
-    const onCompleted = (ph: Phase, opIndex: number, intendedUs: number, c: HttpCompletion): void => {
-      outstanding--;
-      if (ph.open && c.doneUs < ph.endUs) {
-        ph.outstandingByOp[opIndex] = (ph.outstandingByOp[opIndex] ?? 0) - 1;
-        const sentUs = c.sentUs ?? c.doneUs;
-        ph.recorder.completed(opIndex, c.outcome, correctFromSend ? sentUs : intendedUs, sentUs, c.doneUs);
-      }
-      if (outstanding === 0) onAllSettled?.();
-    };
-
-    const send = (ph: Phase, req: ScheduledRequest): void => {
-      const intendedUs = ph.startUs + req.offsetUs;
-      const canSend = outstanding < ex.maxInFlight;
-      ph.recorder.scheduled(req.opIndex, intendedUs, canSend);
-      if (!canSend) return;
-      outstanding++;
-      ph.outstandingByOp[req.opIndex] = (ph.outstandingByOp[req.opIndex] ?? 0) + 1;
-      driver
-        .request(req.operation.method, req.path, req.operation.okStatuses, { headers: req.headers, body: req.body })
-        .then((c) => onCompleted(ph, req.opIndex, intendedUs, c))
-        .catch(fail);
-    };
-
-    /** Stops the measured phase at stopUs; returns its results. */
-    const closeMeasure = (ph: Phase, stopUs: number): { result: RecorderResult; generator: GeneratorStats } => {
-      ph.open = false;
-      ph.outstandingByOp.forEach((n, op) => ph.recorder.inFlightAtStop(op, n));
-      const result = ph.recorder.finish(stopUs);
-      let scheduled = 0;
-      let sent = 0;
-      let dropped = 0;
-      for (const op of Object.values(result.operations)) {
-        scheduled += op.counts.scheduled;
-        sent += op.counts.sent;
-        dropped += op.counts.dropped;
-      }
-      const generator = (monitor as GeneratorMonitor).stop({
-        targetRate: ex.rate,
-        scheduled,
-        sent,
-        dropped,
-        elapsedMs: (stopUs - ph.startUs) / 1000,
-      });
-      return { result, generator };
-    };
-
-    const cleanup = (): void => {
-      finished = true;
-      if (timer !== undefined) clearTimeout(timer);
-      if (immediate !== undefined) clearImmediate(immediate);
-      signal?.removeEventListener('abort', onAbort);
-    };
-
-    const output = (result: RecorderResult, generator: GeneratorStats, endUs: number, aborted: boolean): DriveOutput => ({
-      operations: result.operations,
-      timeseries: result.timeseries,
-      generator,
-      timing: {
-        warmupStartedAt: iso(warmupStartUs),
-        measureStartedAt: iso(measureStartUs),
-        measureEndedAt: iso(endUs),
-        measuredMs: (endUs - measureStartUs) / 1000,
-      },
-      aborted,
-    });
-
-    function fail(err: unknown): void {
-      if (finished) return;
-      cleanup();
-      driver.destroy().then(
-        () => reject(err),
-        () => reject(err),
+      const w = spawnWorker(WORKER, task);
+      workers.push(w);
+      let onReady = (): void => {};
+      let onFail = (_err: Error): void => {};
+      ready.push(new Promise((resolve, reject) => ((onReady = resolve), (onFail = reject))));
+      done.push(
+        new Promise((resolve, reject) => {
+          w.on('message', (m: FromGenerator) => {
+            if (m.type === 'ready') onReady();
+            else if (m.type === 'second') onProgress(m.progress);
+            else if (m.type === 'done') resolve({ output: m.output, health: m.health });
+            else {
+              const err = Object.assign(new Error(m.message), { name: m.name });
+              onFail(err);
+              reject(err);
+            }
+          });
+          w.on('error', (err) => (onFail(err), reject(err)));
+          w.on('exit', (code) => reject(new Error(`generator worker ${i} exited (${code}) before finishing`)));
+        }),
       );
     }
-
-    function onAbort(): void {
-      if (finished) return;
-      try {
-        cleanup();
-        const nowUs = clock();
-        let result: RecorderResult;
-        let generator: GeneratorStats;
-        let endUs: number;
-        if (phase.name === 'measure') {
-          endUs = Math.min(nowUs, phase.endUs);
-          ({ result, generator } = closeMeasure(phase, endUs));
-        } else {
-          phase.open = false;
-          measureStartUs = nowUs;
-          endUs = nowUs;
-          result = new Recorder(names, nowUs).finish(nowUs);
-          generator = idleGeneratorStats(ex.rate);
-        }
-        const out = output(result, generator, endUs, true);
-        driver.destroy().then(
-          () => resolve(out),
-          () => resolve(out),
-        );
-      } catch (err) {
-        void driver.destroy().then(() => reject(err), () => reject(err));
-      }
+    // A worker failing before it is ready must not leave the others' promises unobserved.
+    for (const d of done) d.catch(() => {});
+    await Promise.all(ready);
+    const send = (m: ToGenerator) => workers.forEach((w) => w.postMessage(m));
+    const startUs = monotonicUs() + START_LEAD_US;
+    const windowStartUs = startUs + e.warmupSec * 1e6;
+    const wallAt = (us: number): number => Date.now() + (us - monotonicUs()) / 1000;
+    const warmupStartedAt = new Date(wallAt(startUs));
+    const measureStartedAt = new Date(wallAt(windowStartUs));
+    let cpuStart = process.cpuUsage();
+    const timers = [
+      ...(e.warmupSec > 0 ? [setTimeout(() => events?.emit('phase', 'warmup', warmupStartedAt.getTime(), startUs), START_LEAD_US / 1000)] : []),
+      setTimeout(() => {
+        cpuStart = process.cpuUsage();
+        events?.emit('phase', 'measure', measureStartedAt.getTime(), windowStartUs);
+      }, (windowStartUs - monotonicUs()) / 1000),
+    ];
+    const onAbort = () => send({ type: 'abort' });
+    if (input.signal?.aborted) onAbort();
+    input.signal?.addEventListener('abort', onAbort, { once: true });
+    events?.emit('schedule', startUs, windowStartUs);
+    send({ type: 'start', startUs });
+    let results: WorkerResult[];
+    try {
+      results = await Promise.all(done);
+    } finally {
+      timers.forEach(clearTimeout);
+      input.signal?.removeEventListener('abort', onAbort);
     }
-
-    /** After the measured window: let outstanding requests settle (bounded), then close the pool. */
-    const finishRun = (out: DriveOutput): void => {
-      cleanup();
-      const settled = new Promise<boolean>((done) => {
-        if (outstanding === 0) return done(true);
-        const cap = setTimeout(() => done(false), ex.timeoutMs + SETTLE_GRACE_MS);
-        const stop = (ok: boolean): void => {
-          clearTimeout(cap);
-          signal?.removeEventListener('abort', abortWait);
-          done(ok);
-        };
-        const abortWait = (): void => stop(false);
-        onAllSettled = () => stop(true);
-        signal?.addEventListener('abort', abortWait, { once: true });
-      });
-      settled
-        .then((ok) => (ok ? driver.close() : driver.destroy()))
-        .then(
-          () => resolve(out),
-          (err: unknown) => reject(err),
-        );
+    const cpu = process.cpuUsage(cpuStart);
+    const outs = results.map((r) => r.output);
+    const { operations, answered } = mergeParts(outs.map((o) => o.part));
+    const drainedUs = Math.max(...outs.map((o) => o.drainedUs));
+    const aborted = outs.some((o) => o.aborted);
+    // The window is the nominal one unless interrupted; answers awaited after it are the drain.
+    const windowEndUs = aborted ? Math.min(windowStartUs + e.durationSec * 1e6, drainedUs) : windowStartUs + e.durationSec * 1e6;
+    return {
+      operations,
+      timeseries: deriveTimeseries(operations, answered),
+      generator: generatorStats(scenario, results, (cpu.user + cpu.system) / 1e6),
+      timing: {
+        warmupStartedAt: warmupStartedAt.toISOString(),
+        measureStartedAt: measureStartedAt.toISOString(),
+        measureEndedAt: new Date(wallAt(windowEndUs)).toISOString(),
+        measuredMs: Math.max(0, (windowEndUs - windowStartUs) / 1000),
+        drainMs: Math.max(0, (drainedUs - windowEndUs) / 1000),
+      },
+      windowStartUs,
+      aborted,
     };
+  } finally {
+    await stopAll();
+  }
+}
 
-    const arm = (nowUs: number): void => {
-      const nextDueUs = phase.next.offsetUs < phase.durationUs ? phase.startUs + phase.next.offsetUs : phase.endUs;
-      const nextSecondUs = phase.startUs + (Math.floor((nowUs - phase.startUs) / 1e6) + 1) * 1e6;
-      const wakeUs = Math.min(nextDueUs, phase.endUs, nextSecondUs);
-      if (wakeUs <= nowUs) {
-        immediate = setImmediate(tick);
-      } else {
-        // setTimeout has 1 ms granularity (sends are ~0.6 ms late on average); rounding gave the
-        // smallest lateness in measurements here. Never spin: the generator shares cores with the app.
-        timer = setTimeout(tick, Math.max(1, Math.round((wakeUs - nowUs) / 1000)));
-      }
-    };
-
-    function tick(): void {
-      timer = undefined;
-      immediate = undefined;
-      if (finished) return;
-      try {
-        const nowUs = clock();
-        for (;;) {
-          const ph = phase;
-          // Catch up: send everything whose intended time has passed, in one burst.
-          while (ph.next.offsetUs < ph.durationUs && ph.startUs + ph.next.offsetUs <= nowUs) {
-            send(ph, ph.next);
-            ph.next = ph.schedule.next();
-          }
-          ph.recorder.closeSecondsBefore(Math.min(nowUs, ph.endUs));
-          if (nowUs < ph.endUs) break;
-          if (ph.name === 'warmup') {
-            ph.open = false;
-            ph.recorder.finish(ph.endUs);
-            phase = startMeasure(ph.endUs);
-            continue;
-          }
-          const { result, generator } = closeMeasure(ph, ph.endUs);
-          finishRun(output(result, generator, ph.endUs, false));
-          return;
-        }
-        arm(nowUs);
-      } catch (err) {
-        fail(err);
-      }
-    }
-
-    signal?.addEventListener('abort', onAbort, { once: true });
-    tick();
-  });
+/** The generator's stats for a trial that never ran (interrupted before it started). */
+export function idleGeneratorStats(targetRate: number): GeneratorStats {
+  return { targetRate, achievedRate: 0, scheduled: 0, sent: 0, dropped: 0, elapsedMs: 0, workers: 0, sendLateness: summarize(newHistogram()), eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, cpuSeconds: 0, cpuShare: 0, workerUtilization: [], limited: false, limitReasons: [] };
 }

@@ -37,6 +37,11 @@ export interface ScheduleOptions {
 export interface Schedule {
   readonly rate: number;
   next(): ScheduledRequest;
+  /**
+   * Consumes the next request without building it (same draws as next()): a worker owning a slice
+   * of the stream skips the others' requests cheaply and stays in step with them.
+   */
+  skip(): void;
 }
 
 /** Constant arrival rate: request i is due i / rate seconds after the phase start (floored to whole µs). */
@@ -171,6 +176,12 @@ export function createSchedule(
 
   return {
     rate,
+    skip(): void {
+      const c = compiled[chooseOp()] as CompiledOp;
+      c.keySampler?.();
+      c.actorSampler?.();
+      index++;
+    },
     next(): ScheduledRequest {
       const opIndex = chooseOp();
       const operation = ops[opIndex] as OperationSpec;

@@ -13,21 +13,25 @@ export interface DriveInput {
   seed: number;
   populations: Populations;
   /**
-   * A user's session token, sent as `authorization: Bearer <token>` by operations with an actor
-   * (required if any has one). Must be deterministic, e.g. harness/seed/sessions.ts sessionToken
-   * bound to the dataset seed, so the same seed gives the same request stream.
+   * Dataset seed of the seeded users' session tokens (harness/seed/sessions.ts), sent as
+   * `authorization: Bearer <token>` by operations with an actor (required if any has one).
    */
-  sessionToken?: (userId: string) => string;
-  /** Aborting stops the run early; in-flight requests are counted as inFlightAtStop. */
+  sessionSeed?: number;
+  /** Generator threads (each a slice of the stream); default: autoWorkers(rate). */
+  workers?: number;
+  /** Aborting stops the run early; outstanding requests end as unfinished. */
   signal?: AbortSignal;
+  /** Test seam: busy-waits one generator thread's event loop at a moment of the window. */
+  blockGenerator?: { afterWindowStartMs: number; forMs: number };
 }
 
 export type DrivePhase = 'warmup' | 'measure';
 
 /**
  * Events a drive emits (autocannon-style: the run loop emits, printers and samplers listen).
- * - 'phase'  (phase: DrivePhase, atMs: number)           a phase starts (Date.now() ms)
- * - 'second' (phase: DrivePhase, point: TimeseriesPoint)  once per elapsed second of a phase
+ * - 'schedule' (startUs: number, windowStartUs: number)        the start is set (monotonic µs), before any request
+ * - 'phase'  (phase: DrivePhase, atMs: number, atUs: number)  a phase starts (wall ms, monotonic µs)
+ * - 'second' ('measure', progress: ProgressSecond)            each second of the window, as it passes
  */
 export type DriveEvents = EventEmitter;
 
@@ -36,7 +40,9 @@ export interface DriveOutput {
   /** cacheHitRate is null here: the caller fills it from memcached's own stats. */
   timeseries: TimeseriesPoint[];
   generator: GeneratorStats;
-  timing: { warmupStartedAt: string; measureStartedAt: string; measureEndedAt: string; measuredMs: number };
+  timing: { warmupStartedAt: string; measureStartedAt: string; measureEndedAt: string; measuredMs: number; drainMs: number };
+  /** Monotonic µs at which the measured window started (samplers align to it). */
+  windowStartUs: number;
   /** True when the signal aborted the run before the schedule finished. */
   aborted: boolean;
 }

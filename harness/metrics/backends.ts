@@ -1,10 +1,12 @@
 import { mcStats, type MemcachedClient } from '../../app/adapters/memcached.ts';
 import { pgQuery, type PgPool } from '../../app/adapters/postgres.ts';
 import { redisInfo, type RedisClient } from '../../app/adapters/redis.ts';
-import type { MemcachedDelta, PostgresNodeStats, RedisDelta } from '../results/types.ts';
+import type { BackendSecond, MemcachedDelta, PostgresNodeStats, RedisDelta } from '../results/types.ts';
+import { cgroupCpuNs } from '../stack/capacity.ts';
 import { processTreeCpuSeconds } from './proc-cpu.ts';
+import { HARNESS_MARK } from './statements.ts';
 
-/** Snapshots of each backend's own counters; a trial reports the delta over its measured window. */
+/** Each backend's own counters at one moment; a trial reports their changes over its window. */
 
 export interface MemcachedSnapshot {
   getHits: number;
@@ -61,7 +63,7 @@ export async function redisSnapshot(client: RedisClient): Promise<RedisSnapshot>
 
 export function redisDelta(a: RedisSnapshot, b: RedisSnapshot): RedisDelta {
   return {
-    // INFO itself is a command; leave the snapshots' own two out.
+    // INFO itself is a command; leave the later snapshot's own out.
     commandsProcessed: Math.max(0, b.commands - a.commands - 1),
     keyspaceHits: b.hits - a.hits,
     keyspaceMisses: b.misses - a.misses,
@@ -79,16 +81,63 @@ export interface PgSnapshot {
   tupDeleted: number;
   blksHit: number;
   blksRead: number;
+  /** pg_stat_statements (exact, immediate); null where it is not loaded. */
+  queries: number | null;
+  writes: number | null;
+  /** Write statements per logical shard schema ("s0003" -> calls). */
+  shardWrites: Record<string, number>;
   cpuSeconds: number | null;
+  cpuSource: 'cgroup' | 'proc' | null;
 }
 
-export async function postgresSnapshot(pool: PgPool, pid: number | null): Promise<PgSnapshot> {
-  const rows = await pgQuery<Record<string, string>>(
-    pool,
-    `SELECT xact_commit, xact_rollback, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted,
-            blks_hit, blks_read
-       FROM pg_stat_database WHERE datname = current_database()`,
-  );
+/** Where a node's CPU time can be read: its cpuacct cgroup (exact) or its process tree in /proc. */
+export interface CpuSource {
+  cpuacctDir?: string | null;
+  pid: number | null;
+}
+
+function nodeCpu(src: CpuSource): { cpuSeconds: number | null; cpuSource: PgSnapshot['cpuSource'] } {
+  const ns = src.cpuacctDir ? cgroupCpuNs(src.cpuacctDir) : null;
+  if (ns !== null) return { cpuSeconds: ns / 1e9, cpuSource: 'cgroup' };
+  const proc = src.pid === null ? null : processTreeCpuSeconds(src.pid);
+  return { cpuSeconds: proc, cpuSource: proc === null ? null : 'proc' };
+}
+
+const WRITE = `query ~ '(INSERT INTO|UPDATE|DELETE FROM) s[0-9]{4}\\.'`;
+
+async function statementCounts(pool: PgPool): Promise<Pick<PgSnapshot, 'queries' | 'writes' | 'shardWrites'>> {
+  try {
+    const rows = await pgQuery<{ shard: string | null; calls: string; writes: string }>(
+      pool,
+      `${HARNESS_MARK} SELECT substring(query from 's([0-9]{4})\\.') AS shard, sum(calls)::text AS calls,
+              sum(calls) FILTER (WHERE ${WRITE})::text AS writes
+         FROM pg_stat_statements WHERE query NOT LIKE '%tierbench-harness%' GROUP BY 1`,
+    );
+    let queries = 0;
+    let writes = 0;
+    const shardWrites: Record<string, number> = {};
+    for (const r of rows) {
+      queries += Number(r.calls);
+      const w = Number(r.writes ?? 0);
+      writes += w;
+      if (r.shard !== null && w > 0) shardWrites[`s${r.shard}`] = w;
+    }
+    return { queries, writes, shardWrites };
+  } catch {
+    return { queries: null, writes: null, shardWrites: {} };
+  }
+}
+
+export async function postgresSnapshot(pool: PgPool, cpu: CpuSource): Promise<PgSnapshot> {
+  const [rows, statements] = await Promise.all([
+    pgQuery<Record<string, string>>(
+      pool,
+      `${HARNESS_MARK} SELECT xact_commit, xact_rollback, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted,
+              blks_hit, blks_read
+         FROM pg_stat_database WHERE datname = current_database()`,
+    ),
+    statementCounts(pool),
+  ]);
   const r = rows[0] ?? {};
   const n = (k: string): number => Number(r[k] ?? 0);
   return {
@@ -101,15 +150,14 @@ export async function postgresSnapshot(pool: PgPool, pid: number | null): Promis
     tupDeleted: n('tup_deleted'),
     blksHit: n('blks_hit'),
     blksRead: n('blks_read'),
-    cpuSeconds: pid === null ? null : processTreeCpuSeconds(pid),
+    ...statements,
+    ...nodeCpu(cpu),
   };
 }
 
-export function postgresDelta(
-  node: { name: string; role: string; shards: string },
-  a: PgSnapshot,
-  b: PgSnapshot,
-): PostgresNodeStats {
+const diff = (a: number | null, b: number | null): number | null => (a !== null && b !== null ? b - a : null);
+
+export function postgresDelta(node: { name: string; role: string; shards: string; cpuQuota?: number | null }, a: PgSnapshot, b: PgSnapshot): PostgresNodeStats {
   return {
     node: node.name,
     role: node.role,
@@ -123,8 +171,76 @@ export function postgresDelta(
     tupDeleted: b.tupDeleted - a.tupDeleted,
     blksHit: b.blksHit - a.blksHit,
     blksRead: b.blksRead - a.blksRead,
-    cpuSeconds: a.cpuSeconds !== null && b.cpuSeconds !== null ? b.cpuSeconds - a.cpuSeconds : null,
+    queries: diff(a.queries, b.queries),
+    writes: diff(a.writes, b.writes),
+    cpuSeconds: diff(a.cpuSeconds, b.cpuSeconds),
+    cpuSource: a.cpuSource === b.cpuSource ? a.cpuSource : null,
+    cpuQuota: node.cpuQuota ?? null,
     replicaLagBytes: null,
     replicaLagSeconds: null,
   };
+}
+
+/** Everything the sampler read at one moment; a part that could not be read is null. */
+export interface BackendSample {
+  atUs: number;
+  memcached: MemcachedSnapshot | null;
+  redis: RedisSnapshot | null;
+  /** By PostgreSQL node, in the sampler's node order. */
+  postgres: Array<PgSnapshot | null>;
+  /** By replica, in the sampler's replica order. */
+  lag: Array<{ bytes: number; seconds: number | null }> | null;
+  queue: { waiting: number; active: number } | null;
+}
+
+/** Per-second changes between consecutive samples (second k: sample k to sample k + 1). */
+export function backendSeries(samples: readonly BackendSample[], nodeNames: readonly string[], replicaOffset: number): BackendSecond[] {
+  const out: BackendSecond[] = [];
+  for (let k = 0; k + 1 < samples.length; k++) {
+    const a = samples[k]!;
+    const b = samples[k + 1]!;
+    const postgres: BackendSecond['postgres'] = {};
+    nodeNames.forEach((name, i) => {
+      const pa = a.postgres[i];
+      const pb = b.postgres[i];
+      const lag = i >= replicaOffset ? b.lag?.[i - replicaOffset] : undefined;
+      if (!pa || !pb) return;
+      postgres[name] = {
+        commits: pb.xactCommit - pa.xactCommit,
+        rows: pb.tupReturned + pb.tupFetched + pb.tupInserted + pb.tupUpdated + pb.tupDeleted - (pa.tupReturned + pa.tupFetched + pa.tupInserted + pa.tupUpdated + pa.tupDeleted),
+        blksHit: pb.blksHit - pa.blksHit,
+        blksRead: pb.blksRead - pa.blksRead,
+        queries: diff(pa.queries, pb.queries),
+        writes: diff(pa.writes, pb.writes),
+        cpuSeconds: diff(pa.cpuSeconds, pb.cpuSeconds),
+        replicaLagBytes: lag?.bytes ?? null,
+        replicaLagSeconds: lag?.seconds ?? null,
+      };
+    });
+    out.push({
+      second: k,
+      memcached:
+        a.memcached && b.memcached
+          ? { getHits: b.memcached.getHits - a.memcached.getHits, getMisses: b.memcached.getMisses - a.memcached.getMisses, evictions: b.memcached.evictions - a.memcached.evictions, hitRate: hitRate(b.memcached.getHits - a.memcached.getHits, b.memcached.getMisses - a.memcached.getMisses) }
+          : null,
+      redis: a.redis && b.redis ? { commands: Math.max(0, b.redis.commands - a.redis.commands - 1), keyspaceHits: b.redis.hits - a.redis.hits, keyspaceMisses: b.redis.misses - a.redis.misses, usedMemoryBytes: b.redis.usedMemory } : null,
+      postgres,
+      queue: b.queue,
+    });
+  }
+  return out;
+}
+
+/** Writes per logical shard over the window, summed over nodes (skew). */
+export function shardWrites(first: BackendSample, last: BackendSample): Record<string, number> {
+  const out: Record<string, number> = {};
+  last.postgres.forEach((b, i) => {
+    const a = first.postgres[i];
+    if (!a || !b) return;
+    for (const [shard, n] of Object.entries(b.shardWrites)) {
+      const d = n - (a.shardWrites[shard] ?? 0);
+      if (d > 0) out[shard] = (out[shard] ?? 0) + d;
+    }
+  });
+  return out;
 }

@@ -7,6 +7,12 @@ import { pgExec, pgQuery, type PgPool } from '../../app/adapters/postgres.ts';
  * undercounts. pg_stat_statements counts each statement in shared memory as it finishes.
  */
 
+/**
+ * Marks the harness's own statements (samplers, lag reads) so per-node counts leave them out:
+ * pg_stat_statements keeps a statement's comments in its text.
+ */
+export const HARNESS_MARK = '/* tierbench-harness */';
+
 /** Settings that load pg_stat_statements (a node must be started with them). */
 export const STATEMENT_STATS_SETTINGS: Record<string, string> = {
   shared_preload_libraries: 'pg_stat_statements',
@@ -21,14 +27,14 @@ export async function enableStatementStats(pool: PgPool): Promise<void> {
 
 /**
  * Calls of the statements whose text matches `like` (SQL LIKE, e.g. '%.photos %'), summed over
- * every entry (each shard schema's statements are entries of their own); the sampler's own
- * queries of this view are left out. null where the extension is not loaded.
+ * every entry (each shard schema's statements are entries of their own); the harness's own
+ * statements (HARNESS_MARK) are left out. null where the extension is not loaded.
  */
 export async function statementCalls(pool: PgPool, like = '%'): Promise<number | null> {
   try {
     const [row] = await pgQuery<{ n: string | null }>(
       pool,
-      `SELECT sum(calls)::text AS n FROM pg_stat_statements WHERE query LIKE $1 AND query NOT LIKE '%pg_stat_statements%'`,
+      `${HARNESS_MARK} SELECT sum(calls)::text AS n FROM pg_stat_statements WHERE query LIKE $1 AND query NOT LIKE '%tierbench-harness%'`,
       [like],
     );
     return Number(row?.n ?? 0);

@@ -31,7 +31,11 @@ export const CHART_HEIGHT = 400;
 
 export const COLORS = {
   corrected: '#d62728',
+  okCorrected: '#ff7f0e',
   uncorrected: '#1f77b4',
+  lateness: '#8c564b',
+  timeouts: '#e377c2',
+  dropped: '#000000',
   ok: '#2ca02c',
   errors: '#d62728',
   scheduled: '#7f7f7f',
@@ -55,6 +59,7 @@ const whiteBackground: Plugin = {
 /** Keys of the chart images map shared by renderReportCharts and renderHtml. */
 export const chartKey = {
   spectrum: (trialIndex: number, operation: string): string => `trial-${trialIndex}/spectrum/${operation}`,
+  sendLateness: (trialIndex: number): string => `trial-${trialIndex}/send-lateness`,
   throughput: (trialIndex: number): string => `trial-${trialIndex}/throughput`,
   cacheHitRate: (trialIndex: number): string => `trial-${trialIndex}/cache-hit-rate`,
 };
@@ -137,54 +142,41 @@ function msOf(us: number): number {
   return us / 1000;
 }
 
+/** One curve of a percentile spectrum chart. */
+export interface SpectrumSeries {
+  label: string;
+  encoded: string;
+  color: string;
+  dash?: number[];
+}
+
 /**
- * Latency by percentile for one operation: corrected (from intended send time) and uncorrected,
- * x = 1/(1-p) on a log axis labelled in percentiles, y in milliseconds.
+ * Latency by percentile, x = 1/(1-p) on a log axis labelled in percentiles, y in milliseconds:
+ * one curve per encoded histogram.
  */
-export function renderSpectrumChart(
-  title: string,
-  operation: OperationResult,
-  size: ChartSize = {},
-): Buffer {
-  const corrected = percentileSpectrum(operation.latency.corrected.encoded);
-  const uncorrected = percentileSpectrum(operation.latency.uncorrected.encoded);
-  const toData = (s: PercentileSpectrum) => s.points.map((p) => ({ x: p.inverseTail, y: msOf(p.valueUs) }));
-  const maxX = Math.max(
-    10,
-    ...corrected.points.map((p) => p.inverseTail),
-    ...uncorrected.points.map((p) => p.inverseTail),
-  );
+export function renderSpectrumChart(title: string, series: readonly SpectrumSeries[], size: ChartSize = {}): Buffer {
+  const spectra = series.map((s) => ({ s, spectrum: percentileSpectrum(s.encoded) }));
+  const maxX = Math.max(10, ...spectra.flatMap(({ spectrum }) => spectrum.points.map((p) => p.inverseTail)));
   // Round the axis end up to the next labelled tick so the last tick is shown.
   const axisMax = PERCENTILE_TICKS.find((t) => t.x >= maxX * (1 - 1e-9))?.x ?? maxX;
-  const empty = corrected.totalCount === 0 && uncorrected.totalCount === 0;
+  const empty = spectra.every(({ spectrum }) => spectrum.totalCount === 0);
   const config: ChartConfiguration = {
     type: 'line',
     data: {
-      datasets: [
-        {
-          label: `corrected (from intended send time), n=${corrected.totalCount}`,
-          data: toData(corrected),
-          borderColor: COLORS.corrected,
-          backgroundColor: COLORS.corrected,
-          borderWidth: 2,
-          pointRadius: 0,
-          tension: 0,
-        },
-        {
-          label: `uncorrected (from actual send time), n=${uncorrected.totalCount}`,
-          data: toData(uncorrected),
-          borderColor: COLORS.uncorrected,
-          backgroundColor: COLORS.uncorrected,
-          borderWidth: 2,
-          borderDash: [6, 4],
-          pointRadius: 0,
-          tension: 0,
-        },
-      ],
+      datasets: spectra.map(({ s, spectrum }) => ({
+        label: `${s.label}, n=${spectrum.totalCount}`,
+        data: spectrum.points.map((p) => ({ x: p.inverseTail, y: msOf(p.valueUs) })),
+        borderColor: s.color,
+        backgroundColor: s.color,
+        borderWidth: 2,
+        ...(s.dash ? { borderDash: s.dash } : {}),
+        pointRadius: 0,
+        tension: 0,
+      })),
     },
     options: {
       plugins: {
-        title: { display: true, text: empty ? `${title} (no OK responses)` : title, font: titleFont() },
+        title: { display: true, text: empty ? `${title} (no requests)` : title, font: titleFont() },
         legend: legendOptions(),
       },
       scales: {
@@ -215,6 +207,15 @@ export function renderSpectrumChart(
   return renderPng(config, size);
 }
 
+/** An operation's spectrum: every request (leading), OK answers, and OK answers from the socket write. */
+export function operationSpectrumSeries(operation: OperationResult): SpectrumSeries[] {
+  return [
+    { label: 'all requests, from intended send', encoded: operation.latency.all.encoded, color: COLORS.corrected },
+    { label: 'OK answers, from intended send', encoded: operation.latency.ok.encoded, color: COLORS.okCorrected, dash: [2, 3] },
+    { label: 'OK answers, from socket write (uncorrected)', encoded: operation.latency.okUncorrected.encoded, color: COLORS.uncorrected, dash: [6, 4] },
+  ];
+}
+
 /** Seconds of the measured window on x; requests/s on the left axis, latency (ms) on the right. */
 export function renderThroughputChart(title: string, trial: Trial, size: ChartSize = {}): Buffer {
   const ts = trial.timeseries;
@@ -234,6 +235,15 @@ export function renderThroughputChart(title: string, trial: Trial, size: ChartSi
           yAxisID: 'rate',
         },
         {
+          label: 'answered/s (by arrival)',
+          data: ts.map((p) => ({ x: p.second, y: p.answered })),
+          borderColor: COLORS.uncorrected,
+          backgroundColor: COLORS.uncorrected,
+          borderWidth: 1.5,
+          pointRadius: 0,
+          yAxisID: 'rate',
+        },
+        {
           label: 'ok/s',
           data: ts.map((p) => ({ x: p.second, y: p.ok })),
           borderColor: COLORS.ok,
@@ -248,6 +258,16 @@ export function renderThroughputChart(title: string, trial: Trial, size: ChartSi
           borderColor: COLORS.errors,
           backgroundColor: COLORS.errors,
           borderWidth: 2,
+          pointRadius: 0,
+          yAxisID: 'rate',
+        },
+        {
+          label: 'timeouts + dropped/s',
+          data: ts.map((p) => ({ x: p.second, y: p.timeouts + p.dropped + p.unfinished })),
+          borderColor: COLORS.dropped,
+          backgroundColor: COLORS.dropped,
+          borderWidth: 1.5,
+          borderDash: [2, 2],
           pointRadius: 0,
           yAxisID: 'rate',
         },
@@ -361,8 +381,14 @@ export function renderReportCharts(results: ResultsFile): Map<string, Buffer> {
   const images = new Map<string, Buffer>();
   results.trials.forEach((trial, i) => {
     for (const [name, op] of Object.entries(trial.operations)) {
-      images.set(chartKey.spectrum(i, name), renderSpectrumChart(`${trialTitle(trial)}: ${name} latency by percentile`, op));
+      images.set(chartKey.spectrum(i, name), renderSpectrumChart(`${trialTitle(trial)}: ${name} latency by percentile`, operationSpectrumSeries(op)));
     }
+    images.set(
+      chartKey.sendLateness(i),
+      renderSpectrumChart(`${trialTitle(trial)}: generator send lateness by percentile`, [
+        { label: 'intended send time to issue (the generator\'s own delay)', encoded: trial.generator.sendLateness.encoded, color: COLORS.lateness },
+      ], { height: 300 }),
+    );
     images.set(chartKey.throughput(i), renderThroughputChart(`${trialTitle(trial)}: throughput and latency per second`, trial));
     if (hasCacheHitRate(trial)) {
       images.set(chartKey.cacheHitRate(i), renderCacheHitRateChart(`${trialTitle(trial)}: cache hit rate per second`, trial));

@@ -116,7 +116,7 @@ function checksBadge(s: TrialSummary): string {
 }
 
 function generatorBadge(trial: Trial): string {
-  return badge(!trial.generator.saturated, 'healthy', 'SATURATED');
+  return badge(!trial.generator.limited, 'kept its schedule', 'GENERATOR-LIMITED');
 }
 
 function renderHeader(results: ResultsFile): string {
@@ -141,6 +141,10 @@ ${kv(
 </header>`;
 }
 
+/** What a file of an older schema did not measure, said wherever its figures are shown. */
+export const UPGRADED_NOTE =
+  'That version timed OK answers only, so "all requests" latency here is the OK answers\' latency; it kept no per-second histograms, backend series or send lateness.';
+
 function renderCapacityBanner(results: ResultsFile): string {
   const cm = results.environment.capacityModel;
   if (!cm.applied) {
@@ -164,6 +168,7 @@ function renderOverview(summaries: TrialSummary[]): string {
     { head: 'ok', num: true, cell: (s) => fmtInt(s.all?.counts.ok) },
     { head: 'errors', num: true, cell: (s) => fmtInt(s.all?.counts.errors) },
     { head: 'timeouts', num: true, cell: (s) => fmtInt(s.all?.counts.timeouts) },
+    { head: 'unfinished', num: true, cell: (s) => fmtInt(s.all?.counts.unfinished) },
     { head: 'p50 ms', num: true, cell: (s) => fmtMs(s.all?.p50Us) },
     { head: 'p90 ms', num: true, cell: (s) => fmtMs(s.all?.p90Us) },
     { head: 'p99 ms', num: true, cell: (s) => fmtMs(s.all?.p99Us) },
@@ -185,7 +190,8 @@ function renderOverview(summaries: TrialSummary[]): string {
   return `<section class="card" id="overview">
 <h2>Overview</h2>
 <p class="sub">One row per trial, all operations together: counts are summed, latency percentiles come from the merged
-corrected histograms (measured from the intended send time, OK answers only).</p>
+all-requests histograms: every scheduled request, measured from its intended send time, with errors and timeouts at
+their latency and dropped or unfinished requests at the time they had waited.</p>
 <div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>
 ${body}
 </tbody></table></div>
@@ -238,7 +244,7 @@ function renderOperations(s: TrialSummary): string {
   type Row = {
     name: string;
     all: boolean;
-    counts: { scheduled: number; sent: number; dropped: number; ok: number; errors: number; timeouts: number; inFlightAtStop: number };
+    counts: { scheduled: number; sent: number; dropped: number; ok: number; errors: number; timeouts: number; unfinished: number };
     statuses: string;
   } & LatencyRow;
   const rows: Row[] = s.operations.map((o) => ({ ...o, name: o.operation, all: false, statuses: statusBreakdown(o.counts.byStatus) }));
@@ -251,9 +257,10 @@ function renderOperations(s: TrialSummary): string {
     { head: 'ok', num: true, cell: (r) => fmtInt(r.counts.ok) },
     { head: 'errors', num: true, cell: (r) => fmtInt(r.counts.errors) },
     { head: 'timeouts', num: true, cell: (r) => fmtInt(r.counts.timeouts) },
-    { head: 'in flight at stop', num: true, cell: (r) => fmtInt(r.counts.inFlightAtStop) },
+    { head: 'unfinished', num: true, cell: (r) => fmtInt(r.counts.unfinished) },
     ...latencyColumns<Row>(),
-    { head: 'p99 uncorrected ms', num: true, cell: (r) => (r.all ? '' : fmtMs(r.p99UncorrectedUs)) },
+    { head: 'OK p99 ms', num: true, cell: (r) => (r.all ? '' : fmtMs(r.p99OkUs)) },
+    { head: 'OK p99 uncorrected ms', num: true, cell: (r) => (r.all ? '' : fmtMs(r.p99UncorrectedUs)) },
     { head: 'answers by status', wrap: true, cell: (r) => r.statuses },
   ];
   if (s.operations.length === 0) return '<p>No operations recorded.</p>';
@@ -263,20 +270,23 @@ function renderOperations(s: TrialSummary): string {
 function renderGenerator(trial: Trial): string {
   const g = trial.generator;
   const reasons =
-    g.saturated && g.saturationReasons.length > 0
-      ? `<ul class="reasons">${g.saturationReasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>`
+    g.limited && g.limitReasons.length > 0
+      ? `<ul class="reasons">${g.limitReasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>`
       : '';
-  const note = g.saturated
-    ? '<p><strong>The load generator marked itself saturated:</strong> these figures may show the generator\'s limits, not the app\'s.</p>'
+  const note = g.limited
+    ? '<p><strong>The load generator could not keep its schedule</strong> (evidence below): these figures may show the generator\'s limits, not the app\'s.</p>'
     : '';
+  const lat = g.sendLateness;
   return `${note}${kv(
     [
       ['status', generatorBadge(trial) + reasons],
       ['target rate', e(fmtRate(g.targetRate))],
       ['achieved rate', e(`${fmtRate(g.achievedRate)}${g.targetRate > 0 ? ` (${fmtPct(g.achievedRate / g.targetRate)} of target)` : ''}`)],
       ['scheduled / sent / dropped', e(`${fmtInt(g.scheduled)} / ${fmtInt(g.sent)} / ${fmtInt(g.dropped)}`)],
-      ['CPU', e(`${fmtSeconds(g.cpuSeconds)} (${fmtPct(g.cpuShare)} of one core)`)],
-      ['event-loop lag', e(`p99 ${fmtNum(g.eventLoopLagP99Ms, 2)} ms, max ${fmtNum(g.eventLoopLagMaxMs, 2)} ms`)],
+      ['send lateness', e(`p50 ${fmtMs(lat.percentilesUs.p50)} ms, p99 ${fmtMs(lat.percentilesUs.p99)} ms, p99.9 ${fmtMs(lat.percentilesUs['p99.9'])} ms, max ${fmtMs(lat.maxUs)} ms (intended send time to issue)`)],
+      ['workers', e(`${g.workers} thread${g.workers === 1 ? '' : 's'}, busy ${g.workerUtilization.map((u) => fmtPct(u)).join(', ') || NA} of the window`)],
+      ['CPU', e(`${fmtSeconds(g.cpuSeconds)} (${fmtPct(g.cpuShare)} of one core, whole generator process)`)],
+      ['event-loop delay', e(`p99 ${fmtNum(g.eventLoopDelayP99Ms, 2)} ms, max ${fmtNum(g.eventLoopDelayMaxMs, 2)} ms`)],
     ],
     true,
   )}`;
@@ -353,7 +363,7 @@ function renderCharts(s: TrialSummary, charts: ChartImages): string {
       charts,
       chartKey.throughput(s.index),
       `${t.tier} / ${t.scenario}: throughput and latency per second`,
-      'Per second of the measured window: scheduled, OK and failed requests (left axis) and corrected p50/p99 latency of OK answers (right axis), from the trial timeseries.',
+      'Per second of the measured window: requests due, answers as they arrived, OK ones, errors, and timeouts plus drops (left axis), and the all-requests p50/p99 latency of the requests due in that second (right axis), from the trial timeseries.',
     ),
   );
   if (hasCacheHitRate(t)) {
@@ -372,10 +382,18 @@ function renderCharts(s: TrialSummary, charts: ChartImages): string {
         charts,
         chartKey.spectrum(s.index, name),
         `${t.tier} / ${t.scenario}: ${name} latency by percentile`,
-        `${name}: latency by percentile from the encoded HDR histograms; the x axis is 1/(1-percentile) on a log scale. Corrected counts from the intended send time (no coordinated omission), uncorrected from the actual send.`,
+        `${name}: latency by percentile from the encoded HDR histograms; the x axis is 1/(1-percentile) on a log scale. All requests (leading): every scheduled request from its intended send time, drops and timeouts included; OK answers from the intended send; OK answers from the socket write (uncorrected, to show the difference).`,
       ),
     );
   }
+  parts.push(
+    img(
+      charts,
+      chartKey.sendLateness(s.index),
+      `${t.tier} / ${t.scenario}: generator send lateness by percentile (p99 ${fmtMs(t.generator.sendLateness.percentilesUs.p99)} ms)`,
+      "The generator's own delay: from each request's intended send time to the moment the generator issued it. Part of every corrected latency above; large values mean the generator, not the app, was late.",
+    ),
+  );
   const html = parts.filter((p) => p !== '').join('\n');
   return html === '' ? '<p>No charts were rendered for this trial.</p>' : html;
 }
@@ -433,6 +451,7 @@ export function renderHtml(results: ResultsFile, charts: ChartImages = new Map()
 <main>
 ${renderHeader(results)}
 ${renderCapacityBanner(results)}
+${results.upgradedFrom ? `<div class="banner unconstrained" id="upgraded"><strong>Read from a schema version ${results.upgradedFrom} file.</strong> ${e(UPGRADED_NOTE)}</div>` : ''}
 ${renderOverview(summaries)}
 ${renderEnvironment(results)}
 ${renderDataset(results)}

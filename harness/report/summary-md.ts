@@ -15,6 +15,7 @@ import {
   fmtSeconds,
   mdCodeBlock,
 } from './format.ts';
+import { UPGRADED_NOTE } from './html.ts';
 import { statusBreakdown, summarizeResults, type TrialSummary } from './summary.ts';
 
 function mdTable(head: string[], rows: string[][], numeric: boolean[] = []): string {
@@ -28,7 +29,7 @@ function bullets(pairs: [string, string][]): string {
 }
 
 function generatorStatus(trial: Trial): string {
-  return trial.generator.saturated ? 'SATURATED' : 'healthy';
+  return trial.generator.limited ? 'GENERATOR-LIMITED' : 'kept its schedule';
 }
 
 function checksStatus(s: TrialSummary): string {
@@ -66,10 +67,10 @@ function overview(summaries: TrialSummary[]): string {
 
 function operations(s: TrialSummary): string {
   if (s.operations.length === 0) return 'No operations recorded.';
-  const head = ['operation', 'scheduled', 'sent', 'dropped', 'ok', 'errors', 'timeouts', 'in flight at stop',
-    'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'p99 uncorrected ms', 'answers by status'];
-  const numeric = [false, ...Array<boolean>(13).fill(true), false];
-  const row = (name: string, o: NonNullable<TrialSummary['all']>, uncorrected: string, statuses: string) => [
+  const head = ['operation', 'scheduled', 'sent', 'dropped', 'ok', 'errors', 'timeouts', 'unfinished',
+    'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'OK p99 ms', 'OK p99 uncorrected ms', 'answers by status'];
+  const numeric = [false, ...Array<boolean>(14).fill(true), false];
+  const row = (name: string, o: NonNullable<TrialSummary['all']>, okP99: string, uncorrected: string, statuses: string) => [
     name,
     fmtInt(o.counts.scheduled),
     fmtInt(o.counts.sent),
@@ -77,17 +78,18 @@ function operations(s: TrialSummary): string {
     fmtInt(o.counts.ok),
     fmtInt(o.counts.errors),
     fmtInt(o.counts.timeouts),
-    fmtInt(o.counts.inFlightAtStop),
+    fmtInt(o.counts.unfinished),
     fmtMs(o.p50Us),
     fmtMs(o.p90Us),
     fmtMs(o.p99Us),
     fmtMs(o.p999Us),
     fmtMs(o.maxUs),
+    okP99,
     uncorrected,
     statuses,
   ];
-  const rows = s.operations.map((o) => row(o.operation, o, fmtMs(o.p99UncorrectedUs), statusBreakdown(o.counts.byStatus)));
-  if (s.all && s.operations.length > 1) rows.push(row('all operations', s.all, '', ''));
+  const rows = s.operations.map((o) => row(o.operation, o, fmtMs(o.p99OkUs), fmtMs(o.p99UncorrectedUs), statusBreakdown(o.counts.byStatus)));
+  if (s.all && s.operations.length > 1) rows.push(row('all operations', s.all, '', '', ''));
   return mdTable(head, rows, numeric);
 }
 
@@ -111,10 +113,12 @@ function trialSection(s: TrialSummary): string {
   out.push(
     '### Generator health',
     bullets([
-      ['status', g.saturated ? `**SATURATED**: ${g.saturationReasons.map(e).join('; ') || 'no reason given'}` : 'healthy'],
+      ['status', g.limited ? `**GENERATOR-LIMITED**: ${g.limitReasons.map(e).join('; ') || 'no reason given'}` : 'kept its schedule'],
       ['scheduled / sent / dropped', e(`${fmtInt(g.scheduled)} / ${fmtInt(g.sent)} / ${fmtInt(g.dropped)}`)],
+      ['send lateness', e(`p50 ${fmtMs(g.sendLateness.percentilesUs.p50)} ms, p99 ${fmtMs(g.sendLateness.percentilesUs.p99)} ms, max ${fmtMs(g.sendLateness.maxUs)} ms`)],
+      ['workers', e(`${g.workers}, busy ${g.workerUtilization.map((u) => fmtPct(u)).join(', ') || '-'}`)],
       ['CPU', e(`${fmtSeconds(g.cpuSeconds)} (${fmtPct(g.cpuShare)} of one core)`)],
-      ['event-loop lag', e(`p99 ${fmtNum(g.eventLoopLagP99Ms, 2)} ms, max ${fmtNum(g.eventLoopLagMaxMs, 2)} ms`)],
+      ['event-loop delay', e(`p99 ${fmtNum(g.eventLoopDelayP99Ms, 2)} ms, max ${fmtNum(g.eventLoopDelayMaxMs, 2)} ms`)],
     ]),
   );
   out.push(
@@ -176,11 +180,12 @@ export function renderSummaryMarkdown(results: ResultsFile): string {
     ]),
     'Command:',
     mdCodeBlock(run.command, 'sh'),
+    ...(results.upgradedFrom ? [`> Read from a schema version ${results.upgradedFrom} file. ${e(UPGRADED_NOTE)}`] : []),
     cm.applied
       ? `> Node capacity model applied: ${e(cm.description)}`
       : `> **UNCONSTRAINED**: node capacity model not applied. All PostgreSQL nodes share this machine's ${env.cores} cores and memory, so a replica or shard adds processes, not capacity. (${e(cm.description)})`,
     '## Overview',
-    'All operations together: counts summed, latency percentiles from the merged corrected histograms (from the intended send time, OK answers only).',
+    'All operations together: counts summed, latency percentiles from the merged all-requests histograms (every scheduled request from its intended send time; drops and timeouts included).',
     overview(summaries),
     '## Environment',
     bullets([

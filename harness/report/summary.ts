@@ -1,7 +1,8 @@
 /**
- * The figures every renderer shows, taken from a results file. Per operation they are copied
- * from the file; the "all operations" row sums the counts and merges the encoded corrected
- * histograms exactly (percentiles are never averaged).
+ * The figures every renderer shows, taken from a results file. Latency leads with the
+ * all-requests corrected histogram (every scheduled request, dropped and timed-out ones
+ * included). Per operation the figures are copied from the file; the "all operations" row sums
+ * the counts and merges the encoded histograms exactly (percentiles are never averaged).
  */
 import type { OperationCounts, ResultsFile, Trial } from '../results/types.ts';
 import { mergeEncoded } from './histogram-decode.ts';
@@ -10,15 +11,16 @@ import { mergeEncoded } from './histogram-decode.ts';
 export const SUMMARY_PERCENTILES = [50, 90, 99, 99.9] as const;
 
 export interface LatencyRow {
-  /** Corrected latency, microseconds, by SUMMARY_PERCENTILES. */
+  /** All-requests corrected latency, microseconds, by SUMMARY_PERCENTILES. */
   p50Us: number | null;
   p90Us: number | null;
   p99Us: number | null;
   p999Us: number | null;
   maxUs: number | null;
-  /** Uncorrected p99, microseconds. null for merged rows. */
+  /** OK answers only: corrected p99, and uncorrected p99 (from the socket write); null for merged rows. */
+  p99OkUs: number | null;
   p99UncorrectedUs: number | null;
-  /** OK answers with a recorded latency. */
+  /** Requests with a recorded latency (every scheduled one). */
   latencyCount: number;
 }
 
@@ -39,7 +41,7 @@ export interface TrialSummary {
 
 function operationRow(operation: string, trial: Trial): OperationRow {
   const op = trial.operations[operation]!;
-  const c = op.latency.corrected;
+  const c = op.latency.all;
   const has = c.count > 0;
   return {
     operation,
@@ -49,7 +51,8 @@ function operationRow(operation: string, trial: Trial): OperationRow {
     p99Us: has ? c.percentilesUs.p99 : null,
     p999Us: has ? c.percentilesUs['p99.9'] : null,
     maxUs: has ? c.maxUs : null,
-    p99UncorrectedUs: op.latency.uncorrected.count > 0 ? op.latency.uncorrected.percentilesUs.p99 : null,
+    p99OkUs: op.latency.ok.count > 0 ? op.latency.ok.percentilesUs.p99 : null,
+    p99UncorrectedUs: op.latency.okUncorrected.count > 0 ? op.latency.okUncorrected.percentilesUs.p99 : null,
     latencyCount: c.count,
   };
 }
@@ -61,7 +64,7 @@ export function summarizeTrial(trial: Trial, index: number): TrialSummary {
   if (operations.length > 0) {
     const sum = (f: (c: OperationCounts) => number) => operations.reduce((a, r) => a + f(r.counts), 0);
     const encoded = names
-      .map((n) => trial.operations[n]!.latency.corrected)
+      .map((n) => trial.operations[n]!.latency.all)
       .filter((h) => h.count > 0)
       .map((h) => h.encoded);
     const merged = mergeEncoded(encoded, SUMMARY_PERCENTILES);
@@ -76,7 +79,11 @@ export function summarizeTrial(trial: Trial, index: number): TrialSummary {
         ok: sum((c) => c.ok),
         errors: sum((c) => c.errors),
         timeouts: sum((c) => c.timeouts),
-        inFlightAtStop: sum((c) => c.inFlightAtStop),
+        unfinished: sum((c) => c.unfinished),
+        errorsByClass: operations.reduce<OperationCounts['errorsByClass']>((acc, r) => {
+          for (const [k, n] of Object.entries(r.counts.errorsByClass) as Array<[keyof OperationCounts['errorsByClass'], number]>) acc[k] = (acc[k] ?? 0) + n;
+          return acc;
+        }, {}),
       },
       p50Us: at(50),
       p90Us: at(90),
@@ -85,6 +92,7 @@ export function summarizeTrial(trial: Trial, index: number): TrialSummary {
       // The largest recorded maximum as stored in the file (exact), not the merged histogram's
       // bucket-rounded one.
       maxUs: maxima.length > 0 ? Math.max(...maxima) : null,
+      p99OkUs: null,
       p99UncorrectedUs: null,
       latencyCount: merged.count,
     };

@@ -1,6 +1,7 @@
 /**
- * The compact fixed-width summary the CLI prints after a run: one row per trial x operation,
- * then notes for saturated generators, failed checks and an unconstrained capacity model.
+ * The compact fixed-width summary the CLI prints after a run: one row per trial x operation
+ * (latency: all requests, from the intended send time), then the generator's own evidence per
+ * trial, what the app did not answer in time, failed checks and an unconstrained capacity model.
  * Plain ASCII layout, no colours (the caller may add them).
  */
 import type { ResultsFile } from '../results/types.ts';
@@ -89,12 +90,24 @@ export function renderTerminalSummary(results: ResultsFile): string {
   }
   for (const s of summaries) {
     const label = clean(`trial ${s.index + 1} (${s.trial.tier}/${s.trial.scenario})`);
-    if (s.trial.generator.saturated) {
-      const why = s.trial.generator.saturationReasons.map(clean).join('; ') || 'no reason given';
-      notes.push(`! ${label}: load generator SATURATED: ${why}`);
+    const g = s.trial.generator;
+    const lat = g.sendLateness.percentilesUs;
+    notes.push(`  ${label}: generator ${g.limited ? 'LIMITED' : 'kept its schedule'}: send lateness p50 ${fmtMs(lat.p50)} ms, p99 ${fmtMs(lat.p99)} ms, max ${fmtMs(g.sendLateness.maxUs)} ms; ${g.workers} worker${g.workers === 1 ? '' : 's'}`);
+    if (g.limited) {
+      const why = g.limitReasons.map(clean).join('; ') || 'no reason given';
+      notes.push(`! ${label}: the load generator could not keep its schedule (${why}): these figures may show its limits, not the app's`);
     }
-    for (const c of s.trial.checks.filter((c) => !c.ok)) {
-      notes.push(`x ${label}: check ${clean(c.name)} FAILED: ${clean(c.detail)}`);
+    const c = s.all?.counts;
+    if (c && (c.dropped > 0 || c.timeouts > 0 || c.errors > 0)) {
+      const parts = [
+        c.dropped > 0 && `${c.dropped} dropped (maxInFlight requests outstanding: the app did not keep up)`,
+        c.timeouts > 0 && `${c.timeouts} timed out`,
+        c.errors > 0 && `${c.errors} errors (${Object.entries(c.errorsByClass).map(([k, n]) => `${k} ${n}`).join(', ')})`,
+      ].filter(Boolean);
+      notes.push(`! ${label}: the app: ${parts.join('; ')}; all counted in the latency percentiles`);
+    }
+    for (const ch of s.trial.checks.filter((ch) => !ch.ok)) {
+      notes.push(`x ${label}: check ${clean(ch.name)} FAILED: ${clean(ch.detail)}`);
     }
   }
   if (notes.length > 0) out.push('', ...notes);

@@ -1,8 +1,17 @@
 /**
- * results.json, schemaVersion 1: the contract between drive, report and gate.
+ * results.json, schemaVersion 2: the contract between drive, report and gate.
  * Latencies are integer microseconds. Ids and other 64-bit values are strings.
+ * Readers take version 1 files through upgradeResults (results/upgrade.ts).
+ *
+ * Changes from version 1:
+ * - every scheduled request has one outcome (ok, error by status class, timeout, dropped,
+ *   unfinished) and counts in the all-requests corrected histogram (`latency.all`);
+ * - per operation, encoded histograms per outcome class and second (`perSecond`), from which
+ *   the timeseries is derived;
+ * - the generator's own send lateness as a histogram, its workers and the evidence it was limited;
+ * - backends sampled every second (`backends.series`) with window deltas from those samples.
  */
-export const SCHEMA_VERSION = 1 as const;
+export const SCHEMA_VERSION = 2 as const;
 
 export const PERCENTILES = [50, 75, 90, 95, 99, 99.9, 99.99] as const;
 /** Keys of HistogramSummary.percentiles, e.g. "p50", "p99.9". */
@@ -18,41 +27,75 @@ export interface HistogramSummary {
   encoded: string;
 }
 
+/**
+ * How a scheduled request ended. Errors are classed by HTTP status ("4xx", "5xx", ...; a status
+ * outside the operation's okStatuses) or "network" (no status: refused, reset).
+ */
+export type OutcomeClass = 'ok' | 'timeout' | 'dropped' | 'unfinished' | ErrorClass;
+export type ErrorClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'network';
+export const ERROR_CLASSES: readonly ErrorClass[] = ['4xx', '5xx', 'network', '1xx', '2xx', '3xx'];
+export const OUTCOME_CLASSES: readonly OutcomeClass[] = ['ok', ...ERROR_CLASSES, 'timeout', 'dropped', 'unfinished'];
+
 export interface OperationCounts {
   /** Requests the schedule asked for in the measured window. scheduled = sent + dropped. */
   scheduled: number;
+  /** Handed to the HTTP client. sent = ok + errors + timeouts + unfinished. */
   sent: number;
-  /** Not sent because maxInFlight requests were already outstanding at their intended time. */
+  /**
+   * Not sent: maxInFlight requests (on connections or waiting for one) were outstanding at their
+   * intended time. Overload protection; the system under test did not keep up.
+   */
   dropped: number;
   ok: number;
-  /** Non-2xx answers and connection failures. ok + errors + timeouts + inFlightAtStop = sent. */
+  /** Answers outside okStatuses and connection failures; by class in errorsByClass. */
   errors: number;
+  errorsByClass: Partial<Record<ErrorClass, number>>;
+  /** No complete answer within timeoutMs of the intended send (waiting for a connection included). */
   timeouts: number;
-  inFlightAtStop: number;
-  /** Answers by HTTP status ("200", "404", ...) or "network" for failures without a status. */
+  /** Sent, and neither answered nor timed out when the trial stopped (only when interrupted). */
+  unfinished: number;
+  /** Answers by HTTP status ("200", "404", ...), "network" and "timeout". */
   byStatus: Record<string, number>;
 }
 
 export interface OperationResult {
   counts: OperationCounts;
   latency: {
-    /** From the intended send time (no coordinated omission). OK answers only. */
-    corrected: HistogramSummary;
-    /** From the actual send time, kept beside it to show the difference. OK answers only. */
-    uncorrected: HistogramSummary;
+    /**
+     * Every scheduled request, from its intended send time: answers and timeouts at their latency,
+     * a dropped or unfinished request at the time it had waited (at least). Leads every report.
+     */
+    all: HistogramSummary;
+    /** OK answers only, from the intended send time (no coordinated omission). */
+    ok: HistogramSummary;
+    /** OK answers only, from the actual socket write: kept beside `ok` to show the difference. */
+    okUncorrected: HistogramSummary;
   };
+  /**
+   * perSecond[s][class]: encoded corrected histogram of the requests due in second s of the window
+   * (by intended time) that ended in that outcome class. Merge them for any view; never average.
+   */
+  perSecond: Array<Partial<Record<OutcomeClass, string>>>;
 }
 
+/** Derived from the per-second histograms (by intended second) and the answers' arrival times. */
 export interface TimeseriesPoint {
   /** Seconds since the start of the measured window (0, 1, 2, ...). */
   second: number;
+  /** Requests due in this second, and how they ended. */
   scheduled: number;
   sent: number;
   ok: number;
   errors: number;
-  /** Corrected latency of OK answers completed in this second. null when none completed. */
+  timeouts: number;
+  dropped: number;
+  unfinished: number;
+  /** Answers (any status) that arrived during this second: the throughput the app delivered. */
+  answered: number;
+  /** All-requests corrected latency of the requests due in this second; null when none. */
   p50Us: number | null;
   p99Us: number | null;
+  p999Us: number | null;
   maxUs: number | null;
   /** Memcached get hit rate in this second from its own stats; null if no gets happened. */
   cacheHitRate: number | null;
@@ -90,28 +133,58 @@ export interface PostgresNodeStats {
   tupDeleted: number;
   blksHit: number;
   blksRead: number;
+  /** Statements the node executed (pg_stat_statements, exact); null where it is not loaded. */
+  queries?: number | null;
+  /** Of those, INSERT, UPDATE and DELETE statements. */
+  writes?: number | null;
   /** CPU seconds of the node's processes over the window, or null where it could not be read. */
   cpuSeconds: number | null;
+  /** Where cpuSeconds came from: the node's cgroup (exact) or a /proc scan (misses exited backends). */
+  cpuSource?: 'cgroup' | 'proc' | null;
+  /** The node's CPU quota in CPUs under the capacity model, or null when unconstrained. */
+  cpuQuota?: number | null;
   /** Replicas: WAL bytes not yet replayed at the end of the window. */
   replicaLagBytes: number | null;
   /** Replicas: seconds since the last replayed transaction committed, at the end of the window. */
   replicaLagSeconds: number | null;
 }
 
+/** One backend sample's change over one second of the measured window. */
+export interface BackendSecond {
+  second: number;
+  memcached: { getHits: number; getMisses: number; evictions: number; hitRate: number | null } | null;
+  redis: { commands: number; keyspaceHits: number; keyspaceMisses: number; usedMemoryBytes: number } | null;
+  /** By node name. */
+  postgres: Record<string, { commits: number; rows: number; blksHit: number; blksRead: number; queries: number | null; writes: number | null; cpuSeconds: number | null; replicaLagBytes: number | null; replicaLagSeconds: number | null }>;
+  /** Fan-out jobs waiting and being worked on at the end of the second. */
+  queue: { waiting: number; active: number } | null;
+}
+
 export interface GeneratorStats {
   targetRate: number;
+  /** Requests the generator handed to the HTTP client over the time it actually took to do so. */
   achievedRate: number;
   scheduled: number;
   sent: number;
   dropped: number;
+  /** From the window's start until the generator had issued its last request (not the nominal window). */
+  elapsedMs: number;
+  /** Generator threads that ran the schedule, each a slice of it. */
+  workers: number;
+  /** Intended send time to the moment the generator issued the request: the generator's own delay. */
+  sendLateness: HistogramSummary;
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  /** CPU seconds of the generator's process over the window (all its threads). */
   cpuSeconds: number;
-  /** Generator CPU as a share of one core over the window. */
+  /** cpuSeconds as a share of one core over the window. */
   cpuShare: number;
-  eventLoopLagP99Ms: number;
-  eventLoopLagMaxMs: number;
-  saturated: boolean;
-  /** Why the generator marked itself saturated; empty when not. */
-  saturationReasons: string[];
+  /** Event-loop utilization of each generator worker over the window (1 = never idle). */
+  workerUtilization: number[];
+  /** True when the evidence about the generator itself says it could not keep the schedule. */
+  limited: boolean;
+  /** That evidence, in words; empty when not limited. */
+  limitReasons: string[];
 }
 
 export interface CheckResult {
@@ -130,6 +203,14 @@ export interface LoadShape {
   timeoutMs: number;
 }
 
+/** Something that happened at a moment of the window (a flush, a fault), marked on every chart. */
+export interface TrialEvent {
+  /** Seconds since the start of the measured window. */
+  atSecond: number;
+  kind: string;
+  label: string;
+}
+
 export interface Trial {
   tier: string;
   scenario: string;
@@ -140,6 +221,8 @@ export interface Trial {
     measureStartedAt: string;
     measureEndedAt: string;
     measuredMs: number;
+    /** After the window: how long answers to requests due in it were still awaited. */
+    drainMs: number;
   };
   operations: Record<string, OperationResult>;
   timeseries: TimeseriesPoint[];
@@ -147,13 +230,20 @@ export interface Trial {
     memcached: MemcachedDelta;
     redis: RedisDelta;
     postgres: PostgresNodeStats[];
+    /** Once a second over the measured window, off the generator's event loop. */
+    series: BackendSecond[];
+    /** Write statements per logical shard schema over the window ("s0003" -> n): the skew. */
+    shardWrites: Record<string, number>;
   };
   generator: GeneratorStats;
+  events: TrialEvent[];
   checks: CheckResult[];
 }
 
 export interface ResultsFile {
   schemaVersion: typeof SCHEMA_VERSION;
+  /** Set when this was read from an older file: what that version did not measure is absent. */
+  upgradedFrom?: number;
   run: {
     id: string;
     startedAt: string;

@@ -6,14 +6,13 @@ import type { Scenario } from '../../scenarios/types.ts';
 import type { RunConfig } from '../config/options.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import { writeReport } from '../report/write.ts';
-import { SCHEMA_VERSION, type ResultsFile, type TimeseriesPoint, type Trial } from '../results/types.ts';
+import { SCHEMA_VERSION, type ResultsFile, type Trial } from '../results/types.ts';
 import { ensureDataset } from '../seed/dataset.ts';
 import { progressPrinter, type SeedProgress } from '../seed/progress.ts';
 import { checkResources, estimateNeeds } from '../seed/resources.ts';
 import { SnapshotStore } from '../seed/snapshot.ts';
 import { pgNodesFor } from '../stack/topology.ts';
 import { profiles } from '../seed/profiles.ts';
-import { sessionToken } from '../seed/sessions.ts';
 import { stackProvider } from '../stack/registry.ts';
 import { attachedStack } from '../stack/state.ts';
 import { Supervisor } from '../stack/supervisor.ts';
@@ -25,6 +24,7 @@ import { describeEnvironment, gitSha } from './environment.ts';
 import { makeRunId } from './run-id.ts';
 import { runTrial } from './trial.ts';
 import type { DrivePhase } from '../drive/types.ts';
+import type { ProgressSecond } from '../drive/open-model.ts';
 
 export interface RunContext {
   command: string;
@@ -65,9 +65,9 @@ function checkAborted(signal: AbortSignal): void {
 }
 
 function trialProgressPrinter(log: (line: string) => void) {
-  return (phase: DrivePhase, p: TimeseriesPoint): void => {
-    const ms = (us: number | null) => (us === null ? '-' : (us / 1000).toFixed(1));
-    log(`  ${phase} ${String(p.second + 1).padStart(3)}s  sent ${p.sent}  ok ${p.ok}  errors ${p.errors}  p50 ${ms(p.p50Us)}ms  p99 ${ms(p.p99Us)}ms`);
+  return (phase: DrivePhase, p: ProgressSecond): void => {
+    const bad = [p.errors && `errors ${p.errors}`, p.timeouts && `timeouts ${p.timeouts}`, p.dropped && `dropped ${p.dropped}`].filter(Boolean).join('  ');
+    log(`  ${phase} ${String(p.second + 1).padStart(3)}s  sent ${p.issued - p.dropped}  answered ${p.answered}  outstanding ${p.outstanding}${bad ? `  ${bad}` : ''}`);
   };
 }
 
@@ -161,7 +161,7 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
       stack,
       baseUrl: app.baseUrl,
       populations: { photos: manifest.photoIds, users: manifest.userIds },
-      sessionToken: (userId) => sessionToken(manifest.seed, userId),
+      sessionSeed: manifest.seed,
       logicalShards: config.logicalShards,
       signal: ctx.signal,
       progress: trialProgressPrinter(ctx.log),

@@ -1,25 +1,16 @@
 import { EventEmitter } from 'node:events';
 import { createMemcached, mcFlush } from '../../app/adapters/memcached.ts';
-import { createPgPool } from '../../app/adapters/postgres.ts';
-import { createRedis } from '../../app/adapters/redis.ts';
+import { shardRange } from '../../app/schema/shard-map.ts';
 import type { Scenario } from '../../scenarios/types.ts';
+import type { ProgressSecond } from '../drive/open-model.ts';
 import { drive } from '../drive/run.ts';
 import type { DrivePhase, Populations } from '../drive/types.ts';
-import {
-  hitRate,
-  memcachedDelta,
-  memcachedSnapshot,
-  postgresDelta,
-  postgresSnapshot,
-  redisDelta,
-  redisSnapshot,
-  type MemcachedSnapshot,
-} from '../metrics/backends.ts';
-import type { CheckResult, OperationResult, TimeseriesPoint, Trial } from '../results/types.ts';
-import { nodeByRole, type Stack } from '../stack/types.ts';
+import { backendSeries, memcachedDelta, postgresDelta, redisDelta, shardWrites, type BackendSample } from '../metrics/backends.ts';
+import type { SamplerTask } from '../metrics/sampler-protocol.ts';
+import { startSampler } from '../metrics/sampler.ts';
+import type { CheckResult, OperationResult, Trial } from '../results/types.ts';
 import { primaries, replicasOf } from '../stack/topology.ts';
-import { replicaLag } from '../stack/replication.ts';
-import { shardRange } from '../../app/schema/shard-map.ts';
+import { nodeByRole, type Stack } from '../stack/types.ts';
 
 export interface TrialInput {
   tier: string;
@@ -28,105 +19,111 @@ export interface TrialInput {
   stack: Stack;
   baseUrl: string;
   populations: Populations;
-  /** Session token of a seeded user, for operations made as an actor. */
-  sessionToken: (userId: string) => string;
+  /** Dataset seed of the seeded users' session tokens, for operations made as an actor. */
+  sessionSeed: number;
   logicalShards: number;
   signal: AbortSignal;
+  /** Generator threads (default: chosen from the rate). */
+  workers?: number;
   /** Progress lines (a listener of the drive's events, like autocannon's progress bar). */
-  progress: (phase: DrivePhase, point: TimeseriesPoint) => void;
+  progress: (phase: DrivePhase, point: ProgressSecond) => void;
 }
 
+/** Every scheduled request has exactly one outcome, and each counts in the all-requests histogram. */
 export function accountingChecks(operations: Record<string, OperationResult>): CheckResult[] {
-  return Object.entries(operations).map(([name, { counts: c }]) => {
+  return Object.entries(operations).map(([name, { counts: c, latency }]) => {
     const scheduledOk = c.scheduled === c.sent + c.dropped;
-    const sentOk = c.sent === c.ok + c.errors + c.timeouts + c.inFlightAtStop;
+    const sentOk = c.sent === c.ok + c.errors + c.timeouts + c.unfinished;
+    const histogramOk = latency.all.count === c.scheduled;
+    const mark = (ok: boolean) => (ok ? '' : ' (MISMATCH)');
     return {
       name: `${name}: accounting adds up`,
-      ok: scheduledOk && sentOk,
+      ok: scheduledOk && sentOk && histogramOk,
       detail:
-        `scheduled ${c.scheduled} = sent ${c.sent} + dropped ${c.dropped}${scheduledOk ? '' : ' (MISMATCH)'}; ` +
-        `sent ${c.sent} = ok ${c.ok} + errors ${c.errors} + timeouts ${c.timeouts} + in flight ${c.inFlightAtStop}${sentOk ? '' : ' (MISMATCH)'}`,
+        `scheduled ${c.scheduled} = sent ${c.sent} + dropped ${c.dropped}${mark(scheduledOk)}; ` +
+        `sent ${c.sent} = ok ${c.ok} + errors ${c.errors} + timeouts ${c.timeouts} + unfinished ${c.unfinished}${mark(sentOk)}; ` +
+        `all-requests histogram holds ${latency.all.count} of ${c.scheduled}${mark(histogramOk)}`,
     };
   });
 }
 
+/** The nodes the sampler reads, from the stack. */
+export function samplerTask(stack: Stack): SamplerTask {
+  const primaryNodes = primaries(stack);
+  const replicaNodes = replicasOf(stack);
+  const has = (role: 'redis' | 'memcached') => stack.nodes.some((n) => n.role === role);
+  return {
+    memcachedUrl: has('memcached') ? nodeByRole(stack, 'memcached').url : null,
+    redisUrl: has('redis') ? nodeByRole(stack, 'redis').url : null,
+    postgres: [...primaryNodes, ...replicaNodes].map((n) => ({ url: n.url, pid: n.pid, cpuacctDir: n.cpuacctDir ?? null })),
+    lag: replicaNodes.length ? { primaryUrl: primaryNodes[0]!.url, replicaUrls: replicaNodes.map((n) => n.url) } : null,
+  };
+}
+
+function backendsOf(stack: Stack, logicalShards: number, samples: readonly BackendSample[]): Trial['backends'] {
+  const primaryNodes = primaries(stack);
+  const pgNodes = [...primaryNodes, ...replicasOf(stack)];
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  const series = backendSeries(samples, pgNodes.map((n) => n.name), primaryNodes.length);
+  const zeroMc = { getHits: 0, getMisses: 0, hitRate: null, sets: 0, deletes: 0, evictions: 0, currItemsAtEnd: 0 };
+  const zeroRedis = { commandsProcessed: 0, keyspaceHits: 0, keyspaceMisses: 0, usedMemoryBytesAtEnd: 0 };
+  return {
+    memcached: first?.memcached && last?.memcached ? memcachedDelta(first.memcached, last.memcached) : zeroMc,
+    redis: first?.redis && last?.redis ? redisDelta(first.redis, last.redis) : zeroRedis,
+    postgres: pgNodes.flatMap((n, i) => {
+      const a = first?.postgres[i];
+      const b = last?.postgres[i];
+      if (!a || !b) return [];
+      // A replica holds what its primary holds.
+      const shards = shardRange(Math.min(i, primaryNodes.length - 1), logicalShards, primaryNodes.length);
+      const stats = postgresDelta({ name: n.name, role: n.role, shards, cpuQuota: n.cpuQuota ?? null }, a, b);
+      const lag = i >= primaryNodes.length ? last?.lag?.[i - primaryNodes.length] : undefined;
+      return [lag ? { ...stats, replicaLagBytes: lag.bytes, replicaLagSeconds: lag.seconds } : stats];
+    }),
+    series,
+    shardWrites: first && last ? shardWrites(first, last) : {},
+  };
+}
+
 /**
- * One scenario against one tier: warm-up (not recorded), then the measured window while backend
- * counters are read at its start, every second (memcached) and at its end.
+ * One scenario against one tier: warm-up (not recorded), then the measured window, while a
+ * sampler thread reads every backend at the window's start and each second after it.
  */
 export async function runTrial(input: TrialInput): Promise<Trial> {
-  const primaryNodes = primaries(input.stack);
-  const replicaNodes = replicasOf(input.stack);
-  const pgNodes = [...primaryNodes, ...replicaNodes];
   const memcached = createMemcached(nodeByRole(input.stack, 'memcached').url);
-  const redis = createRedis(nodeByRole(input.stack, 'redis').url);
-  const pgs = pgNodes.map((n) => createPgPool(n.url, 1, 'tierbench-sampler'));
-  const pgSnapshots = () => Promise.all(pgs.map((pool, i) => postgresSnapshot(pool, pgNodes[i]!.pid)));
   try {
     // Every trial starts with a cold cache; the warm-up fills it, unrecorded.
     await mcFlush(memcached);
-    const events = new EventEmitter();
-    const perSecond: Array<Promise<MemcachedSnapshot>> = [];
-    let startSnapshots: Promise<[MemcachedSnapshot, Awaited<ReturnType<typeof redisSnapshot>>, Array<Awaited<ReturnType<typeof postgresSnapshot>>>]> | undefined;
-    events.on('phase', (phase: DrivePhase) => {
-      if (phase === 'measure') {
-        startSnapshots = Promise.all([memcachedSnapshot(memcached), redisSnapshot(redis), pgSnapshots()]);
-      }
-    });
-    events.on('second', (phase: DrivePhase, point: TimeseriesPoint) => {
-      if (phase === 'measure') perSecond[point.second] = memcachedSnapshot(memcached);
-      input.progress(phase, point);
-    });
-    const out = await drive({ baseUrl: input.baseUrl, scenario: input.scenario, seed: input.scenarioSeed, populations: input.populations, sessionToken: input.sessionToken, signal: input.signal }, events);
-    const [mcEnd, redisEnd, pgEnd, lag] = await Promise.all([
-      memcachedSnapshot(memcached),
-      redisSnapshot(redis),
-      pgSnapshots(),
-      replicaNodes.length ? replicaLag(primaryNodes[0]!.url, replicaNodes.map((n) => n.url)) : Promise.resolve([]),
-    ]);
-    if (!startSnapshots) throw new Error('the measured window never started');
-    const [mcStart, redisStart, pgStart] = await startSnapshots;
-    const seconds = await Promise.all(perSecond.map((p) => p ?? Promise.resolve(undefined)));
-    const timeseries = out.timeseries.map((point, i) => {
-      const before = i === 0 ? mcStart : seconds[i - 1];
-      const after = seconds[i];
-      return before && after ? { ...point, cacheHitRate: hitRate(after.getHits - before.getHits, after.getMisses - before.getMisses) } : point;
-    });
-    const e = input.scenario.executor;
-    return {
-      tier: input.tier,
-      scenario: input.scenario.name,
-      description: input.scenario.description,
-      load: {
-        executor: e.kind,
-        rate: e.rate,
-        durationSec: e.durationSec,
-        warmupSec: e.warmupSec,
-        connections: e.connections,
-        maxInFlight: e.maxInFlight,
-        timeoutMs: e.timeoutMs,
-      },
-      timing: out.timing,
-      operations: out.operations,
-      timeseries,
-      backends: {
-        memcached: memcachedDelta(mcStart, mcEnd),
-        redis: redisDelta(redisStart, redisEnd),
-        postgres: pgNodes.map((n, i) => {
-          // A replica holds what its primary holds; lag is read at the end of the window.
-          const shards = shardRange(Math.min(i, primaryNodes.length - 1), input.logicalShards, primaryNodes.length);
-          const stats = postgresDelta({ name: n.name, role: n.role, shards }, pgStart[i]!, pgEnd[i]!);
-          return i >= primaryNodes.length
-            ? { ...stats, replicaLagBytes: lag[i - primaryNodes.length]?.bytes ?? null, replicaLagSeconds: lag[i - primaryNodes.length]?.seconds ?? null }
-            : stats;
-        }),
-      },
-      generator: out.generator,
-      checks: accountingChecks(out.operations),
-    };
   } finally {
     memcached.close();
-    redis.disconnect();
-    await Promise.all(pgs.map((p) => p.end()));
   }
+  const e = input.scenario.executor;
+  const sampler = await startSampler(samplerTask(input.stack));
+  const events = new EventEmitter();
+  events.on('schedule', (_startUs: number, windowStartUs: number) => sampler.begin(windowStartUs, Math.ceil(e.durationSec) + 1));
+  events.on('second', (phase: DrivePhase, p: ProgressSecond) => input.progress(phase, p));
+  let samples: BackendSample[] = [];
+  const out = await drive(
+    { baseUrl: input.baseUrl, scenario: input.scenario, seed: input.scenarioSeed, populations: input.populations, sessionSeed: input.sessionSeed, signal: input.signal, ...(input.workers ? { workers: input.workers } : {}) },
+    events,
+  ).finally(async () => {
+    // The sampler thread stops whatever happened to the drive.
+    samples = await sampler.finish().catch(() => []);
+  });
+  const backends = backendsOf(input.stack, input.logicalShards, samples);
+  const timeseries = out.timeseries.map((p) => ({ ...p, cacheHitRate: backends.series[p.second]?.memcached?.hitRate ?? null }));
+  return {
+    tier: input.tier,
+    scenario: input.scenario.name,
+    description: input.scenario.description,
+    load: { executor: e.kind, rate: e.rate, durationSec: e.durationSec, warmupSec: e.warmupSec, connections: e.connections, maxInFlight: e.maxInFlight, timeoutMs: e.timeoutMs },
+    timing: out.timing,
+    operations: out.operations,
+    timeseries,
+    backends,
+    generator: out.generator,
+    events: [],
+    checks: accountingChecks(out.operations),
+  };
 }

@@ -24,6 +24,8 @@ export const DEFAULT_NODE_CAPACITY: NodeCapacity = { cpus: 0.5, memoryBytes: 2 *
 
 const CPU_ROOT = '/sys/fs/cgroup/cpu';
 const MEMORY_ROOT = '/sys/fs/cgroup/memory';
+/** Accounting only (no limit): the node's exact CPU time, exited backends included. */
+const CPUACCT_ROOT = '/sys/fs/cgroup/cpuacct';
 const PERIOD_US = 100_000;
 
 /** Why capacity limits cannot be applied here, or null when they can. */
@@ -53,6 +55,26 @@ export interface CapacityGroup {
   liftCpu(lifted: boolean): void;
   /** Removes the group's directories (after its processes are gone). */
   remove(): void;
+  /** The node's cpuacct group (cpuacct.usage: CPU nanoseconds of everything in it), or null. */
+  cpuacctDir: string | null;
+}
+
+function writable(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** CPU nanoseconds used so far by a node's cpuacct group, or null when unreadable. */
+export function cgroupCpuNs(cpuacctDir: string): number | null {
+  try {
+    return Number(readFileSync(join(cpuacctDir, 'cpuacct.usage'), 'utf8').trim());
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -75,7 +97,10 @@ export function createCapacityGroup(runDir: string, name: string, cap: NodeCapac
   const quota = String(Math.round(cap.cpus * PERIOD_US));
   if (cap.cpus > 0) make(CPU_ROOT, { 'cpu.cfs_period_us': String(PERIOD_US), 'cpu.cfs_quota_us': quota });
   if (cap.memoryBytes > 0) make(MEMORY_ROOT, { 'memory.limit_in_bytes': String(cap.memoryBytes) });
+  const accounted = writable(join(CPUACCT_ROOT, 'cgroup.procs'));
+  if (accounted) make(CPUACCT_ROOT, {});
   return {
+    cpuacctDir: accounted ? join(CPUACCT_ROOT, name) : null,
     wrap(command, args) {
       if (!procs.length) return { command, args };
       const join_ = procs.map((p) => `echo $$ > ${p}`).join(' && ');

@@ -82,11 +82,12 @@ async function runPostgres(sup: Supervisor, bin: Binaries, name: string, role: N
   const settings = { ...PG_SETTINGS, port: String(port), unix_socket_directories: d.dir };
   const args = ['-D', d.data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   let cmd = { command: join(bin.pgBinDir, 'postgres'), args };
+  let group: CapacityGroup | null = null;
   if (cap) {
-    const group = createCapacityGroup(sup.runDir, `${basename(sup.runDir)}-${name}`, cap, unprivilegedUser());
-    sup.onStopped(() => group.remove());
-    groups.push(group);
-    cmd = group.wrap(cmd.command, cmd.args);
+    const g = (group = createCapacityGroup(sup.runDir, `${basename(sup.runDir)}-${name}`, cap, unprivilegedUser()));
+    sup.onStopped(() => g.remove());
+    groups.push(g);
+    cmd = g.wrap(cmd.command, cmd.args);
   }
   const proc = sup.spawn(name, cmd.command, cmd.args, { ...d.asUser, env: d.env, cwd: d.dir, stopSignal: 'SIGINT' });
   await waitUntilReady(proc, () => pgPing(`postgres://${PG_USER}@127.0.0.1:${port}/postgres`));
@@ -98,6 +99,8 @@ async function runPostgres(sup: Supervisor, bin: Binaries, name: string, role: N
     url: `postgres://${PG_USER}@127.0.0.1:${port}/${PG_DATABASE}`,
     pid: proc.pid,
     version: versionOf(join(bin.pgBinDir, 'postgres'), ['--version']),
+    cpuacctDir: group?.cpuacctDir ?? null,
+    cpuQuota: cap && cap.cpus > 0 ? cap.cpus : null,
   };
 }
 

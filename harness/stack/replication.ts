@@ -1,27 +1,33 @@
-import { createPgPool, pgQuery } from '../../app/adapters/postgres.ts';
+import { createPgPool, pgQuery, type PgPool } from '../../app/adapters/postgres.ts';
 import { StackError } from '../errors.ts';
+import { HARNESS_MARK } from '../metrics/statements.ts';
 
 /** Replay lag of each replica behind the primary: WAL bytes not replayed, and seconds behind (0 when caught up). */
 export async function replicaLag(primaryUrl: string, replicaUrls: readonly string[]): Promise<Array<{ bytes: number; seconds: number | null }>> {
   const pools = [primaryUrl, ...replicaUrls].map((u) => createPgPool(u, 1, 'tierbench-lag'));
   try {
-    const [head] = await pgQuery<{ lsn: string }>(pools[0]!, 'SELECT pg_current_wal_lsn()::text AS lsn');
-    return await Promise.all(
-      pools.slice(1).map(async (pool) => {
-        const [r] = await pgQuery<{ bytes: string | null; seconds: number | null }>(
-          pool,
-          `SELECT pg_wal_lsn_diff($1::pg_lsn, pg_last_wal_replay_lsn())::text AS bytes,
-                  extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS seconds`,
-          [head!.lsn],
-        );
-        const bytes = Math.max(0, Number(r?.bytes ?? 0));
-        // Caught up means no lag, however long ago the last transaction was.
-        return { bytes, seconds: bytes === 0 ? 0 : (r?.seconds ?? null) };
-      }),
-    );
+    return await replicaLagOn(pools[0]!, pools.slice(1));
   } finally {
     await Promise.all(pools.map((p) => p.end()));
   }
+}
+
+/** replicaLag on connections the caller keeps (a sampler reading it every second). */
+export async function replicaLagOn(primary: PgPool, replicas: readonly PgPool[]): Promise<Array<{ bytes: number; seconds: number | null }>> {
+  const [head] = await pgQuery<{ lsn: string }>(primary, `${HARNESS_MARK} SELECT pg_current_wal_lsn()::text AS lsn`);
+  return Promise.all(
+    replicas.map(async (pool) => {
+      const [r] = await pgQuery<{ bytes: string | null; seconds: number | null }>(
+        pool,
+        `${HARNESS_MARK} SELECT pg_wal_lsn_diff($1::pg_lsn, pg_last_wal_replay_lsn())::text AS bytes,
+                extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS seconds`,
+        [head!.lsn],
+      );
+      const bytes = Math.max(0, Number(r?.bytes ?? 0));
+      // Caught up means no lag, however long ago the last transaction was.
+      return { bytes, seconds: bytes === 0 ? 0 : (r?.seconds ?? null) };
+    }),
+  );
 }
 
 /** Waits until every replica has replayed what the primary had written when called. */

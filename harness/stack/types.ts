@@ -13,6 +13,10 @@ export interface StackNode {
   url: string;
   pid: number | null;
   version: string;
+  /** Local PostgreSQL nodes under the capacity model: the node's cpuacct cgroup (exact CPU time). */
+  cpuacctDir?: string | null;
+  /** The node's CPU quota in CPUs, where the capacity model applies one. */
+  cpuQuota?: number | null;
 }
 
 export interface Stack {

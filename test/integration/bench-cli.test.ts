@@ -30,15 +30,16 @@ describe('bench run, end to end on real servers', () => {
   }, 180_000);
   afterAll(() => base.remove());
 
-  it('writes results.json (schemaVersion 1) with a measured trial whose accounting adds up', () => {
-    expect(results.schemaVersion).toBe(1);
+  it('writes results.json (schemaVersion 2) with a measured trial whose accounting adds up', () => {
+    expect(results.schemaVersion).toBe(2);
     expect(results.dataset).toMatchObject({ profile: 'tiny', logicalShards: 8, counts: { users: 1000, photos: 10000 } });
     const trial = results.trials[0]!;
     expect(trial).toMatchObject({ tier: 'cache', scenario: 'photo-reads' });
     const op = trial.operations.getPhoto!;
     expect(op.counts.ok).toBeGreaterThan(400);
     expect(op.counts.errors).toBe(0);
-    expect(op.latency.corrected.count).toBe(op.counts.ok);
+    expect(op.latency.ok.count).toBe(op.counts.ok);
+    expect(op.latency.all.count).toBe(op.counts.scheduled);
     expect(trial.checks.length).toBeGreaterThan(0);
     expect(trial.checks.every((c) => c.ok)).toBe(true);
     // The hit rate is memcached's own: after a warm-up over a Zipf population most gets hit.
@@ -46,6 +47,12 @@ describe('bench run, end to end on real servers', () => {
     expect(trial.backends.memcached.getHits + trial.backends.memcached.getMisses).toBeGreaterThanOrEqual(op.counts.ok * 0.9);
     // The default run gives each PostgreSQL node 0.5 CPU and 1 GiB where cgroups can be used (root).
     expect(results.environment.capacityModel.applied).toBe(process.getuid?.() === 0);
+    // Backends sampled every second of the window, off the generator's thread; node CPU from its cgroup.
+    expect(trial.backends.series).toHaveLength(3);
+    const pg = trial.backends.postgres[0]!;
+    expect(pg.queries).toBeGreaterThan(0);
+    if (process.getuid?.() === 0) expect(pg.cpuSource).toBe('cgroup');
+    expect(trial.generator.sendLateness.count).toBe(op.counts.scheduled);
   });
 
   it('writes the report and points latest at the run', () => {

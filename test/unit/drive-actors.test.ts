@@ -249,7 +249,7 @@ describe('drive with actors against a local HTTP server', () => {
 
     const scenario = scenarioOf([upload, like], 100);
     scenario.executor.durationSec = 0.3;
-    const out = await drive({ baseUrl, scenario, seed: 9, populations, sessionToken: token });
+    const out = await drive({ baseUrl, scenario, seed: 9, populations, sessionSeed: DATASET_SEED });
 
     const c = (name: string) => out.operations[name]!.counts;
     expect(c('upload').scheduled + c('like').scheduled).toBe(30);
@@ -268,10 +268,10 @@ describe('drive with actors against a local HTTP server', () => {
     expect(JSON.parse(firstUpload.body)).toMatchObject({ objectKey: expect.stringMatching(/^photos\/\d+\/\d+\.jpg$/), width: 1080, public: true });
   }, 10_000);
 
-  it('refuses to start when an operation has an actor and no sessionToken is given', async () => {
+  it('refuses to start when an operation has an actor and no sessionSeed is given', async () => {
     await expect(drive({ baseUrl: 'http://127.0.0.1:9', scenario: mix, seed: 1, populations })).rejects.toThrow(RangeError);
     await expect(drive({ baseUrl: 'http://127.0.0.1:9', scenario: mix, seed: 1, populations })).rejects.toThrow(
-      /operations "upload", "like", "feed" have an actor, so DriveInput.sessionToken is required/,
+      /operations "upload", "like", "feed" have an actor, so DriveInput.sessionSeed is required/,
     );
   });
 });

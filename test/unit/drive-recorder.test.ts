@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyError, classifyStatus } from '../../harness/drive/http-driver.ts';
-import { saturationReasons } from '../../harness/drive/monitor.ts';
+import { deriveTimeseries, mergeParts } from '../../harness/drive/merge.ts';
+import { limitReasons } from '../../harness/drive/monitor.ts';
 import { Recorder } from '../../harness/drive/recorder.ts';
 import { createRng } from '../../harness/drive/rng.ts';
 import { decodeHistogram, mergeEncoded, newHistogram, summarize } from '../../harness/metrics/histograms.ts';
@@ -14,9 +15,9 @@ function expectUs(actual: number | null | undefined, expected: number): void {
 
 function expectAccountingAddsUp(c: OperationCounts): void {
   expect(c.scheduled).toBe(c.sent + c.dropped);
-  expect(c.sent).toBe(c.ok + c.errors + c.timeouts + c.inFlightAtStop);
-  const answered = Object.values(c.byStatus).reduce((a, b) => a + b, 0);
-  expect(answered).toBe(c.ok + c.errors + c.timeouts);
+  expect(c.sent).toBe(c.ok + c.errors + c.timeouts + c.unfinished);
+  const ended = Object.values(c.byStatus).reduce((a, b) => a + b, 0);
+  expect(ended).toBe(c.ok + c.errors + c.timeouts);
 }
 
 describe('histograms', () => {
@@ -71,75 +72,100 @@ describe('histograms', () => {
 describe('recorder', () => {
   const start = 1_000_000_000;
 
-  it('counts by outcome, keeps failures out of the latency histograms, and adds up', () => {
-    const seconds: number[] = [];
-    const r = new Recorder(['a', 'b'], start, (p) => seconds.push(p.second));
-    // op a: 4 scheduled, 1 dropped, 3 sent: ok, 503, timeout
-    r.scheduled(0, start + 0, true);
-    r.scheduled(0, start + 100_000, true);
-    r.scheduled(0, start + 200_000, false);
-    r.scheduled(0, start + 1_300_000, true);
-    r.completed(0, { kind: 'ok', status: 200 }, start, start + 1000, start + 11_000);
-    r.completed(0, { kind: 'error', key: '503' }, start + 100_000, start + 100_500, start + 120_000);
-    r.completed(0, { kind: 'timeout' }, start + 1_300_000, start + 1_300_000, start + 1_400_000);
-    // op b: 3 sent: ok, network error, one still in flight at stop
-    r.scheduled(1, start + 50_000, true);
-    r.scheduled(1, start + 1_050_000, true);
-    r.scheduled(1, start + 1_900_000, true);
-    r.completed(1, { kind: 'ok', status: 204 }, start + 50_000, start + 50_000, start + 1_250_000);
-    r.completed(1, { kind: 'error', key: 'network' }, start + 1_050_000, start + 1_050_000, start + 1_060_000);
-    r.inFlightAtStop(1, 1);
-    r.closeSecondsBefore(start + 1_500_000);
-    expect(seconds).toEqual([0]);
-    const { operations, timeseries } = r.finish(start + 2_000_000);
-    expect(seconds).toEqual([0, 1]);
+  it('gives every request one outcome, counts it in the all-requests histogram, and adds up', () => {
+    const r = new Recorder(['a', 'b'], start, 2_000_000);
+    // op a: 4 scheduled, 1 dropped (waited 30 ms for a slot), 3 sent: ok, 503, timeout
+    r.scheduled(0, true);
+    r.scheduled(0, true);
+    r.scheduled(0, false);
+    r.scheduled(0, true);
+    r.ended(0, { kind: 'ok', status: 200 }, start, start + 1000, start + 11_000);
+    r.ended(0, { kind: 'error', status: 503 }, start + 100_000, start + 100_500, start + 120_000);
+    r.dropEnded(0, start + 200_000, start + 230_000);
+    r.ended(0, { kind: 'timeout' }, start + 1_300_000, null, start + 1_400_000);
+    // op b: 3 sent: ok, network error, one unfinished when stopped
+    r.scheduled(1, true);
+    r.scheduled(1, true);
+    r.scheduled(1, true);
+    r.ended(1, { kind: 'ok', status: 204 }, start + 50_000, start + 50_000, start + 1_250_000);
+    r.ended(1, { kind: 'error', status: null }, start + 1_050_000, start + 1_050_000, start + 1_060_000);
+    r.unfinished(1, start + 1_900_000, start + 2_000_000);
+    const { operations, answered } = r.finish();
 
     const a = operations.a!;
     expect(a.counts).toEqual({
-      scheduled: 4, sent: 3, dropped: 1, ok: 1, errors: 1, timeouts: 1, inFlightAtStop: 0,
+      scheduled: 4, sent: 3, dropped: 1, ok: 1, errors: 1, timeouts: 1, unfinished: 0,
+      errorsByClass: { '5xx': 1 },
       byStatus: { '200': 1, '503': 1, timeout: 1 },
     });
-    expect(a.latency.corrected.count).toBe(1);
-    expectUs(a.latency.corrected.maxUs, 11_000); // from the intended time
-    expectUs(a.latency.uncorrected.maxUs, 10_000); // from the actual send
+    expect(a.latency.all.count).toBe(4);
+    expect(a.latency.ok.count).toBe(1);
+    expectUs(a.latency.ok.maxUs, 11_000); // from the intended time
+    expectUs(a.latency.okUncorrected.maxUs, 10_000); // from the socket write
+    expectUs(a.latency.all.maxUs, 100_000); // the timeout, from its intended time
     const b = operations.b!;
-    expect(b.counts).toMatchObject({ scheduled: 3, sent: 3, ok: 1, errors: 1, inFlightAtStop: 1, byStatus: { '204': 1, network: 1 } });
-    expectUs(b.latency.corrected.maxUs, 1_200_000);
+    expect(b.counts).toMatchObject({ scheduled: 3, sent: 3, ok: 1, errors: 1, unfinished: 1, errorsByClass: { network: 1 }, byStatus: { '204': 1, network: 1 } });
+    expectUs(b.latency.all.maxUs, 1_200_000);
     expectAccountingAddsUp(a.counts);
     expectAccountingAddsUp(b.counts);
+    expect(answered).toEqual([2, 2]); // answers by arrival second; timeouts are not answers
 
-    // scheduled/sent by intended second, answers by completion second
-    expect(timeseries).toHaveLength(2);
-    expect(timeseries[0]).toMatchObject({ second: 0, scheduled: 4, sent: 3, ok: 1, errors: 1, cacheHitRate: null });
-    expectUs(timeseries[0]!.p50Us, 11_000);
-    expect(timeseries[1]).toMatchObject({ second: 1, scheduled: 3, sent: 3, ok: 1, errors: 2, cacheHitRate: null });
-    expectUs(timeseries[1]!.p99Us, 1_200_000);
-    const totalScheduled = timeseries.reduce((acc, p) => acc + p.scheduled, 0);
-    expect(totalScheduled).toBe(a.counts.scheduled + b.counts.scheduled);
+    // Per second, by the second each request was due, by outcome class.
+    const classes = (op: typeof a, s: number) =>
+      Object.fromEntries(Object.entries(op.perSecond[s] ?? {}).map(([k, v]) => [k, decodeHistogram(v!).totalCount]));
+    expect(classes(a, 0)).toEqual({ ok: 1, '5xx': 1, dropped: 1 });
+    expect(classes(a, 1)).toEqual({ timeout: 1 });
+    expect(classes(b, 0)).toEqual({ ok: 1 });
+    expect(classes(b, 1)).toEqual({ network: 1, unfinished: 1 });
+
+    const series = deriveTimeseries(operations, answered);
+    expect(series[0]).toMatchObject({ second: 0, scheduled: 4, sent: 3, ok: 2, errors: 1, dropped: 1, timeouts: 0, answered: 2 });
+    expect(series[1]).toMatchObject({ second: 1, scheduled: 3, sent: 3, ok: 0, errors: 1, timeouts: 1, unfinished: 1 });
+    expect(series.reduce((n, p) => n + p.scheduled, 0)).toBe(a.counts.scheduled + b.counts.scheduled);
+    expectUs(series[0]!.maxUs, 1_200_000);
   });
 
-  it('reports null latency for a second without OK answers', () => {
-    const r = new Recorder(['a'], start);
-    r.scheduled(0, start, true);
-    r.completed(0, { kind: 'error', key: '500' }, start, start, start + 5);
-    const { timeseries } = r.finish(start + 1_000_000);
-    expect(timeseries).toEqual([
-      { second: 0, scheduled: 1, sent: 1, ok: 0, errors: 1, p50Us: null, p99Us: null, maxUs: null, cacheHitRate: null },
-    ]);
+  it('refuses to record into a second it already closed (a request must not vanish)', () => {
+    const r = new Recorder(['a'], start, 3_000_000);
+    r.scheduled(0, true);
+    r.closeSecondsBefore(start + 2_000_000);
+    expect(() => r.ended(0, { kind: 'ok', status: 200 }, start + 500_000, null, start + 2_100_000)).toThrow(/closed/);
+  });
+
+  it('merges the parts of several workers exactly', () => {
+    const parts = [0, 1, 2].map((w) => {
+      const r = new Recorder(['a'], start, 1_000_000);
+      for (let i = 0; i < 100; i++) {
+        r.scheduled(0, true);
+        r.ended(0, { kind: 'ok', status: 200 }, start + i * 3000 + w * 1000, null, start + i * 3000 + w * 1000 + 1000 * (i + 1));
+      }
+      return r.finish();
+    });
+    const merged = mergeParts(parts);
+    const whole = new Recorder(['a'], start, 1_000_000);
+    for (let w = 0; w < 3; w++)
+      for (let i = 0; i < 100; i++) {
+        whole.scheduled(0, true);
+        whole.ended(0, { kind: 'ok', status: 200 }, start + i * 3000 + w * 1000, null, start + i * 3000 + w * 1000 + 1000 * (i + 1));
+      }
+    const direct = whole.finish().operations.a!;
+    expect(merged.operations.a!.counts).toEqual(direct.counts);
+    expect(merged.operations.a!.latency.all.percentilesUs).toEqual(direct.latency.all.percentilesUs);
+    expect(decodeHistogram(merged.operations.a!.perSecond[0]!.ok!).totalCount).toBe(300);
   });
 });
 
-describe('generator saturation', () => {
-  const healthy = { targetRate: 1000, achievedRate: 999, dropped: 0, eventLoopLagP99Ms: 3, cpuShare: 0.3 };
-  it('is empty when the generator kept up', () => {
-    expect(saturationReasons(healthy)).toEqual([]);
+describe('generator limits: evidence about the generator itself', () => {
+  const healthy = { targetRate: 1000, achievedRate: 999, sendLatenessP99Ms: 1.2, eventLoopDelayP99Ms: 3, workerUtilization: [0.3] };
+  it('is empty when the generator kept its schedule', () => {
+    expect(limitReasons(healthy)).toEqual([]);
   });
   it('names every reason', () => {
-    expect(saturationReasons({ ...healthy, achievedRate: 940 })).toHaveLength(1);
-    expect(saturationReasons({ ...healthy, dropped: 1 })[0]).toMatch(/dropped/);
-    expect(saturationReasons({ ...healthy, eventLoopLagP99Ms: 51 })[0]).toMatch(/event-loop lag/);
-    expect(saturationReasons({ ...healthy, cpuShare: 0.95 })[0]).toMatch(/core/);
-    expect(saturationReasons({ targetRate: 1000, achievedRate: 10, dropped: 5, eventLoopLagP99Ms: 80, cpuShare: 1 })).toHaveLength(4);
+    expect(limitReasons({ ...healthy, achievedRate: 940 })[0]).toMatch(/below 95%/);
+    expect(limitReasons({ ...healthy, sendLatenessP99Ms: 25 })[0]).toMatch(/send lateness/);
+    expect(limitReasons({ ...healthy, eventLoopDelayP99Ms: 51 })[0]).toMatch(/event-loop delay/);
+    expect(limitReasons({ ...healthy, workerUtilization: [0.3, 0.95] })[0]).toMatch(/worker 1/);
+    expect(limitReasons({ targetRate: 1000, achievedRate: 10, sendLatenessP99Ms: 99, eventLoopDelayP99Ms: 80, workerUtilization: [1] })).toHaveLength(4);
   });
 });
 
@@ -147,14 +173,13 @@ describe('http outcome classification', () => {
   it('classifies statuses against okStatuses (default 2xx)', () => {
     expect(classifyStatus(200)).toEqual({ kind: 'ok', status: 200 });
     expect(classifyStatus(299)).toEqual({ kind: 'ok', status: 299 });
-    expect(classifyStatus(304)).toEqual({ kind: 'error', key: '304' });
+    expect(classifyStatus(304)).toEqual({ kind: 'error', status: 304 });
     expect(classifyStatus(404, [200, 404])).toEqual({ kind: 'ok', status: 404 });
-    expect(classifyStatus(200, [201])).toEqual({ kind: 'error', key: '200' });
+    expect(classifyStatus(200, [201])).toEqual({ kind: 'error', status: 200 });
   });
   it('classifies undici timeouts and other failures', () => {
     expect(classifyError(Object.assign(new Error('h'), { code: 'UND_ERR_HEADERS_TIMEOUT' }))).toEqual({ kind: 'timeout' });
-    expect(classifyError(Object.assign(new Error('b'), { code: 'UND_ERR_BODY_TIMEOUT' }))).toEqual({ kind: 'timeout' });
-    expect(classifyError(Object.assign(new Error('c'), { code: 'ECONNREFUSED' }))).toEqual({ kind: 'error', key: 'network' });
-    expect(classifyError('weird')).toEqual({ kind: 'error', key: 'network' });
+    expect(classifyError(Object.assign(new Error('c'), { code: 'ECONNREFUSED' }))).toEqual({ kind: 'error', status: null });
+    expect(classifyError('weird')).toEqual({ kind: 'error', status: null });
   });
 });

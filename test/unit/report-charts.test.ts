@@ -6,6 +6,7 @@ import {
   renderCacheHitRateChart,
   renderReportCharts,
   renderSpectrumChart,
+  operationSpectrumSeries,
 } from '../../harness/report/charts.ts';
 import type { Trial } from '../../harness/results/types.ts';
 import { buildResultsFixture, summarize } from '../fixtures/results-fixture.ts';
@@ -21,13 +22,14 @@ describe('report charts', () => {
   const results = buildResultsFixture();
   const charts = renderReportCharts(results);
 
-  it('renders a spectrum per operation, a throughput chart and a cache chart per trial', () => {
+  it('renders a spectrum per operation, a throughput, a cache and a send-lateness chart per trial', () => {
     results.trials.forEach((t, i) => {
       for (const op of Object.keys(t.operations)) expect(charts.has(chartKey.spectrum(i, op))).toBe(true);
       expect(charts.has(chartKey.throughput(i))).toBe(true);
       expect(charts.has(chartKey.cacheHitRate(i))).toBe(true);
+      expect(charts.has(chartKey.sendLateness(i))).toBe(true);
     });
-    const expected = results.trials.reduce((a, t) => a + Object.keys(t.operations).length + 2, 0);
+    const expected = results.trials.reduce((a, t) => a + Object.keys(t.operations).length + 3, 0);
     expect(charts.size).toBe(expected);
   });
 
@@ -55,7 +57,7 @@ describe('report charts', () => {
   it('renders an operation without OK answers', () => {
     const op = results.trials[0]!.operations['feed.read']!;
     const empty = summarize(hdr.build({ useWebAssembly: false }));
-    const png = renderSpectrumChart('no answers', { ...op, latency: { corrected: empty, uncorrected: empty } });
+    const png = renderSpectrumChart('no answers', operationSpectrumSeries({ ...op, latency: { all: empty, ok: empty, okUncorrected: empty } }));
     expect(png.subarray(0, 8).equals(PNG_MAGIC)).toBe(true);
   });
 

@@ -34,10 +34,10 @@ describe('spectrumLevels', () => {
 
 describe('percentileSpectrum', () => {
   it("matches hdr's own getValueAtPercentile on the decoded histogram", () => {
-    const spectrum = percentileSpectrum(feed.latency.corrected.encoded);
-    const h = hdr.decodeFromCompressedBase64(feed.latency.corrected.encoded, 32, false);
+    const spectrum = percentileSpectrum(feed.latency.all.encoded);
+    const h = hdr.decodeFromCompressedBase64(feed.latency.all.encoded, 32, false);
     expect(spectrum.totalCount).toBe(h.totalCount);
-    expect(spectrum.totalCount).toBe(feed.latency.corrected.count);
+    expect(spectrum.totalCount).toBe(feed.latency.all.count);
     expect(spectrum.points.length).toBeGreaterThan(40);
     for (const p of spectrum.points) {
       expect(p.valueUs).toBe(h.getValueAtPercentile(p.percentile));
@@ -52,12 +52,12 @@ describe('percentileSpectrum', () => {
   });
 
   it('round-trips the percentiles the fixture computed before encoding', () => {
-    const h = decodeHistogram(feed.latency.corrected.encoded);
+    const h = decodeHistogram(feed.latency.all.encoded);
     for (const p of PERCENTILES) {
-      expect(h.getValueAtPercentile(p)).toBe(feed.latency.corrected.percentilesUs[`p${p}`]);
+      expect(h.getValueAtPercentile(p)).toBe(feed.latency.all.percentilesUs[`p${p}`]);
     }
-    const at50 = percentileSpectrum(feed.latency.corrected.encoded).points.find((p) => p.percentile === 50);
-    expect(at50?.valueUs).toBe(feed.latency.corrected.percentilesUs.p50);
+    const at50 = percentileSpectrum(feed.latency.all.encoded).points.find((p) => p.percentile === 50);
+    expect(at50?.valueUs).toBe(feed.latency.all.percentilesUs.p50);
   });
 
   it('gives an empty spectrum for an empty histogram', () => {
@@ -69,7 +69,7 @@ describe('percentileSpectrum', () => {
 
 describe('mergeEncoded / all-operations row', () => {
   it('merges exactly: same as recording everything into one histogram', () => {
-    const encoded = Object.values(trial.operations).map((o) => o.latency.corrected.encoded);
+    const encoded = Object.values(trial.operations).map((o) => o.latency.all.encoded);
     const merged = mergeEncoded(encoded, [50, 99]);
     const reference = hdr.build({ useWebAssembly: false });
     for (const e of encoded) reference.add(hdr.decodeFromCompressedBase64(e, 32, false));
@@ -83,7 +83,7 @@ describe('mergeEncoded / all-operations row', () => {
     const ops = Object.values(trial.operations);
     expect(s.all?.counts.ok).toBe(ops.reduce((a, o) => a + o.counts.ok, 0));
     expect(s.all?.counts.scheduled).toBe(trial.generator.scheduled);
-    expect(s.all?.maxUs).toBe(Math.max(...ops.map((o) => o.latency.corrected.maxUs)));
+    expect(s.all?.maxUs).toBe(Math.max(...ops.map((o) => o.latency.all.maxUs)));
   });
 });
 
@@ -93,9 +93,10 @@ describe('fixture', () => {
       for (const op of Object.values(t.operations)) {
         const c = op.counts;
         expect(c.scheduled).toBe(c.sent + c.dropped);
-        expect(c.sent).toBe(c.ok + c.errors + c.timeouts + c.inFlightAtStop);
-        expect(op.latency.corrected.count).toBe(c.ok);
-        expect(op.latency.uncorrected.count).toBe(c.ok);
+        expect(c.sent).toBe(c.ok + c.errors + c.timeouts + c.unfinished);
+        expect(op.latency.all.count).toBe(c.scheduled);
+        expect(op.latency.ok.count).toBe(c.ok);
+        expect(op.latency.okUncorrected.count).toBe(c.ok);
       }
     }
   });

@@ -28,13 +28,13 @@ describe('renderHtml', () => {
   it('shows the p99 the fixture derived from its recorded values', () => {
     const op = results.trials[0]!.operations['feed.read']!;
     // The figure in the file is hdr's own percentile of the recorded data.
-    expect(decodeHistogram(op.latency.corrected.encoded).getValueAtPercentile(99)).toBe(op.latency.corrected.percentilesUs.p99);
-    const p99 = fmtMs(op.latency.corrected.percentilesUs.p99);
+    expect(decodeHistogram(op.latency.all.encoded).getValueAtPercentile(99)).toBe(op.latency.all.percentilesUs.p99);
+    const p99 = fmtMs(op.latency.all.percentilesUs.p99);
     expect(p99).toMatch(/^\d/);
     const row = html.split('\n').find((l) => l.startsWith('<tr><td>feed.read</td>'));
     expect(row).toBeDefined();
     expect(row).toContain(`<td class="n">${p99}</td>`);
-    expect(row).toContain(`<td class="n">${fmtMs(op.latency.corrected.maxUs)}</td>`);
+    expect(row).toContain(`<td class="n">${fmtMs(op.latency.all.maxUs)}</td>`);
   });
 
   it('says "unconstrained" prominently when the capacity model is not applied', () => {
@@ -61,9 +61,9 @@ describe('renderHtml', () => {
     expect(imgs.length).toBe(charts.size);
   });
 
-  it('shows generator saturation with its reasons and failed checks', () => {
-    expect(html).toContain('SATURATED');
-    for (const r of results.trials[1]!.generator.saturationReasons) expect(html).toContain(r);
+  it('shows the generator limited with its evidence, and failed checks', () => {
+    expect(html).toContain('GENERATOR-LIMITED');
+    for (const r of results.trials[1]!.generator.limitReasons) expect(html).toContain(r);
     expect(html).toContain('read-your-writes');
     expect(html).toMatch(/badge bad">FAIL</);
   });
@@ -94,7 +94,7 @@ describe('renderHtml', () => {
       ],
     };
     const charts = renderReportCharts(bare);
-    expect([...charts.keys()]).toEqual(['trial-0/throughput']);
+    expect([...charts.keys()].sort()).toEqual(['trial-0/send-lateness', 'trial-0/throughput']);
     const page = renderHtml(bare, charts);
     expect(page).toContain('No operations recorded.');
     expect(page).toContain('No checks ran.');
