@@ -211,6 +211,48 @@ export interface TrialEvent {
   label: string;
 }
 
+/** The SLO a sweep holds a scenario to (DESIGN.md, measurement rule 9). */
+export interface Slo {
+  /** p99 of all requests (corrected) must stay under this. */
+  p99Ms: number;
+  /** Share of requests that may end in an error or a timeout (0.01 = 1%). */
+  errorBudget: number;
+  /** Share of requests that may be dropped at maxInFlight. */
+  dropBudget: number;
+}
+
+/** One open-model window of a sweep at one offered rate. */
+export interface SweepStep {
+  /** Offered (target) rate, requests per second. */
+  rate: number;
+  /** Repetition of this rate (0, 1, ...): windows near the knee are repeated. */
+  repeat: number;
+  durationSec: number;
+  achievedRate: number;
+  p50Us: number | null;
+  p99Us: number | null;
+  p999Us: number | null;
+  errorRate: number;
+  dropRate: number;
+  holdsSlo: boolean;
+  /** CPU seconds per second of each PostgreSQL node over the window, by node name. */
+  nodeCpu: Record<string, number | null>;
+  /** The generator's own evidence for this window. */
+  generatorLimited: boolean;
+}
+
+/** What a sweep found: the highest offered rate that holds the SLO, with an interval. */
+export interface SweepResult {
+  slo: Slo;
+  steps: SweepStep[];
+  /** null when not even the lowest rate held the SLO. */
+  maxSustainable: { rate: number; low: number; high: number; method: string } | null;
+  /** Adaptive warm-up before the first step, and its length. */
+  warmupSec: number;
+  /** Which resource saturated first at the knee: "app CPU", "pg-shard-2 CPU quota", "generator", ... */
+  saturatedFirst: string | null;
+}
+
 export interface Trial {
   tier: string;
   scenario: string;
@@ -238,6 +280,31 @@ export interface Trial {
   generator: GeneratorStats;
   events: TrialEvent[];
   checks: CheckResult[];
+  /** Where the trial ran a sweep (bench run --sweep): its steps and maximum sustainable rate. */
+  sweep?: SweepResult;
+}
+
+/** One row of the headline: a tier's figures for one scenario. */
+export interface HeadlineRow {
+  tier: string;
+  scenario: string;
+  /** Highest offered rate holding the SLO, with its interval; null when not swept or never held. */
+  maxSustainable: { rate: number; low: number; high: number } | null;
+  /** Latency at the common rate (the highest rate every tier held), all requests, corrected. */
+  atCommonRate: { p50Us: number; p99Us: number; p999Us: number } | null;
+  errorRate: number;
+  cacheHitRate: number | null;
+  checksPassed: boolean;
+}
+
+/** The answer of a multi-tier run: how much load each tier holds under the SLO. */
+export interface Headline {
+  slo: Slo;
+  /** By scenario: the highest rate every tier held, at which latencies are compared. */
+  commonRate: Record<string, number | null>;
+  rows: HeadlineRow[];
+  /** One sentence per scenario naming the winner and by how much. */
+  sentences: string[];
 }
 
 export interface ResultsFile {
@@ -251,6 +318,12 @@ export interface ResultsFile {
     gitSha: string | null;
     command: string;
     seeds: { dataset: number; scenario: number };
+    /** The resolved configuration (flags, BENCH_* variables, --config file, defaults) and the app's settings. */
+    config?: Record<string, unknown>;
+    /** True when the working tree had uncommitted changes. */
+    gitDirty?: boolean;
+    /** The machine's 1-minute load average at the start and the end of the run (it is shared). */
+    loadAverage?: { start: number; end: number };
   };
   environment: {
     cores: number;
@@ -275,4 +348,6 @@ export interface ResultsFile {
     source?: 'seeded' | 'snapshot' | 'stack';
   };
   trials: Trial[];
+  /** Multi-tier runs: the headline (DESIGN.md, results file). */
+  headline?: Headline;
 }
