@@ -11,8 +11,12 @@
  *   p-values fail about 13% of A/A gates (6 comparisons at 5% each).
  * - PASS guard: at a true change exactly at the threshold the worse bound lets through at most
  *   alpha; a PASS on the estimate alone would let through about half, a too-narrow interval more.
- * - interval width: A/A must PASS at least 90% of the time, so an interval that is too wide
- *   (e.g. the wrong k, or alpha/m instead of alpha) shows as INCONCLUSIVE and fails the test.
+ * - interval width: A/A must PASS at least 90% of the time (94% here), so an interval that is far
+ *   too wide (bounds at alpha/m instead of alpha: 58% PASS, tried) fails the test. A k off by one
+ *   is too small a change for a simulation; the brute-force tests in gate-wilcoxon catch it.
+ * Mutations tried by hand, each failing at least one gate-* test: Holm ignored, threshold ignored,
+ * PASS on the estimate, k ± 1, ties ignored in the exact distribution, a zero value accepted in a
+ * ratio, a missing metric passing a threshold.
  */
 import { describe, expect, it } from 'vitest';
 import { resolveGateConfig, type GateConfig } from '../../harness/gate/config.ts';
