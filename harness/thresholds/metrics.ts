@@ -27,17 +27,18 @@ function countKeys(prefix: string, count: number, per: number): FlatMetrics {
   return { [`${prefix}.count`]: count, [`${prefix}.rate`]: per > 0 ? count / per : undefined };
 }
 
-/** The merged corrected latency of every operation's OK answers (exact HDR merge, never averaged). */
+/** The merged all-requests corrected latency of every operation (exact HDR merge, never averaged). */
 function mergedLatency(trial: Trial): FlatMetrics {
-  const merged = mergeEncoded(Object.values(trial.operations).map((op) => op.latency.corrected.encoded));
+  const merged = mergeEncoded(Object.values(trial.operations).map((op) => op.latency.all.encoded));
   const percentilesUs = Object.fromEntries(PERCENTILES.map((p) => [`p${p}`, merged.getValueAtPercentile(p)])) as HistogramSummary['percentilesUs'];
   const count = merged.totalCount;
   return latencyKeys('latency', { count, minUs: count ? merged.getValueAtPercentile(0) : 0, maxUs: merged.getValueAtPercentile(100), meanUs: Math.round(merged.mean), percentilesUs });
 }
 
 /**
- * Flattens one trial of results.json. Keys (latencies in µs of the corrected histograms of OK
- * answers; rates per second unless said otherwise):
+ * Flattens one trial of results.json. Keys (latencies in µs of the all-requests corrected
+ * histograms: every scheduled request from its intended send, drops and timeouts included; rates
+ * per second unless said otherwise):
  * - per operation `<op>`: `<op>.p50` … `<op>.p99.99`, `.min`, `.max`, `.mean`, `.count` / `.rate`
  *   (OK answers), `<op>.errors.count` / `.rate` (per sent request), `<op>.timeouts.*`, `<op>.dropped.*`
  *   (per scheduled request);
@@ -53,7 +54,7 @@ export function trialMetrics(trial: Trial): FlatMetrics {
   for (const [name, op] of Object.entries(trial.operations)) {
     if ((AGGREGATE_NAMES as readonly string[]).includes(name)) throw new RangeError(`operation "${name}" is named like an aggregate metric (${AGGREGATE_NAMES.join(', ')})`);
     const c = op.counts;
-    Object.assign(out, latencyKeys(name, op.latency.corrected), countKeys(name, c.ok, seconds));
+    Object.assign(out, latencyKeys(name, op.latency.all), countKeys(name, c.ok, seconds));
     Object.assign(out, countKeys(`${name}.errors`, c.errors, c.sent), countKeys(`${name}.timeouts`, c.timeouts, c.sent), countKeys(`${name}.dropped`, c.dropped, c.scheduled));
     for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += c[key];
   }

@@ -154,8 +154,8 @@ describe('flat metrics of a trial', () => {
 
   it('has per-operation latencies and counts, and aggregates over operations', () => {
     const feed = trial.operations['feed.read']!;
-    expect(flat['feed.read.p99']).toBe(feed.latency.corrected.percentilesUs.p99);
-    expect(flat['feed.read.p99.9']).toBe(feed.latency.corrected.percentilesUs['p99.9']);
+    expect(flat['feed.read.p99']).toBe(feed.latency.all.percentilesUs.p99);
+    expect(flat['feed.read.p99.9']).toBe(feed.latency.all.percentilesUs['p99.9']);
     expect(flat['feed.read.count']).toBe(feed.counts.ok);
     expect(flat['feed.read.rate']).toBeCloseTo(feed.counts.ok / (trial.timing.measuredMs / 1000), 9);
     expect(flat['feed.read.errors.count']).toBe(feed.counts.errors);
@@ -169,18 +169,18 @@ describe('flat metrics of a trial', () => {
   });
 
   it('merges the operations histograms exactly for the latency.* keys', () => {
-    const merged = mergeEncoded(Object.values(trial.operations).map((op) => op.latency.corrected.encoded));
+    const merged = mergeEncoded(Object.values(trial.operations).map((op) => op.latency.all.encoded));
     expect(flat['latency.p99']).toBe(merged.getValueAtPercentile(99));
     expect(flat['latency.p50']).toBe(merged.getValueAtPercentile(50));
     expect(flat['latency.p50']).toBeGreaterThan(0);
-    expect(decodeHistogram(trial.operations['feed.read']!.latency.corrected.encoded).totalCount).toBe(trial.operations['feed.read']!.latency.corrected.count);
+    expect(decodeHistogram(trial.operations['feed.read']!.latency.all.encoded).totalCount).toBe(trial.operations['feed.read']!.latency.all.count);
   });
 
-  it('leaves latencies of an operation without OK answers undefined, so thresholds on them fail', () => {
+  it('leaves latencies of an operation without requests undefined, so thresholds on them fail', () => {
     const op = trial.operations['photo.like']!;
     const emptied = {
       ...trial,
-      operations: { ...trial.operations, 'photo.like': { ...op, latency: { ...op.latency, corrected: { ...op.latency.corrected, count: 0 } } } },
+      operations: { ...trial.operations, 'photo.like': { ...op, latency: { ...op.latency, all: { ...op.latency.all, count: 0 } } } },
     };
     const f = trialMetrics(emptied);
     expect('photo.like.p99' in f).toBe(true);
