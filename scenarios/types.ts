@@ -50,7 +50,30 @@ export interface ConstantArrivalRate {
   timeoutMs: number;
 }
 
-export type Executor = ConstantArrivalRate;
+/**
+ * Closed model (as wrk and autocannon): each connection sends its next request when the last
+ * answer arrives. For maximum throughput; its latency is from the actual send (uncorrected): a
+ * closed loop slows down with the app, so it cannot see what an open model would.
+ */
+export interface ClosedLoop {
+  kind: 'closed-loop';
+  connections: number;
+  durationSec: number;
+  warmupSec: number;
+  timeoutMs: number;
+}
+
+export type Executor = ConstantArrivalRate | ClosedLoop;
+
+/** The target rate of an open-model executor, or null for a closed loop. */
+export function targetRateOf(e: Executor): number | null {
+  return e.kind === 'closed-loop' ? null : e.rate;
+}
+
+/** Requests that may be outstanding at once: maxInFlight, or one per connection in a closed loop. */
+export function maxInFlightOf(e: Executor): number {
+  return e.kind === 'closed-loop' ? e.connections : e.maxInFlight;
+}
 
 export interface Threshold {
   /** e.g. "getPhoto.p99" in microseconds, or "errorRate". */

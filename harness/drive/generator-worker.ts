@@ -2,7 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { realClock } from './clock.ts';
 import { createHttpTransport } from './http-driver.ts';
 import { watchThread } from './monitor.ts';
-import { OpenModel } from './open-model.ts';
+import { ClosedModel } from './closed-model.ts';
+import { OpenModel, type ProgressSecond } from './open-model.ts';
 import { createSchedule } from './schedule.ts';
 import { cachedSessionTokens } from './sessions.ts';
 import type { FromGenerator, GeneratorTask, ToGenerator } from './worker-protocol.ts';
@@ -30,11 +31,11 @@ try {
   const measure = createSchedule(scenario, seed, populations, '', options);
   const clock = realClock();
   const transport = createHttpTransport({ baseUrl: task.baseUrl, connections: task.connections, connectTimeoutMs: e.timeoutMs, clock: clock.nowUs });
-  let model: OpenModel | undefined;
+  let model: OpenModel | ClosedModel | undefined;
   port.on('message', (m: ToGenerator) => {
     if (m.type === 'abort') return model?.abort();
     const windowStartUs = m.startUs + e.warmupSec * 1e6;
-    model = new OpenModel({
+    const common = {
       operationNames: scenario.operations.map((o) => o.name),
       warmup,
       measure,
@@ -42,11 +43,14 @@ try {
       startUs: m.startUs,
       warmupUs: e.warmupSec * 1e6,
       durationUs: e.durationSec * 1e6,
-      limits: { connections: task.connections, maxInFlight: task.maxInFlight, timeoutUs: e.timeoutMs * 1000 },
       clock,
       transport,
-      onSecond: (progress) => post({ type: 'second', progress }),
-    });
+      onSecond: (progress: ProgressSecond) => post({ type: 'second', progress }),
+    };
+    model =
+      e.kind === 'closed-loop'
+        ? new ClosedModel({ ...common, connections: task.connections, timeoutUs: e.timeoutMs * 1000 })
+        : new OpenModel({ ...common, limits: { connections: task.connections, maxInFlight: task.maxInFlight, timeoutUs: e.timeoutMs * 1000 } });
     let watch: ReturnType<typeof watchThread> | undefined;
     setTimeout(() => (watch = watchThread()), Math.max(0, (windowStartUs - clock.nowUs()) / 1000));
     if (task.blockGenerator) {

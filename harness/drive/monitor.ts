@@ -15,7 +15,8 @@ export const LIMITS = {
 } as const;
 
 export interface GeneratorEvidence {
-  targetRate: number;
+  /** null for a closed loop: it has no schedule to keep, only its own busyness to show. */
+  targetRate: number | null;
   achievedRate: number;
   sendLatenessP99Ms: number;
   eventLoopDelayP99Ms: number;
@@ -25,7 +26,7 @@ export interface GeneratorEvidence {
 /** Why the generator should be called limited; empty when it kept its schedule. Pure. */
 export function limitReasons(e: GeneratorEvidence): string[] {
   const reasons: string[] = [];
-  if (e.achievedRate < LIMITS.minAchievedShare * e.targetRate)
+  if (e.targetRate !== null && e.achievedRate < LIMITS.minAchievedShare * e.targetRate)
     reasons.push(`issued ${e.achievedRate.toFixed(1)} req/s, below ${LIMITS.minAchievedShare * 100}% of the target ${e.targetRate} req/s`);
   if (e.sendLatenessP99Ms > LIMITS.maxSendLatenessP99Ms)
     reasons.push(`send lateness p99 ${e.sendLatenessP99Ms.toFixed(1)} ms exceeds ${LIMITS.maxSendLatenessP99Ms} ms (requests left the generator late)`);

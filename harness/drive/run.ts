@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { Scenario } from '../../scenarios/types.ts';
+import { maxInFlightOf, targetRateOf, type Scenario } from '../../scenarios/types.ts';
 import { summarize, newHistogram } from '../metrics/histograms.ts';
 import type { GeneratorStats } from '../results/types.ts';
 import { spawnWorker } from '../threads/spawn.ts';
@@ -29,11 +29,11 @@ export function autoWorkers(rate: number, cores = availableParallelism()): numbe
 export function validateScenario(scenario: Scenario, sessionSeed: number | undefined): void {
   const ex = scenario.executor;
   const problems: string[] = [];
-  if (!(Number.isFinite(ex.rate) && ex.rate > 0)) problems.push(`rate must be > 0 requests/s (got ${ex.rate})`);
+  if (ex.kind !== 'closed-loop' && !(Number.isFinite(ex.rate) && ex.rate > 0)) problems.push(`rate must be > 0 requests/s (got ${ex.rate})`);
   if (!(Number.isFinite(ex.durationSec) && ex.durationSec > 0)) problems.push(`durationSec must be > 0 (got ${ex.durationSec})`);
   if (!(Number.isFinite(ex.warmupSec) && ex.warmupSec >= 0)) problems.push(`warmupSec must be >= 0 (got ${ex.warmupSec})`);
   if (!(Number.isInteger(ex.connections) && ex.connections >= 1)) problems.push(`connections must be an integer >= 1 (got ${ex.connections})`);
-  if (!(Number.isInteger(ex.maxInFlight) && ex.maxInFlight >= ex.connections)) problems.push(`maxInFlight must be an integer >= connections (got ${ex.maxInFlight})`);
+  if (ex.kind !== 'closed-loop' && !(Number.isInteger(ex.maxInFlight) && ex.maxInFlight >= ex.connections)) problems.push(`maxInFlight must be an integer >= connections (got ${ex.maxInFlight})`);
   if (!(Number.isFinite(ex.timeoutMs) && ex.timeoutMs > 0)) problems.push(`timeoutMs must be > 0 (got ${ex.timeoutMs})`);
   if (scenario.operations.length === 0) problems.push('at least one operation is required');
   if (sessionSeed === undefined) {
@@ -67,20 +67,26 @@ function progressMerger(workers: number, emit: (p: ProgressSecond) => void) {
   };
 }
 
+/** Requests issued over the time it actually took: a generator that fell behind took longer than the window. */
+function achieved(issued: number, windowStartUs: number, lastIssueUs: number, durationSec: number, rate: number | null): { rate: number; elapsedUs: number } {
+  if (rate === null) return { rate: issued / durationSec, elapsedUs: durationSec * 1e6 };
+  // On schedule, the last request of the window is due one interval before its end.
+  const elapsedUs = Math.max(lastIssueUs - windowStartUs, durationSec * 1e6 - 1e6 / rate);
+  return { rate: issued / (elapsedUs / 1e6 + 1 / rate), elapsedUs };
+}
+
 function generatorStats(scenario: Scenario, results: WorkerResult[], cpuSeconds: number): GeneratorStats {
   const e = scenario.executor;
+  const targetRate = targetRateOf(e);
   const outs = results.map((r) => r.output);
   const windowStartUs = outs[0]!.windowStartUs;
   const issued = outs.reduce((n, o) => n + o.issued, 0);
-  const lastIssueUs = Math.max(...outs.map((o) => o.lastIssueUs));
-  // Actual sends over actual time: a generator that fell behind took longer than the window.
-  const elapsedUs = Math.max(lastIssueUs - windowStartUs, e.durationSec * 1e6 - 1e6 / e.rate);
-  const achievedRate = elapsedUs > 0 ? issued / (elapsedUs / 1e6 + 1 / e.rate) : 0;
+  const { rate: achievedRate, elapsedUs } = achieved(issued, windowStartUs, Math.max(...outs.map((o) => o.lastIssueUs)), e.durationSec, targetRate);
   const sendLateness = mergeSummaries(outs.map((o) => o.sendLateness));
   const eventLoopDelayP99Ms = Math.max(...results.map((r) => r.health.eventLoopDelayP99Ms));
   const workerUtilization = results.map((r) => r.health.utilization);
   const aborted = outs.some((o) => o.aborted);
-  const reasons = aborted ? [] : limitReasons({ targetRate: e.rate, achievedRate, sendLatenessP99Ms: sendLateness.percentilesUs.p99 / 1000, eventLoopDelayP99Ms, workerUtilization });
+  const reasons = aborted ? [] : limitReasons({ targetRate, achievedRate, sendLatenessP99Ms: sendLateness.percentilesUs.p99 / 1000, eventLoopDelayP99Ms, workerUtilization });
   const parts = mergeParts(outs.map((o) => o.part));
   let scheduled = 0;
   let sent = 0;
@@ -92,7 +98,7 @@ function generatorStats(scenario: Scenario, results: WorkerResult[], cpuSeconds:
   }
   const measuredSec = Math.max(1e-9, (Math.max(...outs.map((o) => o.drainedUs)) - windowStartUs) / 1e6);
   return {
-    targetRate: e.rate,
+    targetRate,
     achievedRate,
     scheduled,
     sent,
@@ -121,9 +127,10 @@ export async function drive(input: DriveInput, events?: DriveEvents): Promise<Dr
   const { scenario } = input;
   validateScenario(scenario, input.sessionSeed);
   const e = scenario.executor;
-  const n = Math.min(input.workers ?? autoWorkers(e.rate), e.connections);
+  const rate = targetRateOf(e);
+  const n = Math.min(input.workers ?? (rate === null ? 1 : autoWorkers(rate)), e.connections);
   const connections = shares(e.connections, n);
-  const maxInFlight = shares(e.maxInFlight, n);
+  const maxInFlight = shares(maxInFlightOf(e), n);
   const workers: Worker[] = [];
   const stopAll = () => Promise.all(workers.map((w) => w.terminate())).catch(() => {});
   try {
@@ -220,6 +227,6 @@ export async function drive(input: DriveInput, events?: DriveEvents): Promise<Dr
 }
 
 /** The generator's stats for a trial that never ran (interrupted before it started). */
-export function idleGeneratorStats(targetRate: number): GeneratorStats {
+export function idleGeneratorStats(targetRate: number | null): GeneratorStats {
   return { targetRate, achievedRate: 0, scheduled: 0, sent: 0, dropped: 0, elapsedMs: 0, workers: 0, sendLateness: summarize(newHistogram()), eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, cpuSeconds: 0, cpuShare: 0, workerUtilization: [], limited: false, limitReasons: [] };
 }

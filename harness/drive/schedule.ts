@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { OperationSpec, Scenario } from '../../scenarios/types.ts';
+import { targetRateOf, type OperationSpec, type Scenario } from '../../scenarios/types.ts';
 import { createKeySampler, type KeySampler } from './keys.ts';
 import { createRng, type Rng } from './rng.ts';
 import type { Populations } from './types.ts';
@@ -35,7 +35,8 @@ export interface ScheduleOptions {
 }
 
 export interface Schedule {
-  readonly rate: number;
+  /** Arrival rate of an open-model executor; null for a closed loop (its requests have no times). */
+  readonly rate: number | null;
   next(): ScheduledRequest;
   /**
    * Consumes the next request without building it (same draws as next()): a worker owning a slice
@@ -147,8 +148,9 @@ export function createSchedule(
   stream = '',
   options: ScheduleOptions = {},
 ): Schedule {
-  const rate = scenario.executor.rate;
-  if (!(Number.isFinite(rate) && rate > 0)) throw new RangeError(`executor.rate must be > 0 requests/s, got ${rate}`);
+  const rate = targetRateOf(scenario.executor);
+  if (rate !== null && !(Number.isFinite(rate) && rate > 0)) throw new RangeError(`executor.rate must be > 0 requests/s, got ${rate}`);
+  const offsetOf = (i: number): number => (rate === null ? 0 : intendedOffsetUs(i, rate));
   const ops = scenario.operations;
   if (ops.length === 0) throw new RangeError(`scenario "${scenario.name}" has no operations`);
   const rng = createRng(seed, stream);
@@ -201,7 +203,7 @@ export function createSchedule(
       }
       return {
         index: i,
-        offsetUs: intendedOffsetUs(i, rate),
+        offsetUs: offsetOf(i),
         opIndex,
         operation,
         path: fill(c.path, values, encodeURIComponent),

@@ -280,8 +280,8 @@ function renderGenerator(trial: Trial): string {
   return `${note}${kv(
     [
       ['status', generatorBadge(trial) + reasons],
-      ['target rate', e(fmtRate(g.targetRate))],
-      ['achieved rate', e(`${fmtRate(g.achievedRate)}${g.targetRate > 0 ? ` (${fmtPct(g.achievedRate / g.targetRate)} of target)` : ''}`)],
+      ['target rate', e(g.targetRate === null ? 'none (closed loop)' : fmtRate(g.targetRate))],
+      ['achieved rate', e(`${fmtRate(g.achievedRate)}${g.targetRate ? ` (${fmtPct(g.achievedRate / g.targetRate)} of target)` : ''}`)],
       ['scheduled / sent / dropped', e(`${fmtInt(g.scheduled)} / ${fmtInt(g.sent)} / ${fmtInt(g.dropped)}`)],
       ['send lateness', e(`p50 ${fmtMs(lat.percentilesUs.p50)} ms, p99 ${fmtMs(lat.percentilesUs.p99)} ms, p99.9 ${fmtMs(lat.percentilesUs['p99.9'])} ms, max ${fmtMs(lat.maxUs)} ms (intended send time to issue)`)],
       ['workers', e(`${g.workers} thread${g.workers === 1 ? '' : 's'}, busy ${g.workerUtilization.map((u) => fmtPct(u)).join(', ') || NA} of the window`)],

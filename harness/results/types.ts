@@ -161,7 +161,8 @@ export interface BackendSecond {
 }
 
 export interface GeneratorStats {
-  targetRate: number;
+  /** The open model's arrival rate; null for a closed loop. */
+  targetRate: number | null;
   /** Requests the generator handed to the HTTP client over the time it actually took to do so. */
   achievedRate: number;
   scheduled: number;
@@ -194,8 +195,9 @@ export interface CheckResult {
 }
 
 export interface LoadShape {
-  executor: 'constant-arrival-rate';
-  rate: number;
+  executor: 'constant-arrival-rate' | 'closed-loop';
+  /** Arrival rate; null for a closed loop (its latency is from the actual send: uncorrected). */
+  rate: number | null;
   durationSec: number;
   warmupSec: number;
   connections: number;

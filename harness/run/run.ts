@@ -47,17 +47,13 @@ export function effectiveScenario(config: RunConfig): Scenario {
   const base = scenarios[config.scenario];
   if (!base) throw new UsageError(`unknown scenario "${config.scenario}"`);
   const e = base.executor;
-  return {
-    ...base,
-    executor: {
-      ...e,
-      rate: config.rate ?? e.rate,
-      durationSec: config.duration ?? e.durationSec,
-      warmupSec: config.warmup ?? e.warmupSec,
-      connections: config.connections ?? e.connections,
-      maxInFlight: config.maxInFlight ?? e.maxInFlight,
-    },
+  const common = {
+    durationSec: config.duration ?? e.durationSec,
+    warmupSec: config.warmup ?? e.warmupSec,
+    connections: config.connections ?? e.connections,
   };
+  if (e.kind === 'closed-loop') return { ...base, executor: { ...e, ...common } };
+  return { ...base, executor: { ...e, ...common, rate: config.rate ?? e.rate, maxInFlight: config.maxInFlight ?? e.maxInFlight } };
 }
 
 function checkAborted(signal: AbortSignal): void {
@@ -153,7 +149,8 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
     });
     checkAborted(ctx.signal);
     const e = scenario.executor;
-    ctx.log(`trial ${config.tier} × ${scenario.name}: ${e.rate} req/s, warm-up ${e.warmupSec}s, measure ${e.durationSec}s, ${e.connections} connections`);
+    const load = e.kind === 'closed-loop' ? 'closed loop' : `${e.rate} req/s`;
+    ctx.log(`trial ${config.tier} × ${scenario.name}: ${load}, warm-up ${e.warmupSec}s, measure ${e.durationSec}s, ${e.connections} connections`);
     const trial: Trial = await runTrial({
       tier: config.tier,
       scenario,

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createMemcached, mcFlush } from '../../app/adapters/memcached.ts';
 import { shardRange } from '../../app/schema/shard-map.ts';
-import type { Scenario } from '../../scenarios/types.ts';
+import { maxInFlightOf, targetRateOf, type Scenario } from '../../scenarios/types.ts';
 import type { ProgressSecond } from '../drive/open-model.ts';
 import { drive } from '../drive/run.ts';
 import type { DrivePhase, Populations } from '../drive/types.ts';
@@ -117,7 +117,7 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
     tier: input.tier,
     scenario: input.scenario.name,
     description: input.scenario.description,
-    load: { executor: e.kind, rate: e.rate, durationSec: e.durationSec, warmupSec: e.warmupSec, connections: e.connections, maxInFlight: e.maxInFlight, timeoutMs: e.timeoutMs },
+    load: { executor: e.kind, rate: targetRateOf(e), durationSec: e.durationSec, warmupSec: e.warmupSec, connections: e.connections, maxInFlight: maxInFlightOf(e), timeoutMs: e.timeoutMs },
     timing: out.timing,
     operations: out.operations,
     timeseries,

@@ -4,13 +4,13 @@ import { createSchedule } from '../../harness/drive/schedule.ts';
 import type { Populations } from '../../harness/drive/types.ts';
 import { decodeHistogram } from '../../harness/metrics/histograms.ts';
 import type { OperationCounts } from '../../harness/results/types.ts';
-import type { Scenario } from '../../scenarios/types.ts';
+import type { ConstantArrivalRate, Scenario } from '../../scenarios/types.ts';
 import { Simulation, simServer, type SimServerOptions } from '../helpers/sim.ts';
 
 const populations: Populations = { photos: Array.from({ length: 1000 }, (_, i) => String(10_000 + i)), users: ['1'] };
 const S = 1e6;
 
-function scenario(rate: number, durationSec: number, warmupSec = 0): Scenario {
+function scenario(rate: number, durationSec: number, warmupSec = 0): Scenario & { executor: ConstantArrivalRate } {
   return {
     name: 'sim',
     description: 'simulated',
@@ -27,7 +27,7 @@ interface Run {
   progress: ProgressSecond[];
 }
 
-function start(sc: Scenario, server: SimServerOptions, over: Partial<OpenModelInput> = {}): Run {
+function start(sc: Scenario & { executor: ConstantArrivalRate }, server: SimServerOptions, over: Partial<OpenModelInput> = {}): Run {
   const sim = new Simulation();
   const transport = simServer(sim, server);
   const e = sc.executor;

@@ -107,7 +107,8 @@ describe('drive against a local HTTP server (worker threads, real sockets)', () 
     expect(c.dropped).toBeGreaterThan(50);
     expectAccountingAddsUp(out);
     expect(out.generator.dropped).toBe(c.dropped);
-    expect(out.generator.limited).toBe(false);
+    // Drops are the app's doing (it held maxInFlight requests), never evidence against the generator.
+    expect(out.generator.limitReasons.join(' ')).not.toMatch(/drop|issued/);
     expect(out.operations.get!.latency.all.percentilesUs.p50).toBeGreaterThan(50_000);
   }, 15_000);
 
@@ -147,16 +148,15 @@ describe('drive against a local HTTP server (worker threads, real sockets)', () 
   it('stops promptly on abort; what was outstanding is unfinished and still adds up', async () => {
     const baseUrl = await startServer((_req, res) => setTimeout(() => res.end('ok'), 20));
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 1200);
-    const started = Date.now();
-    const out = await drive({
-      baseUrl,
-      scenario: scenario({ rate: 100, warmupSec: 0.2, durationSec: 30, connections: 4 }),
-      seed: 4,
-      populations,
-      signal: controller.signal,
-    });
-    expect(Date.now() - started).toBeLessThan(3000);
+    const events = new EventEmitter();
+    let abortedAt = 0;
+    // 700 ms into the window (worker start-up takes its own time on a busy machine).
+    events.on('phase', (phase: DrivePhase) => phase === 'measure' && setTimeout(() => ((abortedAt = Date.now()), controller.abort()), 700));
+    const out = await drive(
+      { baseUrl, scenario: scenario({ rate: 100, warmupSec: 0.2, durationSec: 30, connections: 4 }), seed: 4, populations, signal: controller.signal },
+      events,
+    );
+    expect(Date.now() - abortedAt).toBeLessThan(1000);
     expect(out.aborted).toBe(true);
     expect(out.timing.measuredMs).toBeLessThan(1500);
     expect(out.operations.get!.counts.scheduled).toBeGreaterThan(30);
@@ -186,7 +186,6 @@ describe('drive against a local HTTP server (worker threads, real sockets)', () 
     expect(out.timeseries.map((p) => p.scheduled)).toEqual([100, 100]);
     expect(out.timing.measuredMs).toBe(2000);
     expect(out.generator.achievedRate).toBeGreaterThan(98);
-    expect(out.generator.limited).toBe(false);
     expectAccountingAddsUp(out);
   }, 15_000);
 });
@@ -199,4 +198,25 @@ describe('generator workers', () => {
     expect(autoWorkers(100_000, 2)).toBe(2);
     expect(autoWorkers(100_000, 8)).toBe(8);
   });
+});
+
+describe('closed loop', () => {
+  it('keeps every connection busy for the window, and adds up', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const baseUrl = await startServer((_req, res) => {
+      most = Math.max(most, ++inFlight);
+      setTimeout(() => (inFlight--, res.end('ok')), 5);
+    });
+    const sc: Scenario = { ...scenario({}), executor: { kind: 'closed-loop', connections: 4, durationSec: 1, warmupSec: 0.2, timeoutMs: 1000 } };
+    const out = await drive({ baseUrl, scenario: sc, seed: 3, populations });
+    expectAccountingAddsUp(out);
+    const c = out.operations.get!.counts;
+    // 4 connections, ~5-6 ms per answer: several hundred answers, never more than 4 at once.
+    expect(c.ok).toBeGreaterThan(300);
+    expect(most).toBeLessThanOrEqual(4);
+    expect(c.dropped).toBe(0);
+    expect(out.generator.targetRate).toBeNull();
+    expect(out.generator.achievedRate).toBeCloseTo(c.scheduled, -1);
+  }, 15_000);
 });
