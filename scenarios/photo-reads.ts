@@ -20,7 +20,7 @@ export const photoReads: Scenario = {
     durationSec: 20,
     warmupSec: 5,
     connections: 16,
-    maxInFlight: 256,
+    maxInFlight: 10_000,
     timeoutMs: 2000,
   },
   thresholds: [],
