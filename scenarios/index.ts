@@ -6,6 +6,9 @@ export const scenarios: Readonly<Record<string, Scenario>> = {
   [photoReads.name]: photoReads,
 };
 
+/** What `bench run` runs when no --scenario is given. */
+export const DEFAULT_SCENARIOS: readonly string[] = ['photo-reads'];
+
 export function scenarioNames(): string[] {
   return Object.keys(scenarios);
 }

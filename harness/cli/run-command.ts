@@ -3,6 +3,7 @@ import { runOptions } from '../config/options.ts';
 import { ExitCode, InterruptedError } from '../errors.ts';
 import type { CliIo, CommandResult } from './cli.ts';
 import { renderTerminalSummary } from '../report/terminal.ts';
+import { renderTierTable } from '../report/tier-table.ts';
 import { runBench } from '../run/run.ts';
 import { progressPrinter } from '../seed/progress.ts';
 import { relative } from 'node:path';
@@ -36,6 +37,7 @@ export async function runCommand(argv: Record<string, unknown>, io: CliIo): Prom
     const { results, htmlPath } = await runBench(config, { command, signal: controller.signal, log, progress: progressPrinter(process.stdout, log) });
     log('');
     log(renderTerminalSummary(results));
+    if (results.trials.length > 1) log(renderTierTable(results));
     log(`results: ${relative(process.cwd(), htmlPath.replace(/index\.html$/, 'results.json'))}`);
     log(`report:  ${relative(process.cwd(), htmlPath)}`);
   } catch (err) {

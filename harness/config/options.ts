@@ -1,10 +1,11 @@
 import { tierNames } from '../../app/tiers/index.ts';
 import { MAX_LOGICAL_SHARDS } from '../../app/schema/ids.ts';
-import { scenarioNames } from '../../scenarios/index.ts';
+import { DEFAULT_SCENARIOS, scenarioNames } from '../../scenarios/index.ts';
 import { profileNames } from '../seed/profiles.ts';
 import { DEFAULT_NODE_CAPACITY } from '../stack/capacity.ts';
+import { DEFAULT_SNAPSHOTS } from '../seed/snapshot.ts';
 import { providerNames } from '../stack/registry.ts';
-import { parseBoolean, parseBytes, parseChoice, parseDuration, parseNumberInRange, parseString, type Parsed } from './parse.ts';
+import { parseBoolean, parseBytes, parseChoice, parseChoiceList, parseDuration, parseNumberInRange, parseString, type Parsed } from './parse.ts';
 
 /**
  * Every setting of `bench run`, in one table: its flag, help text, default and parser. The CLI's
@@ -17,18 +18,19 @@ export interface OptionSpec {
   describe: string;
   /** Default as the user would type it; undefined = taken from the scenario. */
   default?: string;
-  parse: (text: string) => Parsed<string | number | boolean>;
+  parse: (text: string) => Parsed<string | number | boolean | string[]>;
   /** A switch: given alone it means true. */
   boolean?: true;
 }
 
 const choice = (choices: () => readonly string[]) => (t: string) => parseChoice(t, choices());
+const choices = (list: () => readonly string[]) => (t: string) => parseChoiceList(t, list());
 
 export const runOptions: OptionSpec[] = [
-  { key: 'tier', flag: 'tier', describe: `tier to run: ${tierNames.join(', ')}`, default: 'cache', parse: choice(() => tierNames) },
+  { key: 'tier', flag: 'tier', describe: `tiers to run, comma-separated: ${tierNames.join(', ')}`, default: tierNames.join(','), parse: choices(() => tierNames) },
   { key: 'stack', flag: 'stack', describe: `stack provider: ${providerNames.join(', ')}`, default: 'local', parse: choice(() => providerNames) },
   { key: 'stackConfig', flag: 'stack-config', describe: 'with --stack external: JSON file of node URLs ({ tier, nodes: [{ name, role, url }] })', parse: parseString },
-  { key: 'scenario', flag: 'scenario', describe: `scenario: ${scenarioNames().join(', ')}`, default: 'photo-reads', parse: choice(scenarioNames) },
+  { key: 'scenario', flag: 'scenario', describe: `scenarios to run on each tier, comma-separated (bench list shows them): ${scenarioNames().join(', ')}`, default: DEFAULT_SCENARIOS.join(','), parse: choices(scenarioNames) },
   { key: 'profile', flag: 'profile', describe: `dataset profile: ${profileNames.join(', ')}`, default: 'small', parse: choice(() => profileNames) },
   { key: 'seed', flag: 'seed', describe: 'dataset seed (same seed, same rows)', default: '1', parse: (t) => parseNumberInRange(t, 0, 2 ** 31 - 1, true) },
   { key: 'scenarioSeed', flag: 'scenario-seed', describe: 'request stream seed (same seed, same requests)', default: '1', parse: (t) => parseNumberInRange(t, 0, 2 ** 31 - 1, true) },
@@ -43,16 +45,18 @@ export const runOptions: OptionSpec[] = [
   { key: 'nodeMemory', flag: 'node-memory', describe: 'memory budget per PostgreSQL node, e.g. 1g, 512m; 0 = no limit', default: `${DEFAULT_NODE_CAPACITY.memoryBytes / 2 ** 20}m`, parse: parseBytes },
   { key: 'logicalShards', flag: 'logical-shards', describe: `logical shards (PostgreSQL schemas), 1 to ${MAX_LOGICAL_SHARDS}`, default: '64', parse: (t) => parseNumberInRange(t, 1, MAX_LOGICAL_SHARDS, true) },
   { key: 'cacheTtl', flag: 'cache-ttl', describe: 'Memcached TTL for cached users and photos, e.g. 300s', default: '300s', parse: parseDuration },
-  { key: 'snapshots', flag: 'snapshots', describe: 'folder of seeded-dataset snapshots (local stack): restored instead of seeding again; "off" to neither use nor make them', default: '.tierbench/snapshots', parse: parseString },
+  { key: 'snapshots', flag: 'snapshots', describe: 'folder of seeded-dataset snapshots (local stack): restored instead of seeding again; "off" to neither use nor make them', default: DEFAULT_SNAPSHOTS, parse: parseString },
   { key: 'reseed', flag: 'reseed', describe: 'seed again even when a snapshot exists, and replace it', default: 'false', parse: parseBoolean, boolean: true },
   { key: 'out', flag: 'out', describe: 'folder for run reports (reports/<run-id>/, reports/latest)', default: 'reports', parse: parseString },
 ];
 
 export interface RunConfig {
-  tier: string;
+  /** Tiers to run, in order. */
+  tier: string[];
   stack: string;
   stackConfig?: string;
-  scenario: string;
+  /** Scenarios to run on each tier, in order. */
+  scenario: string[];
   profile: string;
   seed: number;
   scenarioSeed: number;

@@ -53,3 +53,13 @@ export function parseBoolean(text: string): Parsed<boolean> {
   if (['false', '0', 'no'].includes(t)) return ok(false);
   return bad(`"${text}" is not a yes/no value; accepted: true, false, 1, 0, yes, no`);
 }
+
+/** "cache,replicas" → ["cache", "replicas"]: each one of choices, no repeats, at least one. */
+export function parseChoiceList(text: string, choices: readonly string[]): Parsed<string[]> {
+  const items = text.split(',').map((t) => t.trim());
+  if (items.some((t) => t === '')) return bad(`"${text}" has an empty item; accepted: a comma-separated list of ${choices.join(', ')}`);
+  const unknown = items.filter((t) => !choices.includes(t));
+  if (unknown.length) return bad(`${unknown.map((u) => `"${u}"`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not one of: ${choices.join(', ')}`);
+  if (new Set(items).size !== items.length) return bad(`"${text}" names an item twice`);
+  return ok(items);
+}

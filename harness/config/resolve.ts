@@ -40,7 +40,7 @@ function readConfigFile(path: string, problems: string[]): Record<string, string
 export function resolveRunConfig(sources: ConfigSources): RunConfig {
   const problems: string[] = [];
   const file = sources.configFile ? readConfigFile(sources.configFile, problems) : {};
-  const config: Record<string, string | number | boolean> = {};
+  const config: Record<string, string | number | boolean | string[]> = {};
   for (const opt of runOptions) {
     const candidates: Array<[string, string | undefined]> = [
       [`--${opt.flag}`, sources.flags[opt.key]],

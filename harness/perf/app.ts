@@ -15,12 +15,11 @@ import { createMemcached, mcFlush } from '../../app/adapters/memcached.ts';
 import { maxThroughput, type ClosedLoopResult } from '../drive/closed-loop.ts';
 import { memcachedSnapshot } from '../metrics/backends.ts';
 import { processTreeCpuSeconds } from '../metrics/proc-cpu.ts';
-import { spawnReady, startApp } from '../run/app-process.ts';
-import { ensureDataset } from '../seed/dataset.ts';
-import { profiles } from '../seed/profiles.ts';
+import { spawnReady } from '../run/app-process.ts';
+import { launchStack, startAppOn, type LaunchedApp } from '../run/launcher.ts';
 import { sessionToken } from '../seed/sessions.ts';
+import { DEFAULT_SNAPSHOTS } from '../seed/snapshot.ts';
 import { resolveBinaries } from '../stack/binaries.ts';
-import { localProvider } from '../stack/local.ts';
 import { Supervisor } from '../stack/supervisor.ts';
 import { nodeByRole } from '../stack/types.ts';
 import { pgbenchInit, pgbenchSelectOnly } from './pgbench.ts';
@@ -43,29 +42,31 @@ async function main(): Promise<void> {
   // PERF_NODE_CPUS sizes the PostgreSQL node like a machine of that many CPUs (the app and the
   // generator then stand for other machines); unset, everything shares this machine's cores.
   const nodeCpus = Number(process.env.PERF_NODE_CPUS ?? 0);
-  const stack = await localProvider.up({ tier: 'cache', capacity: { cpus: nodeCpus, memoryBytes: 0 }, log });
+  const launched = await launchStack({ tier: 'cache', capacity: { cpus: nodeCpus, memoryBytes: 0 }, profile: 'starter', seed: 1, logicalShards: 64, snapshots: DEFAULT_SNAPSHOTS, log });
+  const stack = launched.stack;
   log(`PostgreSQL node: ${stack.capacity.description}`);
   const runDir = mkdtempSync(join(tmpdir(), 'tierbench-perf-'));
   chmodSync(runDir, 0o755);
   const sup = new Supervisor(runDir, false);
+  let app: LaunchedApp | undefined;
   const stopAll = async () => {
+    await app?.stop();
     await sup.stopAll();
-    await stack.down();
+    await launched.down();
   };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   try {
     const pg = nodeByRole(stack, 'pg-primary');
-    const redisUrl = nodeByRole(stack, 'redis').url;
     const memcachedUrl = nodeByRole(stack, 'memcached').url;
-    const manifest = await ensureDataset([pg.url], redisUrl, profiles.starter!, 1, 64, log);
-    const app = await startApp(sup, { tier: 'cache', postgres: { primaries: [pg.url] }, redis: redisUrl, memcached: memcachedUrl, logicalShards: 64, pgPoolSize: Number(process.env.PERF_PG_POOL ?? 16) }, 1);
+    const manifest = launched.manifest;
+    const a = (app = await startAppOn(launched, { pgPoolSize: Number(process.env.PERF_PG_POOL ?? 16) }, 1));
     const trivial = await spawnReady(sup, 'trivial', fileURLToPath(new URL('./trivial-server.ts', import.meta.url)), {}, 'listening');
     const trivialUrl = `http://127.0.0.1:${Number(trivial.line.port)}`;
     log('pgbench -i -s 10 on the same PostgreSQL node...');
     await pgbenchInit(bin.pgBinDir, pg, 'pgbench', 10);
 
     // CPU seconds per process during a run: where the machine's two cores went.
-    const pids: Record<string, number> = { app: app.pid, postgres: pg.pid!, redis: nodeByRole(stack, 'redis').pid!, memcached: nodeByRole(stack, 'memcached').pid!, trivial: trivial.proc.pid };
+    const pids: Record<string, number> = { app: a.pid, postgres: pg.pid!, redis: nodeByRole(stack, 'redis').pid!, memcached: nodeByRole(stack, 'memcached').pid!, trivial: trivial.proc.pid };
     const cpuNow = () => ({ ...Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, processTreeCpuSeconds(pid) ?? 0])), generator: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 });
     const measured = async <T,>(fn: () => Promise<T>): Promise<[T, string]> => {
       const a = cpuNow();
@@ -81,13 +82,13 @@ async function main(): Promise<void> {
     // Cold photos in a fixed order, each requested once: every read misses the cache.
     let cold = HOT_PHOTOS;
     const mc = createMemcached(memcachedUrl);
-    const warm = await maxThroughput({ baseUrl: app.baseUrl, connections: 8, durationSec: 2, headers, nextPath: () => `/photos/${hot[h++ % hot.length]}` });
+    const warm = await maxThroughput({ baseUrl: a.baseUrl, connections: 8, durationSec: 2, headers, nextPath: () => `/photos/${hot[h++ % hot.length]}` });
     log(describe('warm-up (not counted)', warm));
     // The miss path warms too: every pooled PostgreSQL connection prepares its statement and loads
     // its catalog entries once per shard schema (64 here), and the app's miss path gets compiled.
     // These reads walk the photo list from its end; the measured ones walk it from its start.
     let tail = manifest.photoIds.length - 1;
-    const warmMiss = await maxThroughput({ baseUrl: app.baseUrl, connections: CONNECTIONS, durationSec: 4, headers, nextPath: () => `/photos/${manifest.photoIds[tail--]}` });
+    const warmMiss = await maxThroughput({ baseUrl: a.baseUrl, connections: CONNECTIONS, durationSec: 4, headers, nextPath: () => `/photos/${manifest.photoIds[tail--]}` });
     log(describe('miss warm-up (not counted)', warmMiss));
 
     const trivialRps: number[] = [];
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
       const [t, tCpu] = await measured(() => maxThroughput({ baseUrl: trivialUrl, connections: CONNECTIONS, durationSec: SECONDS, nextPath: () => '/ping' }));
       log(describe('  trivial route', t) + '\n' + tCpu);
       const [c, cCpu] = await measured(() =>
-        maxThroughput({ baseUrl: app.baseUrl, connections: CONNECTIONS, durationSec: SECONDS, headers, nextPath: () => `/photos/${hot[h++ % hot.length]}` }),
+        maxThroughput({ baseUrl: a.baseUrl, connections: CONNECTIONS, durationSec: SECONDS, headers, nextPath: () => `/photos/${hot[h++ % hot.length]}` }),
       );
       log(describe('  cached photo read', c) + '\n' + cCpu);
       const [tps, pCpu] = await measured(() => pgbenchSelectOnly(bin.pgBinDir, pg, 'pgbench', PGBENCH_CLIENTS, SECONDS));
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
       const before = await memcachedSnapshot(mc);
       const [u, uCpu] = await measured(() =>
         maxThroughput({
-          baseUrl: app.baseUrl,
+          baseUrl: a.baseUrl,
           connections: CONNECTIONS,
           durationSec: SECONDS,
           headers,

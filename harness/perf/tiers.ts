@@ -6,20 +6,12 @@
  * budget (cgroup v1), small enough that PostgreSQL, not the app or the generator, is the limit.
  * The last line is one JSON object with the figures and the ratios.
  */
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createMemcached, mcFlush } from '../../app/adapters/memcached.ts';
 import { maxThroughput, type ClosedLoopResult } from '../drive/closed-loop.ts';
-import { startApp } from '../run/app-process.ts';
-import { ensureDataset } from '../seed/dataset.ts';
-import { profiles } from '../seed/profiles.ts';
+import { launchStack, startAppOn, type LaunchedApp } from '../run/launcher.ts';
+import { DEFAULT_SNAPSHOTS } from '../seed/snapshot.ts';
 import { sessionToken } from '../seed/sessions.ts';
 import { capacityUnavailable, type NodeCapacity } from '../stack/capacity.ts';
-import { localProvider } from '../stack/local.ts';
-import { waitForReplicas } from '../stack/replication.ts';
-import { Supervisor } from '../stack/supervisor.ts';
-import { primaries, replicasOf } from '../stack/topology.ts';
 import { nodeByRole } from '../stack/types.ts';
 
 const SECONDS = Number(process.env.PERF_SECONDS ?? 8);
@@ -59,24 +51,14 @@ async function warmUp(name: string, run: (seconds: number) => Promise<ClosedLoop
 }
 
 async function measureTier(t: (typeof TIERS)[number]): Promise<{ reads: number; writes: number }> {
-  const stack = await localProvider.up({ tier: t.tier, replicas: t.replicas, pgShards: t.pgShards, capacity: NODE, log });
-  const dir = mkdtempSync(join(tmpdir(), 'tierbench-perf-'));
-  chmodSync(dir, 0o755);
-  const sup = new Supervisor(dir, false);
+  const launched = await launchStack({ tier: t.tier, replicas: t.replicas, pgShards: t.pgShards, capacity: NODE, profile: 'starter', seed: 1, logicalShards: LOGICAL_SHARDS, snapshots: DEFAULT_SNAPSHOTS, log });
+  let app: LaunchedApp | undefined;
   try {
-    if (!stack.capacity.applied) throw new Error(`capacity limits could not be applied (${stack.capacity.description}); the tiers would not differ`);
-    const pgUrls = primaries(stack).map((n) => n.url);
-    const replicaUrls = replicasOf(stack).map((n) => n.url);
-    const redis = nodeByRole(stack, 'redis').url;
-    const memcached = nodeByRole(stack, 'memcached').url;
-    // Seeding is not measured here: the nodes get their quota only once the replicas caught up.
-    const m = await stack.withCpuUnlimited(async () => {
-      const manifest = await ensureDataset(pgUrls, redis, profiles.starter!, 1, LOGICAL_SHARDS, log);
-      await waitForReplicas(pgUrls[0]!, replicaUrls);
-      return manifest;
-    });
+    if (!launched.stack.capacity.applied) throw new Error(`capacity limits could not be applied (${launched.stack.capacity.description}); the tiers would not differ`);
+    const m = launched.manifest;
+    const memcached = nodeByRole(launched.stack, 'memcached').url;
     // A node this small serves best with few connections (as behind pgbouncer): 4 per node.
-    const app = await startApp(sup, { tier: t.tier, postgres: { primaries: pgUrls, replicas: replicaUrls }, redis, memcached, logicalShards: LOGICAL_SHARDS, pgPoolSize: POOL }, 1);
+    const a = (app = await startAppOn(launched, { pgPoolSize: POOL }, 1));
 
     // Reads: photos in a fixed order by users who never write (no read-your-writes pinning).
     // Warm-up first, not counted: new backends fill their catalog caches for 64 schemas, which on
@@ -90,12 +72,12 @@ async function measureTier(t: (typeof TIERS)[number]): Promise<{ reads: number; 
       const k = i++ % n;
       return { method: 'GET' as const, path: `/photos/${m.photoIds[k]}`, headers: { authorization: reader[k % reader.length]! } };
     };
-    await warmUp(`${t.tier}: reads`, (durationSec) => maxThroughput({ baseUrl: app.baseUrl, connections: CONNECTIONS, durationSec, nextRequest: nextRead }));
+    await warmUp(`${t.tier}: reads`, (durationSec) => maxThroughput({ baseUrl: a.baseUrl, connections: CONNECTIONS, durationSec, nextRequest: nextRead }));
     const mc = createMemcached(memcached);
     await mcFlush(mc);
     mc.close();
     const first = i;
-    const reads = await maxThroughput({ baseUrl: app.baseUrl, connections: CONNECTIONS, durationSec: SECONDS, nextRequest: nextRead });
+    const reads = await maxThroughput({ baseUrl: a.baseUrl, connections: CONNECTIONS, durationSec: SECONDS, nextRequest: nextRead });
     if (i - first > n) throw new Error(`${t.tier}: the measured reads went round all ${n} photos, so some hit the cache; use a bigger profile or fewer seconds`);
     log(fmt(`${t.tier}: uncached photo reads`, reads));
 
@@ -108,14 +90,14 @@ async function measureTier(t: (typeof TIERS)[number]): Promise<{ reads: number; 
       const photo = m.photoIds[(i * 7919) % m.photoIds.length]!;
       return { method: 'PUT' as const, path: `/photos/${photo}/likes/${user}`, headers: { authorization: `Bearer ${sessionToken(m.seed, user)}` } };
     };
-    await warmUp(`${t.tier}: likes`, (durationSec) => maxThroughput({ baseUrl: app.baseUrl, connections: CONNECTIONS, durationSec, nextRequest: nextLike }));
-    const writes = await maxThroughput({ baseUrl: app.baseUrl, connections: CONNECTIONS, durationSec: SECONDS, nextRequest: nextLike });
+    await warmUp(`${t.tier}: likes`, (durationSec) => maxThroughput({ baseUrl: a.baseUrl, connections: CONNECTIONS, durationSec, nextRequest: nextLike }));
+    const writes = await maxThroughput({ baseUrl: a.baseUrl, connections: CONNECTIONS, durationSec: SECONDS, nextRequest: nextLike });
     log(fmt(`${t.tier}: likes (writes)`, writes));
     for (const r of [reads, writes]) if (r.non2xx + r.errors > 0) throw new Error(`${t.tier}: failed requests; see above`);
     return { reads: reads.requestsPerSec, writes: writes.requestsPerSec };
   } finally {
-    await sup.stopAll();
-    await stack.down();
+    await app?.stop();
+    await launched.down();
   }
 }
 

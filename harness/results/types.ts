@@ -284,6 +284,8 @@ export interface Trial {
   checks: CheckResult[];
   /** Where the trial ran a sweep (bench run --sweep): its steps and maximum sustainable rate. */
   sweep?: SweepResult;
+  /** Where this tier's data came from (tiers of one run may differ: one seeded, one restored). */
+  datasetSource?: 'seeded' | 'snapshot' | 'stack';
 }
 
 /** One row of the headline: a tier's figures for one scenario. */

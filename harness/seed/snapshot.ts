@@ -20,6 +20,9 @@ import type { Manifest } from './dataset.ts';
 /** Bump when the schema, the generator or the loader changes what a profile and seed produce (4: vacuumed). */
 export const SEED_FORMAT = 4;
 
+/** Where snapshots are kept unless said otherwise (relative to the working directory). */
+export const DEFAULT_SNAPSHOTS = '.tierbench/snapshots';
+
 export interface SnapshotKey {
   profile: string;
   seed: number;

@@ -1,15 +1,11 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
-import { startApp, type AppLaunch, type AppProcess } from '../../harness/run/app-process.ts';
-import { ensureDataset, type Manifest } from '../../harness/seed/dataset.ts';
-import { profiles } from '../../harness/seed/profiles.ts';
-import { sessionToken } from '../../harness/seed/sessions.ts';
 import { createRedis, type RedisClient } from '../../app/adapters/redis.ts';
-import { localProvider } from '../../harness/stack/local.ts';
-import { Supervisor } from '../../harness/stack/supervisor.ts';
-import { nodeByRole, type Stack } from '../../harness/stack/types.ts';
+import { launchStack, startAppOn } from '../../harness/run/launcher.ts';
+import type { AppLaunch, AppProcess } from '../../harness/run/app-process.ts';
+import type { Manifest } from '../../harness/seed/dataset.ts';
+import { sessionToken } from '../../harness/seed/sessions.ts';
+import type { Supervisor } from '../../harness/stack/supervisor.ts';
 import { primaries, replicasOf } from '../../harness/stack/topology.ts';
-import { waitForReplicas } from '../../harness/stack/replication.ts';
+import { nodeByRole, type Stack } from '../../harness/stack/types.ts';
 import { makeTempBase } from './temp.ts';
 
 export interface TestStack {
@@ -34,59 +30,50 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-/** A real local stack with the tiny dataset and the app, for integration tests. */
+/** A real local stack with the tiny dataset and the app, for integration tests (through the one launcher). */
 export async function startTestStack(opts: { tier?: string; pgShards?: number; replicas?: number; logicalShards?: number; cacheTtlSec?: number; profile?: string; workers?: number; fanoutChunk?: number } = {}): Promise<TestStack> {
   const base = makeTempBase();
-  const logicalShards = opts.logicalShards ?? 8;
-  const tier = opts.tier ?? 'cache';
-  let stack: Stack | undefined;
-  let sup: Supervisor | undefined;
+  const launched = await launchStack({
+    tier: opts.tier ?? 'cache',
+    ...(opts.pgShards !== undefined ? { pgShards: opts.pgShards } : {}),
+    ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}),
+    profile: opts.profile ?? 'tiny',
+    seed: 1,
+    logicalShards: opts.logicalShards ?? 8,
+    snapshots: null,
+    baseDir: base.dir,
+    log: () => {},
+  }).catch((err: unknown) => {
+    base.remove();
+    throw err;
+  });
   try {
-    stack = await localProvider.up({ tier, pgShards: opts.pgShards, replicas: opts.replicas, baseDir: base.dir, log: () => {} });
-    const pgUrls = primaries(stack).map((n) => n.url);
-    const pgUrl = pgUrls[0]!;
-    const manifest = await ensureDataset(pgUrls, nodeByRole(stack, 'redis').url, profiles[opts.profile ?? 'tiny']!, 1, logicalShards, () => {});
-    await waitForReplicas(pgUrl, replicasOf(stack).map((n) => n.url));
-    const appDir = mkdtempSync(join(base.dir, 'tierbench-app-'));
-    chmodSync(appDir, 0o755);
-    sup = new Supervisor(appDir, false);
-    const config: AppLaunch = {
-      tier,
-      postgres: { primaries: pgUrls, replicas: replicasOf(stack).map((n) => n.url) },
-      redis: nodeByRole(stack, 'redis').url,
-      memcached: nodeByRole(stack, 'memcached').url,
-      logicalShards,
-      cacheTtlSec: opts.cacheTtlSec ?? 300,
-      ...(opts.fanoutChunk ? { fanoutChunk: opts.fanoutChunk } : {}),
-    };
-    const app = await startApp(sup, config, opts.workers ?? 2);
-    const s = stack;
-    const a = sup;
+    const app = await startAppOn(launched, { cacheTtlSec: opts.cacheTtlSec ?? 300, ...(opts.fanoutChunk ? { fanoutChunk: opts.fanoutChunk } : {}) }, opts.workers ?? 2);
+    const s = launched.stack;
     let redisClient: RedisClient | undefined;
     return {
       stack: s,
-      manifest,
+      manifest: launched.manifest,
       app,
-      pgUrl,
-      pgUrls,
+      pgUrl: primaries(s)[0]!.url,
+      pgUrls: primaries(s).map((n) => n.url),
       replicaUrls: replicasOf(s).map((n) => n.url),
-      redisUrl: config.redis,
-      memcachedUrl: config.memcached,
-      logicalShards,
-      sup: a,
-      launch: config,
+      redisUrl: nodeByRole(s, 'redis').url,
+      memcachedUrl: nodeByRole(s, 'memcached').url,
+      logicalShards: launched.manifest.logicalShards,
+      sup: app.sup,
+      launch: app.launch,
       tokenOf: (userId) => sessionToken(1, userId),
-      redis: () => (redisClient ??= createRedis(config.redis)),
+      redis: () => (redisClient ??= createRedis(nodeByRole(s, 'redis').url)),
       async stop() {
         redisClient?.disconnect();
-        await a.stopAll();
-        await s.down();
+        await app.stop();
+        await launched.down();
         base.remove();
       },
     };
   } catch (err) {
-    await sup?.stopAll();
-    await stack?.down();
+    await launched.down();
     base.remove();
     throw err;
   }

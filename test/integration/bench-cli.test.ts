@@ -23,12 +23,21 @@ describe('bench run, end to end on real servers', () => {
 
   beforeAll(async () => {
     out = join(base.dir, 'reports');
+    // The default: every tier, one after another, in one run.
     run = runBench(['run', ...SHORT, '--duration', '3s', '--out', out], base.dir, cwd);
     const { code } = await run.exit;
     if (code !== 0) throw new Error(`bench run exited ${code}: ${run.stdout().slice(-2000)} ${run.stderr()}`);
     results = JSON.parse(readFileSync(join(out, 'latest', 'results.json'), 'utf8')) as ResultsFile;
-  }, 180_000);
+  }, 300_000);
   afterAll(() => base.remove());
+
+  it('runs every tier in one run: one results.json, one report, a row per tier on the terminal', () => {
+    expect(results.trials.map((t) => `${t.tier}/${t.scenario}`)).toEqual(['cache/photo-reads', 'replicas/photo-reads', 'sharded/photo-reads']);
+    for (const t of results.trials) expect(t.checks.every((c) => c.ok), JSON.stringify(t.checks)).toBe(true);
+    expect(results.trials[1]!.backends.postgres.map((n) => n.role)).toEqual(['pg-primary', 'pg-replica', 'pg-replica']);
+    expect(results.trials[2]!.backends.postgres.map((n) => n.node)).toEqual(['pg-shard-0', 'pg-shard-1', 'pg-shard-2', 'pg-shard-3']);
+    for (const tier of ['cache', 'replicas', 'sharded']) expect(run.stdout()).toMatch(new RegExp(`^${tier}\\s+\\|`, 'm'));
+  });
 
   it('writes results.json (schemaVersion 2) with a measured trial whose accounting adds up', () => {
     expect(results.schemaVersion).toBe(2);
@@ -79,7 +88,7 @@ describe('bench run, interrupted', () => {
     it(`stops every server and removes its folders after ${signal} in the middle of a trial`, async () => {
       const base = makeTempBase();
       try {
-        const run = runBench(['run', ...SHORT, '--duration', '60s', '--out', join(base.dir, 'reports')], base.dir, cwd);
+        const run = runBench(['run', ...SHORT, '--tier', 'cache', '--duration', '60s', '--out', join(base.dir, 'reports')], base.dir, cwd);
         await run.waitFor('measure', 120_000);
         const pids = recordedPids(base.dir);
         const runDirs = projectDirsLeft(base.dir);

@@ -25,7 +25,7 @@ describe('docker provider without an engine', () => {
   it.skipIf(why === null)('says so with exit 3 and points to --stack local', async () => {
     const base = makeTempBase();
     try {
-      const run = runBench(['run', '--stack', 'docker', '--profile', 'tiny'], base.dir, process.cwd());
+      const run = runBench(['run', '--tier', 'cache', '--stack', 'docker', '--profile', 'tiny'], base.dir, process.cwd());
       expect((await run.exit).code).toBe(3);
       expect(run.stderr()).toMatch(/no Docker engine answers.*--stack local/);
     } finally {

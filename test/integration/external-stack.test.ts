@@ -24,7 +24,7 @@ describe('external stack provider', () => {
     const file = join(base.dir, 'nodes.json');
     writeFileSync(file, JSON.stringify({ tier: 'cache', nodes: stack.nodes.map((n) => ({ name: n.name, role: n.role, url: n.url })) }));
     const out = join(base.dir, 'reports');
-    const run = runBench(['run', '--stack', 'external', '--stack-config', file, '--profile', 'tiny', '--logical-shards', '4', '--rate', '100', '--duration', '1s', '--warmup', '1s', '--out', out], base.dir, process.cwd());
+    const run = runBench(['run', '--tier', 'cache', '--stack', 'external', '--stack-config', file, '--profile', 'tiny', '--logical-shards', '4', '--rate', '100', '--duration', '1s', '--warmup', '1s', '--out', out], base.dir, process.cwd());
     const { code } = await run.exit;
     expect(code, run.stderr()).toBe(0);
     const results = JSON.parse(readFileSync(join(out, 'latest', 'results.json'), 'utf8')) as ResultsFile;
@@ -37,10 +37,10 @@ describe('external stack provider', () => {
   it('rejects a file that does not describe the tier, with exit 2 and what is wrong', async () => {
     const file = join(base.dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ tier: 'cache', nodes: [{ name: 'x', role: 'pg-shard-0', url: 'postgres://127.0.0.1:1/x' }] }));
-    const run = runBench(['run', '--stack', 'external', '--stack-config', file], base.dir, process.cwd());
+    const run = runBench(['run', '--tier', 'cache', '--stack', 'external', '--stack-config', file], base.dir, process.cwd());
     expect((await run.exit).code).toBe(2);
     expect(run.stderr()).toMatch(/no redis node; no memcached node/);
-    const none = runBench(['run', '--stack', 'external'], base.dir, process.cwd());
+    const none = runBench(['run', '--tier', 'cache', '--stack', 'external'], base.dir, process.cwd());
     expect((await none.exit).code).toBe(2);
     expect(none.stderr()).toMatch(/needs --stack-config/);
   }, 60_000);

@@ -7,7 +7,7 @@ import { projectDirsLeft, recordedPids, runBench } from '../helpers/bench-proces
 import { isAlive, makeTempBase } from '../helpers/temp.ts';
 
 const cwd = process.cwd();
-const ARGS = ['run', '--profile', 'tiny', '--logical-shards', '8', '--rate', '100', '--warmup', '0', '--duration', '1s'];
+const ARGS = ['run', '--tier', 'cache', '--profile', 'tiny', '--logical-shards', '8', '--rate', '100', '--warmup', '0', '--duration', '1s'];
 
 describe('dataset snapshots', () => {
   const base = makeTempBase();
@@ -70,7 +70,7 @@ describe('Ctrl-C while seeding', () => {
     const base = makeTempBase();
     try {
       // small: long enough a load to interrupt in the middle.
-      const run = runBench(['run', '--profile', 'small', '--duration', '1s', '--out', join(base.dir, 'reports')], base.dir, cwd);
+      const run = runBench(['run', '--tier', 'cache', '--profile', 'small', '--duration', '1s', '--out', join(base.dir, 'reports')], base.dir, cwd);
       await run.waitFor('  load ', 120_000);
       const pids = recordedPids(base.dir);
       expect(pids.length).toBeGreaterThanOrEqual(3);
@@ -93,7 +93,7 @@ describe('room for the profile', () => {
   it('refuses a profile the disk cannot hold before any server starts, with the numbers (exit 3)', async () => {
     const base = makeTempBase();
     try {
-      const run = runBench(['run', '--profile', 'small', '--snapshots', 'off'], base.dir, cwd, { TIERBENCH_FREE_DISK_BYTES: String(2 ** 30) });
+      const run = runBench(['run', '--tier', 'cache', '--profile', 'small', '--snapshots', 'off'], base.dir, cwd, { TIERBENCH_FREE_DISK_BYTES: String(2 ** 30) });
       const { code } = await run.exit;
       expect(code).toBe(3);
       expect(run.stderr()).toMatch(/not enough room for small: ~9\.4M rows \(disk: needs ~\d+\.\d GiB, 1\.0 GiB free under .*\); pick a smaller --profile/);

@@ -31,7 +31,7 @@ describe('config', () => {
 
   it('has defaults', () => {
     const c = resolveWith({});
-    expect(c).toMatchObject({ tier: 'cache', stack: 'local', scenario: 'photo-reads', profile: 'small', seed: 1, logicalShards: 64, cacheTtl: 300, snapshots: '.tierbench/snapshots', reseed: false });
+    expect(c).toMatchObject({ tier: ['cache', 'replicas', 'sharded'], stack: 'local', scenario: ['photo-reads'], profile: 'small', seed: 1, logicalShards: 64, cacheTtl: 300, snapshots: '.tierbench/snapshots', reseed: false });
     expect(c.rate).toBeUndefined();
   });
 
@@ -42,6 +42,14 @@ describe('config', () => {
     expect(msg).toMatch(/--rate: -5 is out of range; accepted: a number from 1 to 100000/);
     expect(msg).toMatch(/--duration: "abc" is not a duration; accepted:/);
     expect(msg).toMatch(/--tier: "nope" is not one of: cache/);
+  });
+
+  it('takes comma-separated tiers and scenarios, each one known, none twice', () => {
+    expect(resolveWith({ tier: 'sharded,cache' }).tier).toEqual(['sharded', 'cache']);
+    expect(usageMessage(() => resolveWith({ tier: 'cache,,sharded' }))).toMatch(/empty item/);
+    expect(usageMessage(() => resolveWith({ tier: 'cache,moon,sun' }))).toMatch(/"moon", "sun" are not one of: cache, replicas, sharded/);
+    expect(usageMessage(() => resolveWith({ tier: 'cache,cache' }))).toMatch(/names an item twice/);
+    expect(usageMessage(() => resolveWith({ scenario: 'photo-reads,nope' }))).toMatch(/--scenario: "nope" is not one of/);
   });
 
   it('layers defaults < config file < env < flags', () => {

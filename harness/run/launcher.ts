@@ -1,0 +1,167 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AppConfig } from '../../app/config.ts';
+import { InterruptedError, UsageError } from '../errors.ts';
+import { ensureDataset, type Manifest } from '../seed/dataset.ts';
+import { profiles } from '../seed/profiles.ts';
+import { progressPrinter, type SeedProgress } from '../seed/progress.ts';
+import { checkResources, estimateNeeds } from '../seed/resources.ts';
+import { SnapshotStore } from '../seed/snapshot.ts';
+import type { NodeCapacity } from '../stack/capacity.ts';
+import { stackProvider } from '../stack/registry.ts';
+import { waitForReplicas } from '../stack/replication.ts';
+import { attachedStack } from '../stack/state.ts';
+import { Supervisor } from '../stack/supervisor.ts';
+import { pgNodesFor, primaries, replicasOf } from '../stack/topology.ts';
+import { nodeByRole, type Stack } from '../stack/types.ts';
+import { startApp, type AppLaunch, type AppProcess } from './app-process.ts';
+
+/**
+ * The one way to bring up what a trial runs on: a stack for a tier, its dataset (restored from a
+ * snapshot, or seeded and snapshotted), replicas caught up; then the app and its fan-out workers.
+ * `bench run`, the perf scripts and the tests all start through here.
+ */
+export interface LaunchRequest {
+  tier: string;
+  /** Stack provider (local, docker, external). */
+  provider?: string;
+  /** external provider: the JSON file naming the nodes. */
+  stackConfig?: string;
+  pgShards?: number;
+  replicas?: number;
+  /** CPU quota and memory per PostgreSQL node; omitted or zero = unconstrained. */
+  capacity?: NodeCapacity;
+  profile: string;
+  seed: number;
+  logicalShards: number;
+  /** Snapshot folder (local stacks), or null for neither using nor making one. */
+  snapshots: string | null;
+  reseed?: boolean;
+  /** Use a stack kept by `bench stack up` when its tier matches (bench run does). */
+  attach?: boolean;
+  /** Base folder for run directories (tests point it at a folder they own). */
+  baseDir?: string;
+  log: (line: string) => void;
+  progress?: SeedProgress;
+  signal?: AbortSignal;
+}
+
+export interface LaunchedStack {
+  stack: Stack;
+  manifest: Manifest;
+  /** Where the data came from: seeded now, a snapshot, or already on the stack. */
+  source: 'seeded' | 'snapshot' | 'stack';
+  baseDir: string;
+  /** Stops the stack if this launch owns it (a kept stack is left running). */
+  down(): Promise<void>;
+}
+
+export interface LaunchedApp extends AppProcess {
+  launch: AppLaunch;
+  sup: Supervisor;
+  stop(): Promise<void>;
+}
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? 'SIGINT'));
+}
+
+/** The running stack of `bench stack up`, if this request may and should use it. */
+function keptStack(req: LaunchRequest): Stack | null {
+  const kept = req.attach && (req.provider ?? 'local') === 'local' ? attachedStack() : null;
+  if (kept && kept.tier !== req.tier)
+    throw new UsageError(`the stack kept running by \`bench stack up\` is for tier ${kept.tier}; run --tier ${kept.tier}, or \`bench stack down\` first`);
+  if (kept) req.log(`using the running stack from \`bench stack up\` (${kept.runDir})`);
+  return kept;
+}
+
+/** Stack up, dataset restored or seeded (and snapshotted), replicas caught up. */
+export async function launchStack(req: LaunchRequest): Promise<LaunchedStack> {
+  const profile = profiles[req.profile];
+  if (!profile) throw new UsageError(`unknown profile "${req.profile}"`);
+  const provider = req.provider ?? 'local';
+  const baseDir = req.baseDir ?? tmpdir();
+  const kept = keptStack(req);
+  const snapshots = provider === 'local' && !kept && req.snapshots !== null ? new SnapshotStore(req.snapshots) : null;
+  const snapKey = { profile: profile.name, seed: req.seed, logicalShards: req.logicalShards, nodes: pgNodesFor(req.tier, req.pgShards ?? 4).length };
+  const found = snapshots && !req.reseed ? snapshots.find(snapKey) : null;
+  if (found) req.log(`restoring snapshot ${found.info.key} (seeding it took ${found.info.seedSeconds.toFixed(1)}s)`);
+  else if (!kept) {
+    // Room for the profile before any server starts: disk where a local stack keeps its data, memory for the seeder.
+    const needs = estimateNeeds(profile, snapKey.nodes, req.tier === 'replicas' ? (req.replicas ?? 2) : 0, snapshots !== null);
+    if (provider === 'local') checkResources(needs, [baseDir, ...(snapshots ? [snapshots.dir] : [])], req.log);
+    else checkResources({ ...needs, diskBytes: 0 }, [], req.log);
+  }
+  const restoreStarted = performance.now();
+  const stack =
+    kept ??
+    (await stackProvider(provider).up({
+      tier: req.tier,
+      ...(req.pgShards !== undefined ? { pgShards: req.pgShards } : {}),
+      ...(req.replicas !== undefined ? { replicas: req.replicas } : {}),
+      ...(req.capacity ? { capacity: req.capacity } : {}),
+      ...(req.stackConfig ? { externalConfig: req.stackConfig } : {}),
+      baseDir,
+      log: req.log,
+      ...(found ? { restore: found.restore } : {}),
+    }));
+  const down = async () => {
+    if (stack.owned) await stack.down();
+  };
+  try {
+    checkAborted(req.signal);
+    // Setup is not measured: seeding and the replicas' catch-up run with CPU quotas lifted.
+    const manifest = await stack.withCpuUnlimited(async () => {
+      const m = await ensureDataset(primaries(stack).map((n) => n.url), nodeByRole(stack, 'redis').url, profile, req.seed, req.logicalShards, req.log, {
+        progress: req.progress ?? progressPrinter({ write: () => true }, req.log),
+        ...(req.signal ? { signal: req.signal } : {}),
+      });
+      await waitForReplicas(primaries(stack)[0]!.url, replicasOf(stack).map((n) => n.url));
+      return m;
+    });
+    if (found) req.log(`restored in ${((performance.now() - restoreStarted) / 1000).toFixed(1)}s (servers started on the snapshot's data)`);
+    if (snapshots && manifest.seededNow) {
+      // A snapshot only saves time later: failing to make one costs this run nothing but a warning.
+      try {
+        const info = await snapshots.save(snapKey, stack, manifest, req.log);
+        req.log(`snapshot ${info.key} saved in ${info.saveSeconds.toFixed(1)}s under ${snapshots.dir} (--reseed to make a new one)`);
+      } catch (err) {
+        req.log(`warning: no snapshot saved (${err instanceof Error ? err.message : String(err)}); the next run seeds again`);
+      }
+    }
+    // Writes of the snapshot's save (none) or of the seed reach the replicas before a trial starts.
+    await waitForReplicas(primaries(stack)[0]!.url, replicasOf(stack).map((n) => n.url));
+    checkAborted(req.signal);
+    return { stack, manifest, source: found ? 'snapshot' : manifest.seededNow ? 'seeded' : 'stack', baseDir, down };
+  } catch (err) {
+    await down();
+    throw err;
+  }
+}
+
+/** The app's settings a launch decides; the rest have the app's defaults. */
+export type AppSettings = Partial<Pick<AppConfig, 'cacheTtlSec' | 'pgPoolSize' | 'feedCap' | 'fanoutChunk' | 'readYourWritesMs'>>;
+
+/** The app and its fan-out workers, each in its own process, on a launched stack. */
+export async function startAppOn(launched: LaunchedStack, settings: AppSettings = {}, workers = 2): Promise<LaunchedApp> {
+  const { stack } = launched;
+  const appDir = mkdtempSync(join(launched.baseDir, 'tierbench-app-'));
+  chmodSync(appDir, 0o755);
+  const sup = new Supervisor(appDir, false);
+  const launch: AppLaunch = {
+    tier: stack.tier,
+    postgres: { primaries: primaries(stack).map((n) => n.url), replicas: replicasOf(stack).map((n) => n.url) },
+    redis: nodeByRole(stack, 'redis').url,
+    memcached: nodeByRole(stack, 'memcached').url,
+    logicalShards: launched.manifest.logicalShards,
+    ...settings,
+  };
+  try {
+    const app = await startApp(sup, launch, workers);
+    return { ...app, launch, sup, stop: () => sup.stopAll() };
+  } catch (err) {
+    await sup.stopAll();
+    throw err;
+  }
+}
