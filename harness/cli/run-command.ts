@@ -40,6 +40,11 @@ export async function runCommand(argv: Record<string, unknown>, io: CliIo): Prom
     if (results.trials.length > 1) log(renderTierTable(results));
     log(`results: ${relative(process.cwd(), htmlPath.replace(/index\.html$/, 'results.json'))}`);
     log(`report:  ${relative(process.cwd(), htmlPath)}`);
+    const failed = results.trials.flatMap((t) => t.checks.filter((c) => !c.ok).map((c) => `${t.tier}/${t.scenario}: ${c.name}`));
+    if (failed.length) {
+      io.err(`bench: ${failed.length} check${failed.length > 1 ? 's' : ''} failed (exit 99): ${failed.join('; ')}\n`);
+      return ExitCode.gate;
+    }
   } catch (err) {
     if (controller.signal.aborted) throw new InterruptedError(String(controller.signal.reason));
     throw err;

@@ -2,6 +2,7 @@ import { newHistogram, summarize } from '../metrics/histograms.ts';
 import type { Clock } from './clock.ts';
 import { Dispatcher, type Transport } from './dispatcher.ts';
 import type { OpenModelOutput, ProgressSecond, Slice } from './open-model.ts';
+import { WriteLog } from './write-log.ts';
 import { Recorder } from './recorder.ts';
 import type { Schedule, ScheduledRequest } from './schedule.ts';
 
@@ -38,6 +39,7 @@ function nextOwned(schedule: Schedule, slice: Slice): ScheduledRequest {
 export class ClosedModel {
   readonly #in: ClosedModelInput;
   readonly #dispatcher: Dispatcher;
+  readonly #writes = new WriteLog();
   readonly #recorder: Recorder;
   readonly #windowStartUs: number;
   readonly #windowEndUs: number;
@@ -60,6 +62,7 @@ export class ClosedModel {
     };
     // A closed loop never has more outstanding than connections: nothing is ever dropped.
     this.#dispatcher = new Dispatcher(input.transport, { connections: input.connections, maxInFlight: input.connections, timeoutUs: input.timeoutUs });
+    this.#dispatcher.onWriteEnded = (req, outcome) => this.#writes.note(req.method, req.path, outcome);
     this.#dispatcher.onSettled = () => this.#refill();
     this.done = new Promise((resolve) => (this.#resolve = resolve));
   }
@@ -137,6 +140,7 @@ export class ClosedModel {
       windowStartUs: this.#windowStartUs,
       drainedUs: now,
       aborted,
+      writes: this.#writes.entries(),
     });
   }
 }

@@ -97,6 +97,8 @@ export class Dispatcher {
   readonly #drops = new Fifo<PendingDrop>();
   /** Called whenever a request ends (the pacer may be waiting for the drain). */
   onSettled: () => void = () => {};
+  /** Told of every write (not GET) that ended, warm-up included: what the trial touched. */
+  onWriteEnded: ((req: WireRequest, outcome: Outcome) => void) | undefined;
 
   constructor(transport: Transport, limits: DispatchLimits) {
     if (!(limits.maxInFlight >= limits.connections)) throw new RangeError(`maxInFlight (${limits.maxInFlight}) must be at least connections (${limits.connections})`);
@@ -168,6 +170,8 @@ export class Dispatcher {
         e.state = DONE;
         e.abort?.();
         e.recorder?.unfinished(e.op, e.intendedUs, nowUs);
+        // Sent and never answered: the write may or may not have happened.
+        if (e.wire.method !== 'GET') this.onWriteEnded?.(e.wire, { kind: 'timeout' });
       }
     }
     this.#activeCount = 0;
@@ -202,6 +206,7 @@ export class Dispatcher {
     e.state = DONE;
     e.abort = null;
     e.recorder?.ended(e.op, outcome, e.intendedUs, e.writtenUs, doneUs);
+    if (e.wire.method !== 'GET') this.onWriteEnded?.(e.wire, outcome);
     // The slot this request held is where the oldest dropped request would have gone.
     const drop = this.#drops.shift();
     drop?.recorder?.dropEnded(drop.op, drop.intendedUs, doneUs);

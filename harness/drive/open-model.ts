@@ -2,6 +2,7 @@ import { newHistogram, summarize, type Histogram } from '../metrics/histograms.t
 import type { HistogramSummary } from '../results/types.ts';
 import type { Clock } from './clock.ts';
 import { Dispatcher, type DispatchLimits, type Transport } from './dispatcher.ts';
+import { WriteLog } from './write-log.ts';
 import { Recorder, type RecorderPart } from './recorder.ts';
 import type { Schedule, ScheduledRequest } from './schedule.ts';
 
@@ -57,6 +58,8 @@ export interface OpenModelOutput {
   /** When the last request due in the window ended (monotonic µs). */
   drainedUs: number;
   aborted: boolean;
+  /** Paths written to and which methods succeeded or failed (harness/drive/write-log.ts). */
+  writes: Array<[string, number]>;
 }
 
 interface Phase {
@@ -86,6 +89,7 @@ function nextOwned(schedule: Schedule, slice: Slice, durationUs: number): Schedu
 export class OpenModel {
   readonly #in: OpenModelInput;
   readonly #dispatcher: Dispatcher;
+  readonly #writes = new WriteLog();
   readonly #recorder: Recorder;
   readonly #lateness: Histogram = newHistogram();
   readonly #phases: Phase[];
@@ -108,6 +112,7 @@ export class OpenModel {
     if (input.latencyFrom === 'written') this.#recorder.measureFromWrite = true;
     this.#lastProgressUs = windowStartUs + Math.ceil(input.durationUs / 1e6) * 1e6;
     this.#dispatcher = new Dispatcher(input.transport, input.limits);
+    this.#dispatcher.onWriteEnded = (req, outcome) => this.#writes.note(req.method, req.path, outcome);
     this.#dispatcher.onSettled = () => this.#onSettled();
     const phase = (recorder: Recorder | null, schedule: Schedule, startUs: number, durationUs: number): Phase => ({
       recorder,
@@ -242,6 +247,7 @@ export class OpenModel {
       windowStartUs,
       drainedUs: now,
       aborted,
+      writes: this.#writes.entries(),
     });
   }
 }

@@ -8,6 +8,7 @@ import { monotonicUs } from './clock.ts';
 import { deriveTimeseries, mergeParts, mergeSummaries } from './merge.ts';
 import { limitReasons, type ThreadHealth } from './monitor.ts';
 import type { OpenModelOutput, ProgressSecond } from './open-model.ts';
+import { WriteLog } from './write-log.ts';
 import type { DriveEvents, DriveInput, DriveOutput } from './types.ts';
 import type { FromGenerator, GeneratorTask, ToGenerator } from './worker-protocol.ts';
 
@@ -220,6 +221,7 @@ export async function drive(input: DriveInput, events?: DriveEvents): Promise<Dr
       },
       windowStartUs,
       aborted,
+      writes: WriteLog.merge(outs.map((o) => o.writes)),
     };
   } finally {
     await stopAll();

@@ -45,4 +45,6 @@ export interface DriveOutput {
   windowStartUs: number;
   /** True when the signal aborted the run before the schedule finished. */
   aborted: boolean;
+  /** Every path written to (warm-up included) and which methods succeeded or failed (drive/write-log.ts). */
+  writes: Array<[string, number]>;
 }

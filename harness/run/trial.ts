@@ -1,4 +1,8 @@
 import { EventEmitter } from 'node:events';
+import { APP_DEFAULTS } from '../../app/config.ts';
+import { consistencyChecks } from '../checks/consistency.ts';
+import { settleBackgroundWork } from '../checks/settle.ts';
+import { touchedBy } from '../checks/touched.ts';
 import { createMemcached, mcFlush } from '../../app/adapters/memcached.ts';
 import { shardRange } from '../../app/schema/shard-map.ts';
 import { maxInFlightOf, targetRateOf, type Scenario } from '../../scenarios/types.ts';
@@ -25,6 +29,8 @@ export interface TrialInput {
   signal: AbortSignal;
   /** Generator threads (default: chosen from the rate). */
   workers?: number;
+  /** Photos the app keeps per home feed (default: the app's). */
+  feedCap?: number;
   /** Progress lines (a listener of the drive's events, like autocannon's progress bar). */
   progress: (phase: DrivePhase, point: ProgressSecond) => void;
 }
@@ -45,6 +51,18 @@ export function accountingChecks(operations: Record<string, OperationResult>): C
         `all-requests histogram holds ${latency.all.count} of ${c.scheduled}${mark(histogramOk)}`,
     };
   });
+}
+
+/**
+ * What the trial wrote, checked once the app's background work is done: counters = counts = rows,
+ * follows on both sides, uploads in followers' feeds, no like lost (harness/checks).
+ */
+async function afterTrialChecks(input: TrialInput, writes: Array<[string, number]>, sinceMs: number): Promise<CheckResult[]> {
+  if (writes.length === 0 || input.signal.aborted) return [];
+  const redisUrl = nodeByRole(input.stack, 'redis').url;
+  const settled = await settleBackgroundWork(redisUrl);
+  const target = { pgUrls: primaries(input.stack).map((n) => n.url), redisUrl, logicalShards: input.logicalShards, feedCap: input.feedCap ?? APP_DEFAULTS.feedCap };
+  return [settled, ...(await consistencyChecks(target, touchedBy(writes), sinceMs))];
 }
 
 /** The nodes the sampler reads, from the stack. */
@@ -112,6 +130,7 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
     samples = await sampler.finish().catch(() => []);
   });
   const backends = backendsOf(input.stack, input.logicalShards, samples);
+  const checks = [...accountingChecks(out.operations), ...(await afterTrialChecks(input, out.writes, Date.parse(out.timing.warmupStartedAt)))];
   const timeseries = out.timeseries.map((p) => ({ ...p, cacheHitRate: backends.series[p.second]?.memcached?.hitRate ?? null }));
   return {
     tier: input.tier,
@@ -124,6 +143,6 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
     backends,
     generator: out.generator,
     events: [],
-    checks: accountingChecks(out.operations),
+    checks,
   };
 }
