@@ -9,6 +9,8 @@ export const keys = {
   likeCount: (photoId: bigint | string) => `likes:${photoId}`,
   followerCount: (userId: bigint | string) => `followers:${userId}`,
   followingCount: (userId: bigint | string) => `following:${userId}`,
+  /** Fan-outs that reached every follower: JSON {photoId, ownerId, doneAtMs}, newest first (capped). */
+  fanoutDone: 'fanout:done',
   /** Memcached: a photo, with its latest comments once a photo page has read them. */
   photo: (photoId: bigint | string) => `photo:${photoId}`,
   user: (userId: bigint | string) => `user:${userId}`,

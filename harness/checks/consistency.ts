@@ -160,9 +160,13 @@ async function photoCounts(s: Stores, owners: Set<string>): Promise<CheckResult>
   return result('uploads: photo_count = rows', bad, rows.length, 'uploaders');
 }
 
-async function uploadsInFeeds(s: Stores, owners: Set<string>, sinceMs: number): Promise<CheckResult> {
+/** Photos the uploaders made since sinceMs (ids carry their millisecond). */
+function uploadsSince(s: Stores, owners: Set<string>, sinceMs: number): Promise<Array<{ id: string; owner_id: string }>> {
   const firstId = ((BigInt(Math.floor(sinceMs)) - EPOCH_MS) << 23n).toString();
-  const photos = await perShard<{ id: string; owner_id: string }>(s, owners, (sc) => `SELECT id::text, owner_id::text FROM ${sc}.photos WHERE owner_id = ANY($1::bigint[]) AND id >= $2::bigint`, [firstId]);
+  return perShard<{ id: string; owner_id: string }>(s, owners, (sc) => `SELECT id::text, owner_id::text FROM ${sc}.photos WHERE owner_id = ANY($1::bigint[]) AND id >= $2::bigint`, [firstId]);
+}
+
+async function uploadsInFeeds(s: Stores, photos: Array<{ id: string; owner_id: string }>): Promise<CheckResult> {
   const followersOf = new Map<string, string[]>();
   const byOwner = await perShard<{ owner: string; followers: string[] }>(
     s,
@@ -215,21 +219,25 @@ async function commentCounts(s: Stores, photos: Set<string>): Promise<CheckResul
 
 /**
  * The consistency checks of whatever the trial touched (checks that would look at nothing are
- * left out: a read-only trial gets none). sinceMs: wall time the trial's first write could have
- * happened (its warm-up start).
+ * left out: a read-only trial gets none), and the photos it uploaded. sinceMs: wall time the
+ * trial's first write could have happened (its warm-up start).
  */
-export async function consistencyChecks(target: ConsistencyTarget, touched: Touched, sinceMs: number): Promise<CheckResult[]> {
+export async function consistencyChecks(target: ConsistencyTarget, touched: Touched, sinceMs: number): Promise<{ checks: CheckResult[]; uploads: string[] }> {
   const s: Stores = { pools: target.pgUrls.map((u) => createPgPool(u, 4, 'tierbench-checks')), redis: createRedis(target.redisUrl), target };
   try {
     const out: CheckResult[] = [];
+    let uploads: Array<{ id: string; owner_id: string }> = [];
     if (touched.likedPhotos.size) {
       const { check, owners } = await likeCounters(s, touched.likedPhotos);
       out.push(check, await likesKept(s, touched), await likesInActivity(s, new Set(owners.values()), sinceMs));
     }
     if (touched.followPairs.length) out.push(await followsBothSides(s, touched.followPairs), await followCounters(s, touched.followUsers));
-    if (touched.uploaders.size) out.push(await photoCounts(s, touched.uploaders), await uploadsInFeeds(s, touched.uploaders, sinceMs));
+    if (touched.uploaders.size) {
+      uploads = await uploadsSince(s, touched.uploaders, sinceMs);
+      out.push(await photoCounts(s, touched.uploaders), await uploadsInFeeds(s, uploads));
+    }
     if (touched.commentedPhotos.size) out.push(await commentCounts(s, touched.commentedPhotos));
-    return out;
+    return { checks: out, uploads: uploads.map((p) => p.id) };
   } finally {
     s.redis.disconnect();
     await Promise.all(s.pools.map((p) => p.end()));

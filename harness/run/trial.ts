@@ -3,6 +3,7 @@ import { APP_DEFAULTS } from '../../app/config.ts';
 import { consistencyChecks } from '../checks/consistency.ts';
 import { settleBackgroundWork } from '../checks/settle.ts';
 import { touchedBy } from '../checks/touched.ts';
+import { fanoutLag } from '../checks/fanout-lag.ts';
 import { createMemcached, mcFlush } from '../../app/adapters/memcached.ts';
 import { shardRange } from '../../app/schema/shard-map.ts';
 import { maxInFlightOf, targetRateOf, type Scenario } from '../../scenarios/types.ts';
@@ -12,7 +13,7 @@ import type { DrivePhase, Populations } from '../drive/types.ts';
 import { backendSeries, memcachedDelta, postgresDelta, redisDelta, shardWrites, type BackendSample } from '../metrics/backends.ts';
 import type { SamplerTask } from '../metrics/sampler-protocol.ts';
 import { startSampler } from '../metrics/sampler.ts';
-import type { CheckResult, OperationResult, Trial } from '../results/types.ts';
+import type { CheckResult, OperationResult, Trial, TrialFanout } from '../results/types.ts';
 import { primaries, replicasOf } from '../stack/topology.ts';
 import { nodeByRole, type Stack } from '../stack/types.ts';
 
@@ -57,12 +58,13 @@ export function accountingChecks(operations: Record<string, OperationResult>): C
  * What the trial wrote, checked once the app's background work is done: counters = counts = rows,
  * follows on both sides, uploads in followers' feeds, no like lost (harness/checks).
  */
-async function afterTrialChecks(input: TrialInput, writes: Array<[string, number]>, sinceMs: number): Promise<CheckResult[]> {
-  if (writes.length === 0 || input.signal.aborted) return [];
+async function afterTrialChecks(input: TrialInput, writes: Array<[string, number]>, sinceMs: number): Promise<{ checks: CheckResult[]; fanout?: TrialFanout }> {
+  if (writes.length === 0 || input.signal.aborted) return { checks: [] };
   const redisUrl = nodeByRole(input.stack, 'redis').url;
   const settled = await settleBackgroundWork(redisUrl);
   const target = { pgUrls: primaries(input.stack).map((n) => n.url), redisUrl, logicalShards: input.logicalShards, feedCap: input.feedCap ?? APP_DEFAULTS.feedCap };
-  return [settled, ...(await consistencyChecks(target, touchedBy(writes), sinceMs))];
+  const { checks, uploads } = await consistencyChecks(target, touchedBy(writes), sinceMs);
+  return { checks: [settled, ...checks], ...(uploads.length ? { fanout: await fanoutLag(redisUrl, uploads, sinceMs) } : {}) };
 }
 
 /** The nodes the sampler reads, from the stack. */
@@ -130,7 +132,8 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
     samples = await sampler.finish().catch(() => []);
   });
   const backends = backendsOf(input.stack, input.logicalShards, samples);
-  const checks = [...accountingChecks(out.operations), ...(await afterTrialChecks(input, out.writes, Date.parse(out.timing.warmupStartedAt)))];
+  const after = await afterTrialChecks(input, out.writes, Date.parse(out.timing.warmupStartedAt));
+  const checks = [...accountingChecks(out.operations), ...after.checks];
   const timeseries = out.timeseries.map((p) => ({ ...p, cacheHitRate: backends.series[p.second]?.memcached?.hitRate ?? null }));
   return {
     tier: input.tier,
@@ -144,5 +147,6 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
     generator: out.generator,
     events: [],
     checks,
+    ...(after.fanout ? { fanout: after.fanout } : {}),
   };
 }

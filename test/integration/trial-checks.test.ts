@@ -6,6 +6,7 @@ import { nodeOfShard } from '../../app/schema/shard-map.ts';
 import { APP_DEFAULTS } from '../../app/config.ts';
 import { consistencyChecks, type ConsistencyTarget } from '../../harness/checks/consistency.ts';
 import { settleBackgroundWork } from '../../harness/checks/settle.ts';
+import { fanoutLag } from '../../harness/checks/fanout-lag.ts';
 import { touchedBy } from '../../harness/checks/touched.ts';
 import { WriteLog } from '../../harness/drive/write-log.ts';
 import type { CheckResult } from '../../harness/results/types.ts';
@@ -34,7 +35,7 @@ const byName = (checks: CheckResult[], prefix: string): CheckResult => {
   if (!c) throw new Error(`no check named ${prefix}*: ${checks.map((x) => x.name).join(', ')}`);
   return c;
 };
-const run = () => consistencyChecks(target, touchedBy(log.entries()), since);
+const run = async () => (await consistencyChecks(target, touchedBy(log.entries()), since)).checks;
 
 beforeAll(async () => {
   t = await startTestStack({ tier: 'sharded', pgShards: 2, logicalShards: L });
@@ -87,6 +88,19 @@ describe('checks after a trial, for what it touched', () => {
     ]);
     for (const c of checks) expect(c.ok, `${c.name}: ${c.detail}`).toBe(true);
     expect(byName(checks, 'uploads: in every')!.detail).toMatch(/0 of [1-9]\d* \(photo, follower\) pairs missing over 1 uploads/);
+  });
+
+  it('measures the fan-out lag of the uploads: commit to the last follower feed', async () => {
+    const { uploads } = await consistencyChecks(target, touchedBy(log.entries()), since);
+    expect(uploads).toEqual([uploaded]);
+    const lag = await fanoutLag(t.redisUrl, uploads, since);
+    expect(lag).toMatchObject({ uploads: 1, incomplete: 0 });
+    expect(lag.lag.count).toBe(1);
+    expect(lag.lag.maxUs).toBeGreaterThan(0);
+    expect(lag.lag.maxUs).toBeLessThan(30_000_000);
+    // An upload whose fan-out never finished is counted as incomplete, not as a lag.
+    const never = ((BigInt(Date.now()) - 1314220021721n) << 23n).toString();
+    expect(await fanoutLag(t.redisUrl, [never], since)).toMatchObject({ uploads: 1, incomplete: 1 });
   });
 
   it('fail when a Redis like counter drifts', async () => {
