@@ -65,7 +65,8 @@ export async function runCli(args: readonly string[], io: CliIo = processIo): Pr
           .option('pg-shards', { type: 'string', describe: 'PostgreSQL primaries of the sharded tier, 1 to 16 [default: 4]', requiresArg: true }),
       handle(async () => (await import('./stack-command.ts')).stackCommand),
     )
-    .demandCommand(1, 'name a command: run or stack')
+    .command('list', 'list the scenarios (--scenario takes them) with what each does', (y) => y, handle(async () => (await import('./list-command.ts')).listCommand))
+    .demandCommand(1, 'name a command: run, list or stack')
     .strict()
     .help()
     .alias('h', 'help')

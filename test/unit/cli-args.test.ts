@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../../harness/cli/cli.ts';
+import { scenarios } from '../../scenarios/index.ts';
 
 /** The CLI in process: argument errors exit 2 with one line saying what is accepted, no stack trace. */
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -21,7 +22,7 @@ describe('bench CLI input validation (in process)', () => {
     [['stack', 'sideways'], /Invalid values/],
     [['stack', 'up', '--pg-shards', '40'], /--pg-shards: 40 is out of range; accepted: an integer from 1 to 16/],
     [['fly'], /Unknown argument: fly/],
-    [[], /name a command/],
+    [[], /name a command: run, list or stack/],
   ];
   for (const [args, message] of cases) {
     it(`bench ${args.join(' ')} exits 2 with one line saying what is accepted`, async () => {
@@ -42,6 +43,15 @@ describe('bench CLI input validation (in process)', () => {
     expect(err).toMatch(/--rate/);
     expect(err).toMatch(/--duration/);
     expect(err).toMatch(/--tier/);
+  });
+
+  it('lists the scenarios with their descriptions', async () => {
+    const { code, out } = await cli('list');
+    expect(code).toBe(0);
+    for (const s of Object.values(scenarios)) {
+      expect(out).toContain(s.name);
+      expect(out).toContain(s.description);
+    }
   });
 
   it('documents every flag in --help and exits 0', async () => {
