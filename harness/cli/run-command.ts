@@ -38,6 +38,7 @@ export async function runCommand(argv: Record<string, unknown>, io: CliIo): Prom
     log('');
     log(renderTerminalSummary(results));
     if (results.trials.length > 1) log(renderTierTable(results));
+    for (const line of results.headline?.sentences ?? []) log(line);
     log(`results: ${relative(process.cwd(), htmlPath.replace(/index\.html$/, 'results.json'))}`);
     log(`report:  ${relative(process.cwd(), htmlPath)}`);
     const failed = results.trials.flatMap((t) => t.checks.filter((c) => !c.ok).map((c) => `${t.tier}/${t.scenario}: ${c.name}`));

@@ -5,7 +5,7 @@ import { profileNames } from '../seed/profiles.ts';
 import { DEFAULT_NODE_CAPACITY } from '../stack/capacity.ts';
 import { DEFAULT_SNAPSHOTS } from '../seed/snapshot.ts';
 import { providerNames } from '../stack/registry.ts';
-import { parseBoolean, parseBytes, parseChoice, parseChoiceList, parseDuration, parseNumberInRange, parseString, type Parsed } from './parse.ts';
+import { parseBoolean, parseBytes, parseChoice, parseChoiceList, parseDuration, parseNumberInRange, parseShare, parseString, type Parsed } from './parse.ts';
 
 /**
  * Every setting of `bench run`, in one table: its flag, help text, default and parser. The CLI's
@@ -47,6 +47,10 @@ export const runOptions: OptionSpec[] = [
   { key: 'cacheTtl', flag: 'cache-ttl', describe: 'Memcached TTL for cached users and photos, e.g. 300s', default: '300s', parse: parseDuration },
   { key: 'snapshots', flag: 'snapshots', describe: 'folder of seeded-dataset snapshots (local stack): restored instead of seeding again; "off" to neither use nor make them', default: DEFAULT_SNAPSHOTS, parse: parseString },
   { key: 'reseed', flag: 'reseed', describe: 'seed again even when a snapshot exists, and replace it', default: 'false', parse: parseBoolean, boolean: true },
+  { key: 'sweep', flag: 'sweep', describe: 'also find each tier\'s maximum sustainable throughput under the SLO (a sweep of open-model windows; minutes per tier and scenario)', default: 'false', parse: parseBoolean, boolean: true },
+  { key: 'sloP99', flag: 'slo-p99', describe: 'SLO: p99 of all requests under this, e.g. 50ms', default: '50ms', parse: parseDuration },
+  { key: 'sloErrors', flag: 'slo-errors', describe: 'SLO: share of requests that may fail (errors and timeouts), e.g. 1%', default: '1%', parse: parseShare },
+  { key: 'sloDrops', flag: 'slo-drops', describe: 'SLO: share of requests that may be dropped at maxInFlight, e.g. 0.1%', default: '0.1%', parse: parseShare },
   { key: 'out', flag: 'out', describe: 'folder for run reports (reports/<run-id>/, reports/latest)', default: 'reports', parse: parseString },
 ];
 
@@ -73,6 +77,11 @@ export interface RunConfig {
   cacheTtl: number;
   snapshots: string;
   reseed: boolean;
+  sweep: boolean;
+  /** SLO: p99 bound in seconds (as every duration), error and drop budgets as shares. */
+  sloP99: number;
+  sloErrors: number;
+  sloDrops: number;
   out: string;
 }
 

@@ -63,3 +63,13 @@ export function parseChoiceList(text: string, choices: readonly string[]): Parse
   if (new Set(items).size !== items.length) return bad(`"${text}" names an item twice`);
   return ok(items);
 }
+
+/** "1%", "0.5%", "0.01" → a share in [0, 1]. */
+export function parseShare(text: string): Parsed<number> {
+  const t = text.trim();
+  const accepted = 'a share from 0 to 1, or a percentage like 1% or 0.1%';
+  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(t);
+  if (!m) return bad(`"${text}" is not a share; accepted: ${accepted}`);
+  const v = Number(m[1]) / (m[2] ? 100 : 1);
+  return v <= 1 ? ok(v) : bad(`${text} is more than all requests; accepted: ${accepted}`);
+}

@@ -7,12 +7,14 @@ import type { ProgressSecond } from '../drive/open-model.ts';
 import type { DrivePhase } from '../drive/types.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import { writeReport } from '../report/write.ts';
-import { SCHEMA_VERSION, type ResultsFile, type Trial } from '../results/types.ts';
+import { SCHEMA_VERSION, type ResultsFile, type Slo, type Trial } from '../results/types.ts';
 import type { SeedProgress } from '../seed/progress.ts';
 import { describeEnvironment, gitSha } from './environment.ts';
 import { launchStack, startAppOn, type LaunchedStack } from './launcher.ts';
 import { makeRunId } from './run-id.ts';
-import { runTrial } from './trial.ts';
+import { runTrial, type TrialInput } from './trial.ts';
+import { sweepTrial } from './sweep-trial.ts';
+import { computeHeadline } from '../results/headline.ts';
 
 export interface RunContext {
   command: string;
@@ -68,6 +70,26 @@ function runIdOf(config: RunConfig, startedAt: Date): string {
   return makeRunId(one(config.tier), one(config.scenario), startedAt);
 }
 
+/** The SLO sweeps and the headline hold tiers to. */
+export function sloOf(config: RunConfig): Slo {
+  return { p99Ms: config.sloP99 * 1000, errorBudget: config.sloErrors, dropBudget: config.sloDrops };
+}
+
+function trialInput(config: RunConfig, ctx: RunContext, launched: LaunchedStack, scenario: Scenario, baseUrl: string): TrialInput {
+  return {
+    tier: launched.stack.tier,
+    scenario,
+    scenarioSeed: config.scenarioSeed,
+    stack: launched.stack,
+    baseUrl,
+    populations: { photos: launched.manifest.photoIds, users: launched.manifest.userIds },
+    sessionSeed: launched.manifest.seed,
+    logicalShards: launched.manifest.logicalShards,
+    signal: ctx.signal,
+    progress: trialProgressPrinter(ctx.log),
+  };
+}
+
 /** Every scenario of the run on one launched tier, each against a fresh app process. */
 async function runTier(config: RunConfig, ctx: RunContext, launched: LaunchedStack): Promise<Trial[]> {
   const trials: Trial[] = [];
@@ -79,19 +101,11 @@ async function runTier(config: RunConfig, ctx: RunContext, launched: LaunchedSta
       const e = scenario.executor;
       const load = e.kind === 'closed-loop' ? 'closed loop' : `${e.rate} req/s`;
       ctx.log(`trial ${launched.stack.tier} × ${scenario.name}: ${load}, warm-up ${e.warmupSec}s, measure ${e.durationSec}s, ${e.connections} connections`);
-      const trial = await runTrial({
-        tier: launched.stack.tier,
-        scenario,
-        scenarioSeed: config.scenarioSeed,
-        stack: launched.stack,
-        baseUrl: app.baseUrl,
-        populations: { photos: launched.manifest.photoIds, users: launched.manifest.userIds },
-        sessionSeed: launched.manifest.seed,
-        logicalShards: launched.manifest.logicalShards,
-        signal: ctx.signal,
-        progress: trialProgressPrinter(ctx.log),
-      });
-      trials.push({ ...trial, datasetSource: launched.source });
+      const trial = await runTrial(trialInput(config, ctx, launched, scenario, app.baseUrl));
+      const sweep = config.sweep
+        ? await sweepTrial({ ...trialInput(config, ctx, launched, scenario, app.baseUrl), slo: sloOf(config), appPid: app.pid, log: ctx.log })
+        : undefined;
+      trials.push({ ...trial, datasetSource: launched.source, ...(sweep ? { sweep } : {}) });
     } finally {
       await app.stop();
     }
@@ -156,6 +170,8 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
     },
     trials,
   };
+  const headline = computeHeadline(trials, sloOf(config));
+  if (headline) results.headline = headline;
   const outDir = resolve(config.out);
   const reportDir = join(outDir, runId);
   mkdirSync(reportDir, { recursive: true });

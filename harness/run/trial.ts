@@ -9,7 +9,7 @@ import { shardRange } from '../../app/schema/shard-map.ts';
 import { maxInFlightOf, targetRateOf, type Scenario } from '../../scenarios/types.ts';
 import type { ProgressSecond } from '../drive/open-model.ts';
 import { drive } from '../drive/run.ts';
-import type { DrivePhase, Populations } from '../drive/types.ts';
+import type { DriveOutput, DrivePhase, Populations } from '../drive/types.ts';
 import { backendSeries, memcachedDelta, postgresDelta, redisDelta, shardWrites, type BackendSample } from '../metrics/backends.ts';
 import type { SamplerTask } from '../metrics/sampler-protocol.ts';
 import { startSampler } from '../metrics/sampler.ts';
@@ -106,18 +106,18 @@ function backendsOf(stack: Stack, logicalShards: number, samples: readonly Backe
   };
 }
 
+/** What one measured window gave: the generator's view and the backends' over the same window. */
+export interface MeasuredWindow {
+  out: DriveOutput;
+  backends: Trial['backends'];
+}
+
 /**
- * One scenario against one tier: warm-up (not recorded), then the measured window, while a
- * sampler thread reads every backend at the window's start and each second after it.
+ * One open-model run of the scenario (its warm-up unrecorded, then the window) while a sampler
+ * thread reads every backend at the window's start and each second after it. No cache flush, no
+ * checks: runTrial adds those; a sweep measures many windows in a row.
  */
-export async function runTrial(input: TrialInput): Promise<Trial> {
-  const memcached = createMemcached(nodeByRole(input.stack, 'memcached').url);
-  try {
-    // Every trial starts with a cold cache; the warm-up fills it, unrecorded.
-    await mcFlush(memcached);
-  } finally {
-    memcached.close();
-  }
+export async function measureWindow(input: TrialInput): Promise<MeasuredWindow> {
   const e = input.scenario.executor;
   const sampler = await startSampler(samplerTask(input.stack));
   const events = new EventEmitter();
@@ -131,7 +131,23 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
     // The sampler thread stops whatever happened to the drive.
     samples = await sampler.finish().catch(() => []);
   });
-  const backends = backendsOf(input.stack, input.logicalShards, samples);
+  return { out, backends: backendsOf(input.stack, input.logicalShards, samples) };
+}
+
+/**
+ * One scenario against one tier: a cold cache, warm-up (not recorded), the measured window, then
+ * the checks of what it wrote.
+ */
+export async function runTrial(input: TrialInput): Promise<Trial> {
+  const memcached = createMemcached(nodeByRole(input.stack, 'memcached').url);
+  try {
+    // Every trial starts with a cold cache; the warm-up fills it, unrecorded.
+    await mcFlush(memcached);
+  } finally {
+    memcached.close();
+  }
+  const e = input.scenario.executor;
+  const { out, backends } = await measureWindow(input);
   const after = await afterTrialChecks(input, out.writes, Date.parse(out.timing.warmupStartedAt));
   const checks = [...accountingChecks(out.operations), ...after.checks];
   const timeseries = out.timeseries.map((p) => ({ ...p, cacheHitRate: backends.series[p.second]?.memcached?.hitRate ?? null }));

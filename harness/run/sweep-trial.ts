@@ -1,0 +1,115 @@
+import type { Scenario } from '../../scenarios/types.ts';
+import { drive } from '../drive/run.ts';
+import { mergeEncoded } from '../metrics/histograms.ts';
+import { processTreeCpuSeconds } from '../metrics/proc-cpu.ts';
+import type { Slo, SweepResult, SweepStep } from '../results/types.ts';
+import { holdsSlo } from '../sweep/estimate.ts';
+import { DEFAULT_SWEEP, runSweep } from '../sweep/search.ts';
+import { measureWindow, type TrialInput } from './trial.ts';
+
+export interface SweepInput extends TrialInput {
+  slo: Slo;
+  /** The app process, whose CPU tells whether it saturated first. */
+  appPid: number;
+  /** Highest rate to try. */
+  maxRate?: number;
+  log: (line: string) => void;
+}
+
+/** The scenario at another constant rate, for one window. */
+function atRate(scenario: Scenario, rate: number, durationSec: number, warmupSec: number): Scenario {
+  const e = scenario.executor;
+  const base = e.kind === 'closed-loop' ? { maxInFlight: 10_000, timeoutMs: e.timeoutMs, connections: e.connections } : e;
+  // Enough connections for the rate at a few ms each; a closed loop's become the open model's.
+  const connections = Math.max(base.connections, Math.min(256, Math.ceil(rate / 200)));
+  return { ...scenario, executor: { kind: 'constant-arrival-rate', rate, durationSec, warmupSec, connections, maxInFlight: Math.max(base.maxInFlight, connections), timeoutMs: base.timeoutMs } };
+}
+
+const WARMUP_SLICE_S = 4;
+const WARMUP_MAX_S = 60;
+
+/**
+ * Warm-up before the first step: slices at the start rate until p99 stops improving by more than
+ * 5% (caches, pools, plans and compiled code warm), as perf:tiers warms until throughput stops
+ * climbing. Returns its length in seconds.
+ */
+async function adaptiveWarmup(input: SweepInput, rate: number): Promise<number> {
+  let best = Number.POSITIVE_INFINITY;
+  let spent = 0;
+  while (spent < WARMUP_MAX_S && !input.signal.aborted) {
+    const out = await drive({ baseUrl: input.baseUrl, scenario: atRate(input.scenario, rate, WARMUP_SLICE_S, 0), seed: input.scenarioSeed + 1000 + spent, populations: input.populations, sessionSeed: input.sessionSeed, signal: input.signal });
+    spent += WARMUP_SLICE_S;
+    const p99 = mergeEncoded(Object.values(out.operations).map((o) => o.latency.all.encoded)).getValueAtPercentile(99);
+    input.log(`  sweep warm-up ${spent}s at ${rate} req/s: p99 ${(p99 / 1000).toFixed(1)} ms`);
+    if (p99 >= best * 0.95) break;
+    best = Math.min(best, p99);
+  }
+  return spent;
+}
+
+/** One sweep step from a measured window: the all-requests figures, SLO verdict and node CPU. */
+async function step(input: SweepInput, rate: number, repeat: number, index: number): Promise<{ step: SweepStep; appCpuShare: number }> {
+  const appBefore = processTreeCpuSeconds(input.appPid) ?? 0;
+  const { out, backends } = await measureWindow({ ...input, scenario: atRate(input.scenario, rate, DEFAULT_SWEEP.windowSec, 1), scenarioSeed: input.scenarioSeed + 1 + index, progress: () => {} });
+  const appCpuShare = ((processTreeCpuSeconds(input.appPid) ?? 0) - appBefore) / (DEFAULT_SWEEP.windowSec + 1);
+  const ops = Object.values(out.operations);
+  const all = mergeEncoded(ops.map((o) => o.latency.all.encoded));
+  const sum = (f: (c: (typeof ops)[number]['counts']) => number) => ops.reduce((n, o) => n + f(o.counts), 0);
+  const scheduled = Math.max(1, sum((c) => c.scheduled));
+  const has = all.totalCount > 0;
+  const seconds = out.timing.measuredMs / 1000;
+  const s: SweepStep = {
+    rate,
+    repeat,
+    durationSec: DEFAULT_SWEEP.windowSec,
+    achievedRate: out.generator.achievedRate,
+    p50Us: has ? all.getValueAtPercentile(50) : null,
+    p99Us: has ? all.getValueAtPercentile(99) : null,
+    p999Us: has ? all.getValueAtPercentile(99.9) : null,
+    errorRate: sum((c) => c.errors + c.timeouts + c.unfinished) / scheduled,
+    dropRate: sum((c) => c.dropped) / scheduled,
+    holdsSlo: false,
+    nodeCpu: Object.fromEntries(backends.postgres.map((n) => [n.node, n.cpuSeconds === null ? null : n.cpuSeconds / seconds])),
+    generatorLimited: out.generator.limited,
+  };
+  s.holdsSlo = holdsSlo(s, input.slo);
+  const ms = (us: number | null) => (us === null ? '-' : (us / 1000).toFixed(1));
+  input.log(`  sweep ${String(rate).padStart(6)} req/s: p99 ${ms(s.p99Us)} ms, errors ${(s.errorRate * 100).toFixed(2)}%, dropped ${(s.dropRate * 100).toFixed(2)}%: ${s.holdsSlo ? 'holds' : 'BREAKS'} the SLO${s.generatorLimited ? ' (generator limited)' : ''}`);
+  return { step: s, appCpuShare };
+}
+
+/** Which resource was nearest its limit at the first window that broke the SLO. */
+function saturatedFirst(steps: ReadonlyArray<{ step: SweepStep; appCpuShare: number }>, quotas: Record<string, number | null>): string | null {
+  const first = steps.find((s) => !s.step.holdsSlo) ?? steps[steps.length - 1];
+  if (!first) return null;
+  if (first.step.generatorLimited) return 'the load generator';
+  const candidates: Array<[string, number]> = [['the app process CPU (one core)', first.appCpuShare]];
+  for (const [node, cpu] of Object.entries(first.step.nodeCpu)) {
+    const quota = quotas[node];
+    if (cpu !== null && quota) candidates.push([`${node} CPU quota (${quota} CPU)`, cpu / quota]);
+  }
+  const [name, use] = candidates.sort((a, b) => b[1] - a[1])[0]!;
+  return `${name}, ${(use * 100).toFixed(0)}% used at ${first.step.rate} req/s`;
+}
+
+/** The sweep of one scenario on one tier: adaptive warm-up, then the search for the knee. */
+export async function sweepTrial(input: SweepInput): Promise<SweepResult> {
+  const e = input.scenario.executor;
+  const startRate = Math.max(10, Math.round((e.kind === 'closed-loop' ? 100 : e.rate) / 2));
+  const warmupSec = await adaptiveWarmup(input, startRate);
+  const measured: Array<{ step: SweepStep; appCpuShare: number }> = [];
+  const outcome = await runSweep({ slo: input.slo, startRate, maxRate: input.maxRate ?? 50_000, ...DEFAULT_SWEEP }, async (rate, repeat) => {
+    const m = await step(input, rate, repeat, measured.length);
+    measured.push(m);
+    return m.step;
+  });
+  input.log(`  sweep stopped: ${outcome.stoppedBecause}`);
+  const quotas = Object.fromEntries(input.stack.nodes.map((n) => [n.name, n.cpuQuota ?? null]));
+  return {
+    slo: input.slo,
+    steps: outcome.steps,
+    maxSustainable: outcome.estimate,
+    warmupSec,
+    saturatedFirst: saturatedFirst(measured, quotas),
+  };
+}

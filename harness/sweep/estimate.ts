@@ -1,0 +1,90 @@
+import { createRng } from '../drive/rng.ts';
+import type { Slo } from '../results/types.ts';
+
+/** One measured window of a sweep, as the estimate needs it. */
+export interface WindowFigures {
+  rate: number;
+  p99Us: number | null;
+  errorRate: number;
+  dropRate: number;
+}
+
+/**
+ * How far a window is from breaking the SLO: the largest of p99 / bound, error rate / budget and
+ * drop rate / budget. At most 1 means the window held the SLO. A budget of 0 makes any error (or
+ * drop) break it. A window with no latency at all (nothing answered) is infinitely far.
+ */
+export function sloLoad(w: WindowFigures, slo: Slo): number {
+  const ratio = (value: number, budget: number) => (value === 0 ? 0 : budget > 0 ? value / budget : Number.POSITIVE_INFINITY);
+  const latency = w.p99Us === null ? Number.POSITIVE_INFINITY : w.p99Us / 1000 / slo.p99Ms;
+  return Math.max(latency, ratio(w.errorRate, slo.errorBudget), ratio(w.dropRate, slo.dropBudget));
+}
+
+export const holdsSlo = (w: WindowFigures, slo: Slo): boolean => sloLoad(w, slo) <= 1;
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * The highest rate holding the SLO: where the median SLO load over a rate's windows crosses 1,
+ * interpolated linearly in log(load) between the last rate at or under 1 and the next one above
+ * (latency rises steeply at the knee, so the crossing moves little with noise). null when even the
+ * lowest rate broke the SLO; the highest rate measured when none broke it (a lower bound).
+ */
+export function maxSustainable(windows: readonly WindowFigures[], slo: Slo): number | null {
+  const byRate = new Map<number, number[]>();
+  for (const w of windows) byRate.set(w.rate, [...(byRate.get(w.rate) ?? []), sloLoad(w, slo)]);
+  const points = [...byRate].map(([rate, loads]) => ({ rate, load: median(loads) })).sort((a, b) => a.rate - b.rate);
+  if (points.length === 0) return null;
+  // The first rate whose median breaks the SLO; the knee lies before it.
+  const firstBad = points.findIndex((p) => p.load > 1);
+  if (firstBad === -1) return points[points.length - 1]!.rate;
+  if (firstBad === 0) return null;
+  const good = points[firstBad - 1]!;
+  const bad = points[firstBad]!;
+  if (!Number.isFinite(bad.load) || good.load <= 0) return good.rate;
+  const t = (0 - Math.log(good.load)) / (Math.log(bad.load) - Math.log(good.load));
+  return good.rate + Math.min(1, Math.max(0, t)) * (bad.rate - good.rate);
+}
+
+export interface Estimate {
+  rate: number;
+  low: number;
+  high: number;
+  method: string;
+}
+
+const RESAMPLES = 1000;
+
+/**
+ * maxSustainable with a 95% interval by bootstrap over windows: each resample draws, at every
+ * rate, as many windows as were measured there (with replacement), and recomputes the crossing;
+ * the interval is the 2.5th and 97.5th percentiles of the resampled estimates. Seeded: the same
+ * windows give the same interval.
+ */
+export function estimateMaxSustainable(windows: readonly WindowFigures[], slo: Slo, seed = 1): Estimate | null {
+  const rate = maxSustainable(windows, slo);
+  if (rate === null) return null;
+  const byRate = new Map<number, WindowFigures[]>();
+  for (const w of windows) byRate.set(w.rate, [...(byRate.get(w.rate) ?? []), w]);
+  const rng = createRng(seed, 'sweep-bootstrap');
+  const estimates: number[] = [];
+  for (let i = 0; i < RESAMPLES; i++) {
+    const resample: WindowFigures[] = [];
+    for (const list of byRate.values()) for (let k = 0; k < list.length; k++) resample.push(list[rng.nextInt(list.length)]!);
+    const e = maxSustainable(resample, slo);
+    // A resample where even the lowest rate failed counts as the lowest rate measured.
+    estimates.push(e ?? Math.min(...byRate.keys()));
+  }
+  estimates.sort((a, b) => a - b);
+  const at = (q: number) => estimates[Math.min(estimates.length - 1, Math.floor(q * estimates.length))]!;
+  return {
+    rate,
+    low: Math.min(rate, at(0.025)),
+    high: Math.max(rate, at(0.975)),
+    method: `SLO-load crossing of the per-rate median, interpolated in log load; 95% interval: bootstrap over windows (${RESAMPLES} resamples)`,
+  };
+}

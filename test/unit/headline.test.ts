@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { computeHeadline } from '../../harness/results/headline.ts';
+import type { Slo, Trial } from '../../harness/results/types.ts';
+import { buildResultsFixture } from '../fixtures/results-fixture.ts';
+
+const slo: Slo = { p99Ms: 50, errorBudget: 0.01, dropBudget: 0.001 };
+const base = buildResultsFixture().trials;
+const sweepOf = (rate: number) => ({ slo, steps: [], maxSustainable: { rate, low: rate * 0.96, high: rate * 1.03, method: 'test' }, warmupSec: 8, saturatedFirst: null });
+const at = (t: Trial, tier: string, extra: Partial<Trial> = {}): Trial => ({ ...t, tier, ...extra });
+
+describe('the headline of a multi-tier run', () => {
+  it('is absent for a run on one tier', () => {
+    expect(computeHeadline([base[0]!], slo)).toBeUndefined();
+  });
+
+  it('names the tier that holds the most under the SLO, and by how much', () => {
+    const trials = [at(base[0]!, 'cache', { sweep: sweepOf(1200) }), at(base[0]!, 'replicas', { sweep: sweepOf(2400) }), at(base[0]!, 'sharded', { sweep: sweepOf(3000) })];
+    const h = computeHeadline(trials, slo)!;
+    expect(h.rows.map((r) => [r.tier, r.maxSustainable?.rate])).toEqual([['cache', 1200], ['replicas', 2400], ['sharded', 3000]]);
+    expect(h.sentences[0]).toBe('feed-heavy at p99 < 50 ms: sharded holds the most, 3,000 req/s (95% 2,880–3,090), 1.3× replicas (2,400) and 2.5× cache (1,200).');
+    expect(h.commonRate['feed-heavy']).toBe(base[0]!.load.rate);
+    expect(h.rows[0]!.atCommonRate!.p99Us).toBeGreaterThan(0);
+  });
+
+  it('without sweeps compares latency at the common rate, and says which tiers broke the SLO there', () => {
+    const h = computeHeadline([at(base[0]!, 'cache'), at(base[1]!, 'replicas', { load: base[0]!.load })], slo)!;
+    expect(h.sentences[0]).toMatch(/^feed-heavy, not swept \(bench run --sweep finds how much each tier holds\): at the common rate of 500 req\/s, p99 cache [\d.]+ ms, replicas [\d.]+ ms; lowest: /);
+    expect(h.sentences[0]).toMatch(/did not hold the SLO there/);
+  });
+});

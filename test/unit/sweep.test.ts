@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../harness/drive/rng.ts';
+import type { Slo, SweepStep } from '../../harness/results/types.ts';
+import { estimateMaxSustainable, maxSustainable, sloLoad } from '../../harness/sweep/estimate.ts';
+import { DEFAULT_SWEEP, runSweep } from '../../harness/sweep/search.ts';
+
+const slo: Slo = { p99Ms: 50, errorBudget: 0.01, dropBudget: 0.001 };
+
+/** A system with capacity `capacity`: p99 grows like an M/M/1 queue near it, with noise. */
+function system(capacity: number, noise: number, seed = 1) {
+  const rng = createRng(seed, 'system');
+  return async (rate: number, repeat: number): Promise<SweepStep> => {
+    const rho = rate / capacity;
+    const jitter = Math.exp(noise * (rng.nextFloat() * 2 - 1));
+    const p99Ms = rho < 1 ? (5 / (1 - rho)) * jitter : 5000;
+    const dropRate = rho < 1.05 ? 0 : 0.2;
+    return { rate, repeat, durationSec: 8, achievedRate: rate, p50Us: 2000, p99Us: Math.round(p99Ms * 1000), p999Us: Math.round(p99Ms * 2000), errorRate: 0, dropRate, holdsSlo: p99Ms <= slo.p99Ms && dropRate <= slo.dropBudget, nodeCpu: {}, generatorLimited: false };
+  };
+}
+// p99 = 5 / (1 - rho) reaches 50 ms at rho = 0.9.
+const knee = (capacity: number) => 0.9 * capacity;
+
+describe('the SLO load of a window', () => {
+  it('is the worst of latency, errors and drops against their budgets', () => {
+    expect(sloLoad({ rate: 1, p99Us: 25_000, errorRate: 0, dropRate: 0 }, slo)).toBeCloseTo(0.5);
+    expect(sloLoad({ rate: 1, p99Us: 25_000, errorRate: 0.02, dropRate: 0 }, slo)).toBeCloseTo(2);
+    expect(sloLoad({ rate: 1, p99Us: 1000, errorRate: 0, dropRate: 0.0005 }, slo)).toBeCloseTo(0.5);
+    expect(sloLoad({ rate: 1, p99Us: null, errorRate: 0, dropRate: 0 }, slo)).toBe(Number.POSITIVE_INFINITY);
+    expect(sloLoad({ rate: 1, p99Us: 1000, errorRate: 0.001, dropRate: 0 }, { ...slo, errorBudget: 0 })).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('max sustainable throughput', () => {
+  it('interpolates the crossing between the last rate that held and the first that did not', () => {
+    const w = (rate: number, p99Ms: number) => ({ rate, p99Us: p99Ms * 1000, errorRate: 0, dropRate: 0 });
+    // load 0.5 at 100, 2 at 200: log-linear crossing halfway.
+    expect(maxSustainable([w(100, 25), w(200, 100)], slo)).toBeCloseTo(150);
+    expect(maxSustainable([w(100, 60)], slo)).toBeNull();
+    expect(maxSustainable([w(100, 10), w(300, 20)], slo)).toBe(300);
+    // The median of a rate's windows decides, not one lucky window.
+    expect(maxSustainable([w(100, 25), w(200, 40), w(200, 100), w(200, 120)], slo)!).toBeLessThan(200);
+  });
+
+  it('finds the knee of a noisy system within 5%, with an interval that holds it', async () => {
+    for (const capacity of [800, 3000]) {
+      const out = await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP }, system(capacity, 0.15));
+      expect(out.estimate).not.toBeNull();
+      const e = out.estimate!;
+      expect(Math.abs(e.rate / knee(capacity) - 1)).toBeLessThan(0.05);
+      expect(e.low).toBeLessThanOrEqual(e.rate);
+      expect(e.high).toBeGreaterThanOrEqual(e.rate);
+      expect(e.low).toBeLessThan(knee(capacity) * 1.05);
+      expect(e.high).toBeGreaterThan(knee(capacity) * 0.95);
+      expect(out.steps.length).toBeLessThanOrEqual(DEFAULT_SWEEP.maxWindows);
+    }
+  });
+
+  it('is stable from sweep to sweep: five seeds within ±5% of their median', async () => {
+    const rates: number[] = [];
+    for (let seed = 1; seed <= 5; seed++) rates.push((await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP }, system(2000, 0.2, seed))).estimate!.rate);
+    const med = [...rates].sort((a, b) => a - b)[2]!;
+    for (const r of rates) expect(Math.abs(r / med - 1)).toBeLessThan(0.05);
+  });
+
+  it('stops at a generator-limited window and says so', async () => {
+    const inner = system(10_000, 0.1);
+    const out = await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP }, async (rate, repeat) => ({ ...(await inner(rate, repeat)), generatorLimited: rate > 1000 }));
+    expect(out.stoppedBecause).toMatch(/generator/);
+    expect(out.steps.at(-1)!.generatorLimited).toBe(true);
+  });
+
+  it('gives the same interval for the same windows (seeded bootstrap)', () => {
+    const w = (rate: number, p99Ms: number) => ({ rate, p99Us: p99Ms * 1000, errorRate: 0, dropRate: 0 });
+    const windows = [w(100, 20), w(100, 30), w(100, 25), w(200, 70), w(200, 90), w(200, 45)];
+    expect(estimateMaxSustainable(windows, slo)).toEqual(estimateMaxSustainable(windows, slo));
+  });
+});
