@@ -19,6 +19,8 @@ export interface SweepPlan {
   maxWindows: number;
 }
 
+const GENERATOR_RETRIES = 2;
+
 export const DEFAULT_SWEEP = { growth: 1.5, windowSec: 8, bisections: 3, repeats: 3, targetWidth: 0.1, maxWindows: 30 } as const;
 
 /** Measures one open-model window at a rate (repeat: how many windows that rate already had). */
@@ -35,19 +37,27 @@ export interface SweepOutcome {
  * The search: a geometric ramp until a window breaks the SLO, bisection between the last rate
  * that held and the first that did not, then repeated windows on both sides of the knee until the
  * bootstrap interval is narrow enough or the window budget is spent. A window where the generator
- * itself was limited ends the search: beyond it the numbers would be the generator's.
+ * itself was limited is measured again; if it stays limited the search ends there (beyond it the
+ * numbers would be the generator's), and such windows never count in the estimate.
  */
 export async function runSweep(plan: SweepPlan, measure: MeasureWindow): Promise<SweepOutcome> {
   const steps: SweepStep[] = [];
-  const count = (rate: number) => steps.filter((s) => s.rate === rate).length;
+  const count = (rate: number) => steps.filter((s) => s.rate === rate && !s.generatorLimited).length;
+  // A window where the generator was late says nothing about the app: measure it again (the
+  // machine may be shared), up to GENERATOR_RETRIES times, keeping every window in the record.
   const take = async (rate: number): Promise<SweepStep> => {
     const r = Math.round(rate);
-    const step = await measure(r, count(r));
+    let step = await measure(r, count(r));
     steps.push(step);
+    for (let retry = 0; step.generatorLimited && retry < GENERATOR_RETRIES && budgetLeft(); retry++) {
+      step = await measure(r, count(r));
+      steps.push(step);
+    }
     return step;
   };
   const budgetLeft = () => steps.length < plan.maxWindows;
-  const done = (stoppedBecause: string): SweepOutcome => ({ steps, estimate: estimateMaxSustainable(steps, plan.slo), stoppedBecause });
+  const judged = () => steps.filter((s) => !s.generatorLimited);
+  const done = (stoppedBecause: string): SweepOutcome => ({ steps, estimate: estimateMaxSustainable(judged(), plan.slo), stoppedBecause });
 
   // Ramp.
   let good: number | null = null;
@@ -76,7 +86,7 @@ export async function runSweep(plan: SweepPlan, measure: MeasureWindow): Promise
   // Repeats at the knee until the interval is narrow enough.
   for (;;) {
     for (const rate of [good, bad]) while (count(rate) < plan.repeats && budgetLeft()) await take(rate);
-    const e = estimateMaxSustainable(steps, plan.slo);
+    const e = estimateMaxSustainable(judged(), plan.slo);
     if (e && (e.high - e.low) / e.rate <= plan.targetWidth) return done(`the interval is within ±${(plan.targetWidth * 50).toFixed(0)}% of the estimate`);
     if (!budgetLeft()) return done('the window budget ran out while narrowing the interval');
     // More windows where the estimate is least certain: both sides again.

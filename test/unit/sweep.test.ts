@@ -67,6 +67,16 @@ describe('max sustainable throughput', () => {
     const out = await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP }, async (rate, repeat) => ({ ...(await inner(rate, repeat)), generatorLimited: rate > 1000 }));
     expect(out.stoppedBecause).toMatch(/generator/);
     expect(out.steps.at(-1)!.generatorLimited).toBe(true);
+    // Measured three times before giving up, and never counted.
+    expect(out.steps.filter((s) => s.generatorLimited)).toHaveLength(3);
+  });
+
+  it('measures a window again when the generator was late once (a shared machine), and goes on', async () => {
+    const inner = system(2000, 0.1);
+    let hiccups = 2;
+    const out = await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP }, async (rate, repeat) => ({ ...(await inner(rate, repeat)), generatorLimited: rate > 300 && hiccups-- > 0 }));
+    expect(out.steps.filter((s) => s.generatorLimited)).toHaveLength(2);
+    expect(Math.abs(out.estimate!.rate / knee(2000) - 1)).toBeLessThan(0.05);
   });
 
   it('gives the same interval for the same windows (seeded bootstrap)', () => {
