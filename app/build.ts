@@ -91,7 +91,7 @@ export function buildApp(config: AppConfig, ctx: AppContext & { close(): Promise
   });
   app.setNotFoundHandler((_req, reply) => reply.status(404).send(errorBody('ROUTE_NOT_FOUND')));
 
-  app.get('/health', async () => ({ ok: true, tier: ctx.router.name }));
+  app.get('/health', async () => ({ ok: true, tier: ctx.router.name, pid: process.pid }));
   accountRoutes(app, ctx);
   userRoutes(app, ctx);
   photoRoutes(app, ctx);

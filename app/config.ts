@@ -18,9 +18,11 @@ export interface AppConfig {
   fanoutChunk: number;
   /** replicas tier: after a write, the session reads from the primary for this long. */
   readYourWritesMs: number;
+  /** App server processes behind the one port (node:cluster); 1 = a single process. */
+  processes: number;
 }
 
-export const APP_DEFAULTS = { cacheTtlSec: 300, pgPoolSize: 16, feedCap: 100, fanoutChunk: 10_000, readYourWritesMs: 5_000 } as const;
+export const APP_DEFAULTS = { cacheTtlSec: 300, pgPoolSize: 16, feedCap: 100, fanoutChunk: 10_000, readYourWritesMs: 5_000, processes: 1 } as const;
 
 export function parseAppConfig(text: string | undefined): AppConfig {
   if (!text) throw new Error('TIERBENCH_APP is not set: the app is started by the harness (bench run)');
@@ -36,6 +38,7 @@ export function parseAppConfig(text: string | undefined): AppConfig {
   if (!Number.isInteger(c.cacheTtlSec) || c.cacheTtlSec < 1) problems.push('cacheTtlSec: a positive integer');
   if (!Number.isInteger(c.feedCap) || c.feedCap < 1) problems.push('feedCap: a positive integer');
   if (!Number.isInteger(c.fanoutChunk) || c.fanoutChunk < 1) problems.push('fanoutChunk: a positive integer');
+  if (!Number.isInteger(c.processes) || c.processes < 1 || c.processes > 64) problems.push('processes: an integer from 1 to 64');
   if (problems.length) throw new Error(`invalid TIERBENCH_APP: ${problems.join('; ')}`);
   return c;
 }

@@ -44,6 +44,8 @@ export const runOptions: OptionSpec[] = [
   { key: 'nodeCpus', flag: 'node-cpus', describe: 'CPU quota per PostgreSQL node (cgroup v1, as root), e.g. 0.5; 0 = no limit', default: String(DEFAULT_NODE_CAPACITY.cpus), parse: (t) => parseNumberInRange(t, 0, 64, false) },
   { key: 'nodeMemory', flag: 'node-memory', describe: 'memory budget per PostgreSQL node, e.g. 1g, 512m; 0 = no limit', default: `${DEFAULT_NODE_CAPACITY.memoryBytes / 2 ** 20}m`, parse: parseBytes },
   { key: 'logicalShards', flag: 'logical-shards', describe: `logical shards (PostgreSQL schemas), 1 to ${MAX_LOGICAL_SHARDS}`, default: '64', parse: (t) => parseNumberInRange(t, 1, MAX_LOGICAL_SHARDS, true) },
+  { key: 'appProcesses', flag: 'app-processes', describe: 'app server processes behind one port (node:cluster), as stateless app servers behind a load balancer, 1 to 16', default: '1', parse: (t) => parseNumberInRange(t, 1, 16, true) },
+  { key: 'workers', flag: 'workers', describe: 'fan-out worker processes, 1 to 16', default: '2', parse: (t) => parseNumberInRange(t, 1, 16, true) },
   { key: 'cacheTtl', flag: 'cache-ttl', describe: 'Memcached TTL for cached users and photos, e.g. 300s', default: '300s', parse: parseDuration },
   { key: 'snapshots', flag: 'snapshots', describe: 'folder of seeded-dataset snapshots (local stack): restored instead of seeding again; "off" to neither use nor make them', default: DEFAULT_SNAPSHOTS, parse: parseString },
   { key: 'reseed', flag: 'reseed', describe: 'seed again even when a snapshot exists, and replace it', default: 'false', parse: parseBoolean, boolean: true },
@@ -74,6 +76,8 @@ export interface RunConfig {
   nodeMemory: number;
   pgShards: number;
   logicalShards: number;
+  appProcesses: number;
+  workers: number;
   cacheTtl: number;
   snapshots: string;
   reseed: boolean;

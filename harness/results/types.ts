@@ -299,6 +299,8 @@ export interface Trial {
   sweep?: SweepResult;
   /** Where the scenario uploads: fan-out lag over the window. */
   fanout?: TrialFanout;
+  /** The app as it ran: server processes behind its port, fan-out worker processes, cache TTL. */
+  app?: { processes: number; fanoutWorkers: number; cacheTtlSec: number };
   /** Where this tier's data came from (tiers of one run may differ: one seeded, one restored). */
   datasetSource?: 'seeded' | 'snapshot' | 'stack';
 }

@@ -141,7 +141,7 @@ export async function launchStack(req: LaunchRequest): Promise<LaunchedStack> {
 }
 
 /** The app's settings a launch decides; the rest have the app's defaults. */
-export type AppSettings = Partial<Pick<AppConfig, 'cacheTtlSec' | 'pgPoolSize' | 'feedCap' | 'fanoutChunk' | 'readYourWritesMs'>>;
+export type AppSettings = Partial<Pick<AppConfig, 'cacheTtlSec' | 'pgPoolSize' | 'feedCap' | 'fanoutChunk' | 'readYourWritesMs' | 'processes'>>;
 
 /** The app and its fan-out workers, each in its own process, on a launched stack. */
 export async function startAppOn(launched: LaunchedStack, settings: AppSettings = {}, workers = 2): Promise<LaunchedApp> {

@@ -96,7 +96,8 @@ async function runTier(config: RunConfig, ctx: RunContext, launched: LaunchedSta
   for (const name of config.scenario) {
     checkAborted(ctx.signal);
     const scenario = effectiveScenario(config, name);
-    const app = await startAppOn(launched, { cacheTtlSec: Math.round(config.cacheTtl) });
+    const settings = { cacheTtlSec: Math.round(config.cacheTtl), processes: config.appProcesses };
+    const app = await startAppOn(launched, settings, config.workers);
     try {
       const e = scenario.executor;
       const load = e.kind === 'closed-loop' ? 'closed loop' : `${e.rate} req/s`;
@@ -105,7 +106,7 @@ async function runTier(config: RunConfig, ctx: RunContext, launched: LaunchedSta
       const sweep = config.sweep
         ? await sweepTrial({ ...trialInput(config, ctx, launched, scenario, app.baseUrl), slo: sloOf(config), appPid: app.pid, log: ctx.log })
         : undefined;
-      trials.push({ ...trial, datasetSource: launched.source, ...(sweep ? { sweep } : {}) });
+      trials.push({ ...trial, datasetSource: launched.source, app: { processes: config.appProcesses, fanoutWorkers: config.workers, cacheTtlSec: settings.cacheTtlSec }, ...(sweep ? { sweep } : {}) });
     } finally {
       await app.stop();
     }

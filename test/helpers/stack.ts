@@ -1,6 +1,6 @@
 import { createRedis, type RedisClient } from '../../app/adapters/redis.ts';
-import { launchStack, startAppOn } from '../../harness/run/launcher.ts';
-import type { AppLaunch, AppProcess } from '../../harness/run/app-process.ts';
+import { launchStack, startAppOn, type LaunchedApp } from '../../harness/run/launcher.ts';
+import type { AppLaunch } from '../../harness/run/app-process.ts';
 import type { Manifest } from '../../harness/seed/dataset.ts';
 import { sessionToken } from '../../harness/seed/sessions.ts';
 import type { Supervisor } from '../../harness/stack/supervisor.ts';
@@ -11,7 +11,7 @@ import { makeTempBase } from './temp.ts';
 export interface TestStack {
   stack: Stack;
   manifest: Manifest;
-  app: AppProcess;
+  app: LaunchedApp;
   /** The first primary (the only one in `cache`). */
   pgUrl: string;
   /** Primaries in shard-map order. */
@@ -31,7 +31,7 @@ export interface TestStack {
 }
 
 /** A real local stack with the tiny dataset and the app, for integration tests (through the one launcher). */
-export async function startTestStack(opts: { tier?: string; pgShards?: number; replicas?: number; logicalShards?: number; cacheTtlSec?: number; profile?: string; workers?: number; fanoutChunk?: number } = {}): Promise<TestStack> {
+export async function startTestStack(opts: { tier?: string; pgShards?: number; replicas?: number; logicalShards?: number; cacheTtlSec?: number; profile?: string; workers?: number; fanoutChunk?: number; appProcesses?: number } = {}): Promise<TestStack> {
   const base = makeTempBase();
   const launched = await launchStack({
     tier: opts.tier ?? 'cache',
@@ -48,7 +48,7 @@ export async function startTestStack(opts: { tier?: string; pgShards?: number; r
     throw err;
   });
   try {
-    const app = await startAppOn(launched, { cacheTtlSec: opts.cacheTtlSec ?? 300, ...(opts.fanoutChunk ? { fanoutChunk: opts.fanoutChunk } : {}) }, opts.workers ?? 2);
+    const app = await startAppOn(launched, { cacheTtlSec: opts.cacheTtlSec ?? 300, ...(opts.fanoutChunk ? { fanoutChunk: opts.fanoutChunk } : {}), ...(opts.appProcesses ? { processes: opts.appProcesses } : {}) }, opts.workers ?? 2);
     const s = launched.stack;
     let redisClient: RedisClient | undefined;
     return {
