@@ -253,6 +253,19 @@ export interface SweepResult {
   saturatedFirst: string | null;
 }
 
+/**
+ * Fan-out on write, for scenarios with uploads: how long until an upload reached every follower's
+ * feed. Optional: filled where the trial tracked its uploads' fan-out.
+ */
+export interface TrialFanout {
+  /** Per tracked upload: from its answer to the moment it was in every follower's feed, microseconds. */
+  lag: HistogramSummary;
+  /** Uploads whose fan-out was tracked (their lag is in `lag`, unless incomplete). */
+  uploads: number;
+  /** Of those, uploads not yet in every follower's feed when the trial stopped waiting (not in `lag`). */
+  incomplete: number;
+}
+
 export interface Trial {
   tier: string;
   scenario: string;
@@ -282,6 +295,8 @@ export interface Trial {
   checks: CheckResult[];
   /** Where the trial ran a sweep (bench run --sweep): its steps and maximum sustainable rate. */
   sweep?: SweepResult;
+  /** Where the scenario uploads: fan-out lag over the window. */
+  fanout?: TrialFanout;
 }
 
 /** One row of the headline: a tier's figures for one scenario. */
