@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ResultsFile } from '../results/types.ts';
 import { renderReportCharts } from './charts/report-figures.ts';
+import { exportFiles } from './exports.ts';
 import { renderHtml } from './html.ts';
 import { renderSummaryMarkdown } from './summary-md.ts';
 
@@ -32,8 +33,16 @@ export function hrefFrom(dir: string, file: string): string {
 export async function writeReport(results: ResultsFile, dir: string, options: ReportOptions = {}): Promise<ReportPaths> {
   const outDir = resolve(dir);
   const resultsHref = hrefFrom(outDir, resolve(options.resultsPath ?? join(outDir, 'results.json')));
-  const files: Array<{ path: string; text: string }> = [];
-  const html = renderHtml(results, renderReportCharts(results), { results: resultsHref, files: [{ href: 'summary.md', label: 'summary.md' }] });
+  const files = exportFiles(results);
+  const html = renderHtml(results, renderReportCharts(results), {
+    results: resultsHref,
+    files: [
+      { href: 'summary.md', label: 'summary.md' },
+      { href: 'timeseries.csv', label: 'timeseries.csv' },
+      { href: 'postgres-nodes.csv', label: 'postgres-nodes.csv' },
+      { href: 'hgrm/', label: `hgrm/ (${files.filter((f) => f.path.startsWith('hgrm/')).length} percentile distributions)` },
+    ],
+  });
   const markdown = renderSummaryMarkdown(results);
   await mkdir(outDir, { recursive: true });
   const paths: ReportPaths = { html: join(outDir, 'index.html'), markdown: join(outDir, 'summary.md'), exports: files.map((f) => join(outDir, ...f.path.split('/'))) };
