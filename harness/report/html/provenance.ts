@@ -22,7 +22,7 @@ export function loadText(results: ResultsFile): string {
 export function capacityText(results: ResultsFile): string {
   const cm = results.environment.capacityModel;
   const per = cm.perNode ? ` (${fmtNum(cm.perNode.cpus, 2)} CPU and ${fmtBytes(cm.perNode.memoryBytes)} per PostgreSQL node)` : '';
-  return cm.applied ? `applied: ${cm.description}${per}` : `UNCONSTRAINED: ${cm.description}`;
+  return cm.applied ? `applied: ${cm.description}${per}` : `UNCONSTRAINED (${cm.description.replace(/^unconstrained:\s*/i, '')})`;
 }
 
 function runPart(results: ResultsFile, resultsHref: string): string {
