@@ -8,7 +8,8 @@ import type { ResultsFile } from '../results/types.ts';
 import type { ChartImages } from './charts/figure.ts';
 import { reportFigures } from './charts/report-figures.ts';
 import { escapeHtml as e } from './format.ts';
-import { scenarioAnchor, trialAnchor } from './groups.ts';
+import { sortTiers } from './charts/style.ts';
+import { groupByScenario, scenarioAnchor, trialAnchor, type ScenarioGroup } from './groups.ts';
 import { CSS } from './html/css.ts';
 import { renderHeadline } from './html/headline.ts';
 import { capacityText, gitText, renderProvenance } from './html/provenance.ts';
@@ -50,7 +51,7 @@ ${body}
 function banners(results: ResultsFile): string {
   const cm = results.environment.capacityModel;
   const capacity = cm.applied
-    ? `<div class="banner applied" id="capacity"><strong>Node capacity model applied:</strong> ${e(capacityText(results))}</div>`
+    ? `<div class="banner applied" id="capacity"><strong>Node capacity model</strong> ${e(capacityText(results))}</div>`
     : `<div class="banner unconstrained" id="capacity"><strong class="big">⚠ UNCONSTRAINED</strong> — node capacity model not applied.
 All PostgreSQL nodes share this machine's ${e(String(results.environment.cores))} cores and memory, so a replica or shard adds processes, not capacity. Read tier differences with that in mind.<br><span class="sub">${e(cm.description)}</span></div>`;
   const upgraded = results.upgradedFrom
@@ -59,15 +60,20 @@ All PostgreSQL nodes share this machine's ${e(String(results.environment.cores))
   return capacity + upgraded;
 }
 
+/** Scenarios by tiers, each cell linking to the trials that ran them: the page's table of contents. */
+function trialGrid(results: ResultsFile): string {
+  const groups = groupByScenario(results);
+  const tiers = sortTiers(results.trials.map((t) => t.tier));
+  const cell = (g: ScenarioGroup, tier: string) =>
+    g.members.filter((m) => m.trial.tier === tier).map((m) => `<a href="#${trialAnchor(m.index)}">trial ${m.index + 1}</a>`).join(' ');
+  const rows = groups.map((g) => `<tr><td><a href="#${scenarioAnchor(g.scenario)}">${e(g.scenario)}</a></td>${tiers.map((t) => `<td>${cell(g, t)}</td>`).join('')}</tr>`);
+  return `<div class="scroll"><table class="toc"><thead><tr><th>scenario</th>${tiers.map((t) => `<th>${e(t)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
 function header(results: ResultsFile, links: ReportLinks): string {
   const r = results.run;
   const files = [{ href: links.results, label: 'results.json' }, ...(links.files ?? [])].map((f) => `<a href="${e(f.href)}">${e(f.label)}</a>`).join('');
-  const toc = [
-    '<a href="#headline">Which tier, and why</a>',
-    ...[...new Set(results.trials.map((t) => t.scenario))].map((s) => `<a href="#${scenarioAnchor(s)}">${e(s)}</a>`),
-    ...results.trials.map((t, i) => `<a href="#${trialAnchor(i)}">${e(`${i + 1}. ${t.tier} / ${t.scenario}`)}</a>`),
-    '<a href="#provenance">Provenance</a>',
-  ].join(' ');
+  const toc = `<a href="#headline">Which tier, and why</a> <a href="#provenance">Provenance</a>${trialGrid(results)}`;
   return `<header>
 <h1>tierbench report</h1>
 <p class="sub">Run <code>${e(r.id)}</code>, ${e(r.startedAt)}; ${results.trials.length} trial${results.trials.length === 1 ? '' : 's'}; git <code>${e(gitText(r))}</code></p>

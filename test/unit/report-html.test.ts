@@ -51,7 +51,7 @@ describe('renderHtml', () => {
     expect(html).toMatch(/class="banner unconstrained"/);
     const applied = renderHtml(buildResultsFixture({ capacityApplied: true }));
     expect(applied).not.toContain('UNCONSTRAINED');
-    expect(applied).toContain('Node capacity model applied');
+    expect(applied).toContain('<strong>Node capacity model</strong> applied:');
   });
 
   it('escapes text from the results file', () => {

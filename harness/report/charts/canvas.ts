@@ -31,7 +31,7 @@ GlobalFonts.registerFromPath(createRequire(import.meta.url).resolve('dejavu-font
 export const FONT_FAMILY = "TierbenchSans, 'DejaVu Sans', sans-serif";
 
 export const IMAGE_MIME = 'image/webp';
-export const WEBP_QUALITY = 80;
+export const WEBP_QUALITY = 70;
 
 /** An encoded chart and its pixel size. */
 export interface ChartImage {

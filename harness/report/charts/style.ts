@@ -98,6 +98,14 @@ export function msTick(v: number): string {
   return String(Number(v.toPrecision(2)));
 }
 
+/** The smallest of 1, 2, 2.5, 5 times a power of ten at or above `v`: a tidy axis end. */
+export function niceCeil(v: number): number {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  const m = [1, 2, 2.5, 5, 10].find((k) => k * p >= v * (1 - 1e-9))!;
+  return m * p;
+}
+
 /** Whether positive values span more than `ratio` between smallest and largest: then a log axis reads better. */
 export function spansOrders(values: Iterable<number | null | undefined>, ratio = 20): boolean {
   let min = Infinity;

@@ -8,7 +8,7 @@ import type { BackendSecond, PostgresNodeStats, Trial } from '../../results/type
 import { lineChart, type Line, type Point } from './line.ts';
 import { markersPlugin, type VerticalMarker } from './plugins.ts';
 import { eventMarkers, windowEnd } from './trial-time.ts';
-import { PART, legend, linearAxis, secondsAxis, styleAt, titleFont } from './style.ts';
+import { PART, legend, linearAxis, niceCeil, secondsAxis, styleAt, titleFont } from './style.ts';
 
 type NodeField = keyof BackendSecond['postgres'][string];
 
@@ -36,7 +36,7 @@ export function nodeCpuPanels(trial: Trial): ChartConfiguration[] {
       title: `${n.node} (${n.role}): CPU`,
       lines: [{ label: 'CPU (cores)', points: series[i]!, style: styleAt(0) }],
       x: secondsAxis(windowEnd(trial)),
-      y: linearAxis('CPU (cores)', { max: Number(top.toPrecision(2)) }),
+      y: linearAxis('CPU (cores)', { max: niceCeil(top) }),
       markers: {
         horizontal: n.cpuQuota ? [{ y: n.cpuQuota, label: `quota ${n.cpuQuota} CPU`, color: PART.quota.color }] : [],
         vertical: eventMarkers(trial.events),
@@ -60,7 +60,7 @@ export function nodeQueryPanels(trial: Trial): ChartConfiguration[] {
         { label: 'writes/s', points: writes[i]!, style: styleAt(1) },
       ],
       x: secondsAxis(windowEnd(trial)),
-      y: linearAxis('statements per second', { max: Math.ceil(top) }),
+      y: linearAxis('statements per second', { max: niceCeil(top) }),
       markers: { vertical: eventMarkers(trial.events) },
       emptyNote: 'pg_stat_statements not loaded',
     }),

@@ -84,7 +84,10 @@ export function renderHeadline(v: Verdicts): string {
   const slo = v.slo
     ? `<p class="sub">SLO of the sweeps: p99 of all requests under ${fmtNum(v.slo.p99Ms)} ms, errors and timeouts under ${fmtNum(v.slo.errorBudget * 100, 2)}%, drops under ${fmtNum(v.slo.dropBudget * 100, 2)}%. Intervals are the sweep's own (results.json: trials[].sweep.maxSustainable).</p>`
     : '<p class="sub">This run has no headline (no sweeps): below, each scenario\'s tiers are compared on what their windows measured, which says how they did at the rates they were offered, not how much load each can sustain.</p>';
-  const sentences = v.headlineSentences.length ? `<ul class="headline-sentences">${v.headlineSentences.map((s) => `<li>${e(s)}</li>`).join('')}</ul>` : '';
+  // Sentences no scenario section shows (they name no scenario of this run) are listed on their own.
+  const shown = new Set(v.scenarios.flatMap((s) => s.sentences));
+  const unplaced = v.headlineSentences.filter((s) => !shown.has(s));
+  const sentences = unplaced.length ? `<ul class="headline-sentences">${unplaced.map((s) => `<li>${e(s)}</li>`).join('')}</ul>` : '';
   return `<section class="card" id="headline">
 <h2>Which tier, and why</h2>
 ${slo}
