@@ -54,6 +54,9 @@ pre.json { margin: 0; padding: 8px 10px; background: #f0f2f5; border-radius: 4px
 a { color: #1f5fa8; }
 nav.toc { margin-top: 8px; line-height: 1.9; }
 .links a { margin-right: 14px; }
+.neutral { background: #eef1f4; color: #3a4350; }
+.pair { font-variant-numeric: tabular-nums; }
+details summary { cursor: pointer; margin: 8px 0; }
 table.toc { margin-top: 8px; }
 table.toc td a { margin-right: 6px; }
 nav.toc > a { margin-right: 14px; }
