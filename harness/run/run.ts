@@ -21,6 +21,7 @@ import { primaries, replicasOf } from '../stack/topology.ts';
 import { waitForReplicas } from '../stack/replication.ts';
 import { startApp } from './app-process.ts';
 import { describeEnvironment, gitSha } from './environment.ts';
+import { gitDirty, loadAverageNow, runConfigRecord, type ConfigOrigin } from './provenance.ts';
 import { makeRunId } from './run-id.ts';
 import { runTrial } from './trial.ts';
 import type { DrivePhase } from '../drive/types.ts';
@@ -34,6 +35,8 @@ export interface RunContext {
   tmpBase?: string;
   /** Where seeding progress goes (default: plain lines through log). */
   progress?: SeedProgress;
+  /** Where the configuration came from (flags, BENCH_* variables, --config file), for run.config. */
+  configOrigin?: ConfigOrigin;
 }
 
 export interface RunOutcome {
@@ -81,6 +84,8 @@ function linkLatest(outDir: string, runId: string): void {
 /** One run: stack up, dataset, app, trial, report, everything stopped again whatever happens. */
 export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunOutcome> {
   const startedAt = new Date();
+  const loadAtStart = loadAverageNow();
+  const dirty = gitDirty();
   const scenario = effectiveScenario(config);
   const profile = profiles[config.profile]!;
   const runId = makeRunId(config.tier, scenario.name, startedAt);
@@ -143,14 +148,23 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
     const appDir = mkdtempSync(join(tmpBase, 'tierbench-app-'));
     chmodSync(appDir, 0o755);
     appSup = new Supervisor(appDir, false);
-    const app = await startApp(appSup, {
+    const appLaunch = {
       tier: config.tier,
       postgres: { primaries: primaries(stack).map((n) => n.url), replicas: replicasOf(stack).map((n) => n.url) },
       redis: nodeByRole(stack, 'redis').url,
       memcached: nodeByRole(stack, 'memcached').url,
       logicalShards: config.logicalShards,
       cacheTtlSec: Math.round(config.cacheTtl),
-    });
+    };
+    const app = await startApp(appSup, appLaunch);
+    const appSettings = {
+      tier: config.tier,
+      logicalShards: config.logicalShards,
+      cacheTtlSec: appLaunch.cacheTtlSec,
+      primaries: appLaunch.postgres.primaries.length,
+      replicas: appLaunch.postgres.replicas.length,
+      fanoutWorkers: app.workers.length,
+    };
     checkAborted(ctx.signal);
     const e = scenario.executor;
     ctx.log(`trial ${config.tier} × ${scenario.name}: ${e.rate} req/s, warm-up ${e.warmupSec}s, measure ${e.durationSec}s, ${e.connections} connections`);
@@ -175,8 +189,11 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
         startedAt: startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
         gitSha: gitSha(),
+        ...(dirty === undefined ? {} : { gitDirty: dirty }),
         command: ctx.command,
         seeds: { dataset: config.seed, scenario: config.scenarioSeed },
+        config: runConfigRecord(config, ctx.configOrigin, appSettings),
+        loadAverage: { start: loadAtStart, end: loadAverageNow() },
       },
       environment: describeEnvironment(stack),
       dataset: {
