@@ -6,7 +6,7 @@ import { figure, table, type Column } from '../html/parts.ts';
 import { page } from '../html.ts';
 import type { CompareGroup } from './figures.ts';
 import type { Comparison, DiffRow, MetricDiff, PairComparison, RunRef } from './model.ts';
-import { changeText, intervalText, methodText, verdictText } from './text.ts';
+import { calledChanges, changeText, intervalText, methodText, verdictText } from './text.ts';
 
 function diffCell(d: MetricDiff): string {
   const v = verdictText(d);
@@ -22,7 +22,7 @@ function runsTable(c: Comparison, hrefs: ReadonlyMap<RunRef, string>): string {
     { head: 'run', cell: (r) => (r === c.baseline ? `${r.label} (baseline)` : r.label) },
     { head: 'id', cell: (r) => r.results.run.id },
     { head: 'started', cell: (r) => r.results.run.startedAt },
-    { head: 'git', cell: (r) => gitText(r.results.run) },
+    { head: 'git', cell: (r) => gitText(r.results.run).replace(/^([0-9a-f]{12})[0-9a-f]+/, '$1') },
     { head: 'trials', num: true, cell: (r) => String(r.results.trials.length) },
     { head: 'results file', cell: (r) => r.path, html: (r) => `<a href="${e(hrefs.get(r) ?? r.path)}">${e(r.path)}</a>` },
   ];
@@ -64,9 +64,14 @@ function pairSection(c: Comparison, p: PairComparison): string {
     p.onlyBaseline.length ? `<p>Only in ${e(c.baseline.label)}: ${e(p.onlyBaseline.join(', '))}.</p>` : '',
     p.onlyCandidate.length ? `<p>Only in ${e(p.candidate.label)}: ${e(p.onlyCandidate.join(', '))}.</p>` : '',
   ].join('');
+  const called = calledChanges(p);
+  const summary = called.length
+    ? `<p><strong>Changed beyond the noise of repeated windows (${called.length}):</strong></p><ul>${called.map((l) => `<li>${e(l)}</li>`).join('')}</ul>`
+    : '<p><strong>No figure changed beyond the noise of repeated windows.</strong></p>';
   return `<section class="card" id="pair-${e(p.candidate.label)}">
 <h2>${e(p.candidate.label)} against ${e(c.baseline.label)}</h2>
 ${notes}
+${summary}
 ${sweepTables(p)}
 <h3>Per tier, scenario and operation</h3>
 ${p.rows.length ? rowsTable(p.rows) : '<p>No tier × scenario ran in both runs.</p>'}

@@ -2,7 +2,7 @@
 import { escapeMd as e, fmtInt } from '../format.ts';
 import { gitText } from '../html/provenance.ts';
 import type { Comparison, PairComparison } from './model.ts';
-import { diffText, methodText } from './text.ts';
+import { calledChanges, diffText, methodText } from './text.ts';
 
 function mdTable(head: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -20,6 +20,8 @@ export function runsTable(c: Comparison): string {
 function pairSection(c: Comparison, p: PairComparison): string {
   const out = [`## ${e(p.candidate.label)} against ${e(c.baseline.label)}`];
   if (p.notes.length) out.push(p.notes.map((n) => `- ⚠ ${e(n)}`).join('\n'));
+  const called = calledChanges(p);
+  out.push(called.length ? `**Changed beyond the noise of repeated windows (${called.length}):**\n\n${called.map((l) => `- ${e(l)}`).join('\n')}` : '**No figure changed beyond the noise of repeated windows.**');
   if (p.sweeps.length) {
     out.push('### Maximum sustainable throughput', mdTable(['tier', 'scenario', 'max sustainable req/s'], p.sweeps.map((s) => [s.tier, s.scenario, diffText(s.maxSustainable)])));
   }

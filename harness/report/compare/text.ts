@@ -1,6 +1,6 @@
 /** How a compared figure reads, shared by compare.md and compare.html. */
 import { fmtMs, fmtNum, fmtPct } from '../format.ts';
-import type { Comparison, MetricDiff } from './model.ts';
+import type { Comparison, MetricDiff, PairComparison } from './model.ts';
 
 function value(d: MetricDiff, v: number | null): string {
   if (v === null) return 'n/a';
@@ -56,4 +56,11 @@ export function methodText(c: Comparison): string {
     'A change is called when its interval excludes zero; otherwise it is no change, within the noise of the repeated windows. With one window on a side there is no interval, and nothing is called: rerun with repeats. Many figures are compared at once, so about one interval in twenty misses by chance: a lone call among many unchanged figures is weak evidence.',
     "For maximum sustainable throughput the interval combines the two sweeps' own intervals at their ends (candidate low / baseline high to candidate high / baseline low): conservative.",
   ].join(' ');
+}
+
+/** Every figure called changed in a pair, as one line each: "sharded / photo-reads, getPhoto, p99: +51.0% [...] worse". */
+export function calledChanges(p: PairComparison): string[] {
+  const sweeps = p.sweeps.filter((s) => s.maxSustainable.verdict === 'change').map((s) => `${s.tier} / ${s.scenario}, ${s.maxSustainable.metric}: ${changeText(s.maxSustainable)} ${intervalText(s.maxSustainable)} ${verdictText(s.maxSustainable)}`);
+  const rows = p.rows.flatMap((r) => r.metrics.filter((m) => m.verdict === 'change').map((m) => `${r.tier} / ${r.scenario}, ${r.operation}, ${m.metric}: ${changeText(m)} ${intervalText(m)} ${verdictText(m)}`));
+  return [...sweeps, ...rows];
 }
