@@ -43,6 +43,10 @@ describe('renderTerminalSummary', () => {
     expect(text).toMatch(/check read-your-writes FAILED/);
   });
 
+  it('ends with the verdict per scenario', () => {
+    expect(text).toMatch(/\nWhich tier:\n  feed-heavy: no sweep, so this is not a sustainable-throughput comparison\./);
+  });
+
   it('strips control characters from results text', () => {
     const evil = buildResultsFixture();
     evil.trials[0]!.tier = 'cache\u001b[31m';
