@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allFigures, reportFigures } from '../../harness/report/charts/report-figures.ts';
+import { writeComparison } from '../../harness/report/compare/write.ts';
 import { writeReport, type ReportPaths } from '../../harness/report/write.ts';
+import { buildCompareRun } from '../fixtures/compare-fixture.ts';
 import { buildResultsFixture } from '../fixtures/results-fixture.ts';
 import { buildThreeTierFixture } from '../fixtures/three-tier-fixture.ts';
 import { expectCleanReport, isDrawn, openReport } from '../helpers/browser.ts';
@@ -66,6 +68,17 @@ describe('report in a real browser', () => {
     expect(isDrawn(seen.images[0]!)).toBe(false);
     expect(seen.images[1]!.naturalWidth).toBe(0);
     expect(seen.images.slice(2).every(isDrawn)).toBe(true);
+  }, 120_000);
+
+  it('opens a comparison the same way: charts drawn, offline, no console error', async () => {
+    const runs = [
+      { label: 'A', path: join(dir, 'a.json'), results: buildCompareRun({ seedOffset: 0, runId: 'a' }) },
+      { label: 'B', path: join(dir, 'b.json'), results: buildCompareRun({ seedOffset: 2, runId: 'b', slower: { tier: 'sharded', factor: 1.5 } }) },
+    ];
+    const compare = await writeComparison(runs, join(dir, 'compare'));
+    const seen = await openReport(compare.html, join(dir, 'compare.png'));
+    expectCleanReport(seen, expect);
+    expect(seen.bodyText).toContain('Changed beyond the noise of repeated windows');
   }, 120_000);
 
   it('shows text from the results file as text', async () => {
