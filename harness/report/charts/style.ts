@@ -147,6 +147,6 @@ export function secondsAxis(lastSecond: number | undefined): AxisOptions {
     min: 0,
     ...(lastSecond === undefined ? {} : { max: lastSecond }),
     title: axisTitle('second of measured window (s)'),
-    ticks: { precision: 0, font: { size: 11 } },
+    ticks: { precision: 0, includeBounds: false, font: { size: 11 } },
   };
 }

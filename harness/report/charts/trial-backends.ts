@@ -26,6 +26,11 @@ function peak(points: readonly Point[]): number {
   return Math.max(0, ...points.map((p) => p.y ?? 0));
 }
 
+/** "pg-replica-1 (pg-replica)", or just the name where it already says the role. */
+function nodeName(n: PostgresNodeStats): string {
+  return n.node === n.role || n.node.startsWith(n.role) ? n.node : `${n.node} (${n.role})`;
+}
+
 /** CPU (cores) of each node, one panel each, on one y scale, with the node's quota as a line. */
 export function nodeCpuPanels(trial: Trial): ChartConfiguration[] {
   const nodes = trial.backends.postgres;
@@ -33,13 +38,13 @@ export function nodeCpuPanels(trial: Trial): ChartConfiguration[] {
   const top = Math.max(0.1, ...series.map(peak), ...nodes.map((n) => n.cpuQuota ?? 0)) * 1.15;
   return nodes.map((n, i) =>
     lineChart({
-      title: `${n.node} (${n.role}): CPU`,
+      title: `${nodeName(n)}: CPU`,
       lines: [{ label: 'CPU (cores)', points: series[i]!, style: styleAt(0) }],
       x: secondsAxis(windowEnd(trial)),
       y: linearAxis('CPU (cores)', { max: niceCeil(top) }),
       markers: {
         horizontal: n.cpuQuota ? [{ y: n.cpuQuota, label: `quota ${n.cpuQuota} CPU`, color: PART.quota.color }] : [],
-        vertical: eventMarkers(trial.events),
+        vertical: eventMarkers(trial.events, true),
       },
       emptyNote: 'CPU not read',
     }),
@@ -54,14 +59,14 @@ export function nodeQueryPanels(trial: Trial): ChartConfiguration[] {
   const top = Math.max(1, ...queries.map(peak), ...writes.map(peak)) * 1.1;
   return nodes.map((n, i) =>
     lineChart({
-      title: `${n.node} (${n.role})`,
+      title: nodeName(n),
       lines: [
         { label: 'statements/s', points: queries[i]!, style: styleAt(0) },
         { label: 'writes/s', points: writes[i]!, style: styleAt(1) },
       ],
       x: secondsAxis(windowEnd(trial)),
       y: linearAxis('statements per second', { max: niceCeil(top) }),
-      markers: { vertical: eventMarkers(trial.events) },
+      markers: { vertical: eventMarkers(trial.events, true) },
       emptyNote: 'pg_stat_statements not loaded',
     }),
   );
@@ -85,7 +90,7 @@ export function replicaLagPanels(trial: Trial): ChartConfiguration[] {
       points: nodeSeries(trial, n.node, field).map((p) => ({ x: p.x, y: p.y === null ? null : p.y / scale })),
       style: styleAt(i),
     }));
-  const markers = { vertical: eventMarkers(trial.events) };
+  const markers = { vertical: eventMarkers(trial.events, true) };
   return [
     lineChart({ title: 'seconds behind the primary', lines: lines('replicaLagSeconds', 1), x: secondsAxis(windowEnd(trial)), y: linearAxis('lag (s)'), markers }),
     lineChart({ title: 'WAL not yet replayed', lines: lines('replicaLagBytes', 1024), x: secondsAxis(windowEnd(trial)), y: linearAxis('lag (KiB)'), markers }),

@@ -8,9 +8,9 @@ import { lineChart, type Line } from './line.ts';
 import type { VerticalMarker } from './plugins.ts';
 import { PART, latencyAxis, linearAxis, secondsAxis } from './style.ts';
 
-/** Event markers: a labelled vertical line at each event's second. */
-export function eventMarkers(events: readonly TrialEvent[]): VerticalMarker[] {
-  return events.map((e) => ({ x: e.atSecond, label: `${e.kind}: ${e.label}`, color: '#7a1f1f' }));
+/** Event markers: a labelled vertical line at each event's second (`short`: the kind only, for small panels). */
+export function eventMarkers(events: readonly TrialEvent[], short = false): VerticalMarker[] {
+  return events.map((e) => ({ x: e.atSecond, label: short ? e.kind : `${e.kind}: ${e.label}`, color: '#7a1f1f' }));
 }
 
 /** The end of the x axis of a trial's per-second charts. */
