@@ -1,5 +1,6 @@
 import yargs, { type Argv } from 'yargs';
-import { runOptions } from '../config/options.ts';
+import { runOptions, type OptionSpec } from '../config/options.ts';
+import { compareOptions, reportOptions } from '../config/report-options.ts';
 import { BenchError, ExitCode, UsageError, type ExitCodeValue } from '../errors.ts';
 
 /** Where the CLI writes: the process's streams in `bench`, buffers in tests. */
@@ -30,12 +31,17 @@ export function reportError(err: unknown, io: CliIo): ExitCodeValue {
   return ExitCode.internal;
 }
 
-function runFlags(y: Argv): Argv {
-  for (const o of runOptions) {
+/** Register a command's flags from its option table (values are validated by the table, not yargs). */
+function flagsOf(y: Argv, specs: readonly OptionSpec[]): Argv {
+  for (const o of specs) {
     const describe = o.describe + (o.default !== undefined ? ` [default: ${o.default}]` : '');
     y.option(o.flag, o.boolean ? { type: 'boolean', describe } : { type: 'string', describe, requiresArg: true });
   }
-  return y
+  return y.epilog(EPILOG);
+}
+
+function runFlags(y: Argv): Argv {
+  return flagsOf(y, runOptions)
     .option('config', { type: 'string', describe: 'JSON file of settings (keys as in results: rate, duration, logicalShards, ...)', requiresArg: true })
     .epilog(EPILOG);
 }
@@ -66,7 +72,26 @@ export async function runCli(args: readonly string[], io: CliIo = processIo): Pr
       handle(async () => (await import('./stack-command.ts')).stackCommand),
     )
     .command('list', 'list the scenarios (--scenario takes them) with what each does', (y) => y, handle(async () => (await import('./list-command.ts')).listCommand))
-    .demandCommand(1, 'name a command: run, list or stack')
+    .command(
+      'report <results>',
+      'render index.html, summary.md and the exports (.hgrm, CSV) again from a results file alone (any schema version bench reads)',
+      (y) => flagsOf(y.positional('results', { type: 'string', describe: 'a results.json, or a run folder holding one (e.g. reports/latest)' }), reportOptions),
+      handle(async () => (await import('./report-command.ts')).reportCommand),
+    )
+    .command(
+      'compare <a> <b> [more..]',
+      'compare two or more runs (the first is the baseline): the same charts overlaid and a table of differences with intervals where windows were repeated',
+      (y) =>
+        flagsOf(
+          y
+            .positional('a', { type: 'string', describe: 'the baseline: a results.json or a run folder' })
+            .positional('b', { type: 'string', describe: 'a run to compare with it' })
+            .positional('more', { type: 'string', array: true, describe: 'more runs to compare with the baseline' }),
+          compareOptions,
+        ),
+      handle(async () => (await import('./compare-command.ts')).compareCommand),
+    )
+    .demandCommand(1, 'name a command: run, list, stack, report or compare')
     .strict()
     .help()
     .alias('h', 'help')

@@ -4,6 +4,7 @@ import { ExitCode, InterruptedError } from '../errors.ts';
 import type { CliIo, CommandResult } from './cli.ts';
 import { renderTerminalSummary } from '../report/terminal.ts';
 import { renderTierTable } from '../report/tier-table.ts';
+import { configOrigin } from '../run/provenance.ts';
 import { runBench } from '../run/run.ts';
 import { progressPrinter } from '../seed/progress.ts';
 import { relative } from 'node:path';
@@ -15,7 +16,8 @@ export async function runCommand(argv: Record<string, unknown>, io: CliIo): Prom
     const v = argv[o.flag];
     if (v !== undefined) flags[o.key] = Array.isArray(v) ? String(v.at(-1)) : String(v);
   }
-  const config = resolveRunConfig({ flags, env: process.env, configFile: argv.config as string | undefined });
+  const sources = { flags, env: process.env, configFile: argv.config as string | undefined };
+  const config = resolveRunConfig(sources);
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -34,11 +36,10 @@ export async function runCommand(argv: Record<string, unknown>, io: CliIo): Prom
   const log = (line: string) => io.out(line + '\n');
   const command = ['bench', ...process.argv.slice(2)].join(' ');
   try {
-    const { results, htmlPath } = await runBench(config, { command, signal: controller.signal, log, progress: progressPrinter(process.stdout, log) });
+    const { results, htmlPath } = await runBench(config, { command, signal: controller.signal, log, progress: progressPrinter(process.stdout, log), configOrigin: configOrigin(sources) });
     log('');
     log(renderTerminalSummary(results));
     if (results.trials.length > 1) log(renderTierTable(results));
-    for (const line of results.headline?.sentences ?? []) log(line);
     log(`results: ${relative(process.cwd(), htmlPath.replace(/index\.html$/, 'results.json'))}`);
     log(`report:  ${relative(process.cwd(), htmlPath)}`);
     const failed = results.trials.flatMap((t) => t.checks.filter((c) => !c.ok).map((c) => `${t.tier}/${t.scenario}: ${c.name}`));

@@ -1,22 +1,18 @@
 /**
- * The report's summary as Markdown (summary.md): the same tables as index.html without the
- * charts. Text from the results file is escaped; the command sits in a fenced code block.
+ * summary.md, for CI job summaries and pull-request comments: the headline and per-tier tables,
+ * then one row per trial and per operation, the warnings in words and the provenance; no images.
+ * GitHub cuts job summaries at 1 MiB and comments at 64 KiB, so it is kept under 64 KiB: the
+ * per-operation and per-trial tables are dropped (and the summary says so) when a run is too big.
  */
-import type { ResultsFile, Trial } from '../results/types.ts';
-import {
-  NA,
-  escapeMd as e,
-  fmtBytes,
-  fmtInt,
-  fmtMs,
-  fmtNum,
-  fmtPct,
-  fmtRate,
-  fmtSeconds,
-  mdCodeBlock,
-} from './format.ts';
-import { UPGRADED_NOTE } from './html.ts';
-import { statusBreakdown, summarizeResults, type TrialSummary } from './summary.ts';
+import type { ResultsFile } from '../results/types.ts';
+import { escapeMd as e, fmtInt, fmtMs, fmtNum, fmtPct, mdCodeBlock } from './format.ts';
+import { capacityText, gitText, loadText } from './html/provenance.ts';
+import { summarizeResults, type TrialSummary } from './summary.ts';
+import { verdicts, type ScenarioVerdict, type VerdictRow } from './verdict.ts';
+import { trialWarnings, UPGRADED_NOTE } from './warnings.ts';
+
+/** GitHub's limit for a comment body, in bytes. */
+export const SUMMARY_BUDGET_BYTES = 64 * 1024;
 
 function mdTable(head: string[], rows: string[][], numeric: boolean[] = []): string {
   const align = head.map((_, i) => (numeric[i] ? '---:' : '---'));
@@ -24,190 +20,120 @@ function mdTable(head: string[], rows: string[][], numeric: boolean[] = []): str
   return [line(head.map(e)), line(align), ...rows.map((r) => line(r.map(e)))].join('\n');
 }
 
-function bullets(pairs: [string, string][]): string {
-  return pairs.map(([k, v]) => `- **${e(k)}:** ${v}`).join('\n');
+function checks(r: { checksPassed: number; checksTotal: number }): string {
+  if (r.checksTotal === 0) return 'none ran';
+  return r.checksPassed === r.checksTotal ? `${r.checksPassed}/${r.checksTotal} passed` : `FAILED ${r.checksTotal - r.checksPassed}`;
 }
 
-function generatorStatus(trial: Trial): string {
-  return trial.generator.limited ? 'GENERATOR-LIMITED' : 'kept its schedule';
-}
-
-function checksStatus(s: TrialSummary): string {
-  if (s.trial.checks.length === 0) return 'no checks';
-  return s.checksFailed === 0 ? `${s.checksPassed}/${s.trial.checks.length} passed` : `${s.checksFailed} failed`;
-}
-
-function overview(summaries: TrialSummary[]): string {
-  if (summaries.length === 0) return 'No trials in this run.';
-  const head = ['#', 'tier', 'scenario', 'rate target / achieved', 'scheduled', 'sent', 'dropped', 'ok', 'errors', 'timeouts',
-    'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'cache hit', 'generator', 'checks'];
-  const numeric = [true, false, false, ...Array<boolean>(13).fill(true), false, false];
-  const rows = summaries.map((s) => [
-    String(s.index + 1),
-    s.trial.tier,
-    s.trial.scenario,
-    `${fmtNum(s.trial.generator.targetRate)} / ${fmtRate(s.trial.generator.achievedRate)}`,
-    fmtInt(s.all?.counts.scheduled),
-    fmtInt(s.all?.counts.sent),
-    fmtInt(s.all?.counts.dropped),
-    fmtInt(s.all?.counts.ok),
-    fmtInt(s.all?.counts.errors),
-    fmtInt(s.all?.counts.timeouts),
-    fmtMs(s.all?.p50Us),
-    fmtMs(s.all?.p90Us),
-    fmtMs(s.all?.p99Us),
-    fmtMs(s.all?.p999Us),
-    fmtMs(s.all?.maxUs),
-    fmtPct(s.trial.backends.memcached.hitRate),
-    generatorStatus(s.trial),
-    checksStatus(s),
-  ]);
-  return mdTable(head, rows, numeric);
-}
-
-function operations(s: TrialSummary): string {
-  if (s.operations.length === 0) return 'No operations recorded.';
-  const head = ['operation', 'scheduled', 'sent', 'dropped', 'ok', 'errors', 'timeouts', 'unfinished',
-    'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'OK p99 ms', 'OK p99 uncorrected ms', 'answers by status'];
-  const numeric = [false, ...Array<boolean>(14).fill(true), false];
-  const row = (name: string, o: NonNullable<TrialSummary['all']>, okP99: string, uncorrected: string, statuses: string) => [
-    name,
-    fmtInt(o.counts.scheduled),
-    fmtInt(o.counts.sent),
-    fmtInt(o.counts.dropped),
-    fmtInt(o.counts.ok),
-    fmtInt(o.counts.errors),
-    fmtInt(o.counts.timeouts),
-    fmtInt(o.counts.unfinished),
-    fmtMs(o.p50Us),
-    fmtMs(o.p90Us),
-    fmtMs(o.p99Us),
-    fmtMs(o.p999Us),
-    fmtMs(o.maxUs),
-    okP99,
-    uncorrected,
-    statuses,
-  ];
-  const rows = s.operations.map((o) => row(o.operation, o, fmtMs(o.p99OkUs), fmtMs(o.p99UncorrectedUs), statusBreakdown(o.counts.byStatus)));
-  if (s.all && s.operations.length > 1) rows.push(row('all operations', s.all, '', '', ''));
-  return mdTable(head, rows, numeric);
-}
-
-function trialSection(s: TrialSummary): string {
-  const t = s.trial;
-  const g = t.generator;
-  const m = t.backends.memcached;
-  const r = t.backends.redis;
-  const out: string[] = [];
-  out.push(`## Trial ${s.index + 1}: ${e(t.tier)} / ${e(t.scenario)}`);
-  if (t.description) out.push(e(t.description));
-  out.push(
-    bullets([
-      ['target / achieved rate', e(`${fmtRate(g.targetRate)} / ${fmtRate(g.achievedRate)}`)],
-      ['cache hit rate', e(fmtPct(m.hitRate))],
-      ['load', e(`${t.load.executor}, ${fmtRate(t.load.rate)} for ${fmtSeconds(t.load.durationSec)} after ${fmtSeconds(t.load.warmupSec)} warm-up; ${t.load.connections} connections, max ${t.load.maxInFlight} in flight, timeout ${t.load.timeoutMs} ms`)],
-      ['measured window', e(`${t.timing.measureStartedAt} to ${t.timing.measureEndedAt} (${fmtSeconds(t.timing.measuredMs / 1000)})`)],
-    ]),
-  );
-  out.push('### Summary', operations(s));
-  out.push(
-    '### Generator health',
-    bullets([
-      ['status', g.limited ? `**GENERATOR-LIMITED**: ${g.limitReasons.map(e).join('; ') || 'no reason given'}` : 'kept its schedule'],
-      ['scheduled / sent / dropped', e(`${fmtInt(g.scheduled)} / ${fmtInt(g.sent)} / ${fmtInt(g.dropped)}`)],
-      ['send lateness', e(`p50 ${fmtMs(g.sendLateness.percentilesUs.p50)} ms, p99 ${fmtMs(g.sendLateness.percentilesUs.p99)} ms, max ${fmtMs(g.sendLateness.maxUs)} ms`)],
-      ['workers', e(`${g.workers}, busy ${g.workerUtilization.map((u) => fmtPct(u)).join(', ') || '-'}`)],
-      ['CPU', e(`${fmtSeconds(g.cpuSeconds)} (${fmtPct(g.cpuShare)} of one core)`)],
-      ['event-loop delay', e(`p99 ${fmtNum(g.eventLoopDelayP99Ms, 2)} ms, max ${fmtNum(g.eventLoopDelayMaxMs, 2)} ms`)],
-    ]),
-  );
-  out.push(
-    '### Backends',
-    bullets([
-      ['memcached', e(`hit rate ${fmtPct(m.hitRate)}; hits ${fmtInt(m.getHits)}, misses ${fmtInt(m.getMisses)}, sets ${fmtInt(m.sets)}, deletes ${fmtInt(m.deletes)}, evictions ${fmtInt(m.evictions)}, items at end ${fmtInt(m.currItemsAtEnd)}`)],
-      ['redis', e(`commands ${fmtInt(r.commandsProcessed)}, keyspace hits ${fmtInt(r.keyspaceHits)}, misses ${fmtInt(r.keyspaceMisses)}, memory at end ${fmtBytes(r.usedMemoryBytesAtEnd)}`)],
-    ]),
-  );
-  const pg = t.backends.postgres;
-  if (pg.length > 0) {
-    out.push(
-      mdTable(
-        ['node', 'role', 'shards', 'commits', 'rollbacks', 'rows returned', 'fetched', 'inserted', 'updated', 'deleted',
-          'buffer hits', 'buffer reads', 'CPU s', 'replica lag'],
-        pg.map((n) => [
-          n.node,
-          n.role,
-          n.shards,
-          fmtInt(n.xactCommit),
-          fmtInt(n.xactRollback),
-          fmtInt(n.tupReturned),
-          fmtInt(n.tupFetched),
-          fmtInt(n.tupInserted),
-          fmtInt(n.tupUpdated),
-          fmtInt(n.tupDeleted),
-          fmtInt(n.blksHit),
-          fmtInt(n.blksRead),
-          n.cpuSeconds === null ? NA : fmtNum(n.cpuSeconds, 2),
-          n.replicaLagBytes === null ? NA : fmtBytes(n.replicaLagBytes),
-        ]),
-        [false, false, false, ...Array<boolean>(11).fill(true)],
-      ),
+function verdictTable(v: ScenarioVerdict): string {
+  const warn = (r: VerdictRow) => r.warnings.map((w) => w.short).join('; ');
+  if (v.basis === 'headline') {
+    const at = v.commonRate === null ? 'common rate' : `${fmtInt(v.commonRate)} req/s`;
+    return mdTable(
+      ['tier', 'max sustainable req/s [interval]', `p50 ms @ ${at}`, `p99 ms @ ${at}`, `p99.9 ms @ ${at}`, 'error rate', 'cache hit', 'checks', 'warnings'],
+      v.rows.map((r) => [r.tier, r.maxSustainable ? `${fmtInt(r.maxSustainable.rate)} [${fmtInt(r.maxSustainable.low)}, ${fmtInt(r.maxSustainable.high)}]` : 'not held / not swept',
+        fmtMs(r.p50Us), fmtMs(r.p99Us), fmtMs(r.p999Us), fmtPct(r.errorRate, 2), fmtPct(r.cacheHitRate), checks(r), warn(r)]),
+      [false, true, true, true, true, true, true, false, false],
     );
   }
-  out.push(
-    '### Checks',
-    t.checks.length === 0
-      ? 'No checks ran.'
-      : t.checks.map((c) => `- ${c.ok ? 'PASS' : '**FAIL**'} ${e(c.name)}: ${e(c.detail)}`).join('\n'),
+  return mdTable(
+    ['tier', 'offered req/s', 'achieved req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'errors + timeouts', 'dropped', 'cache hit', 'checks', 'warnings'],
+    v.rows.map((r) => [r.tier, fmtNum(r.offeredRate), fmtNum(r.achievedRate), fmtMs(r.p50Us), fmtMs(r.p99Us), fmtMs(r.p999Us), fmtPct(r.errorRate, 2), fmtPct(r.dropRate, 2), fmtPct(r.cacheHitRate), checks(r), warn(r)]),
+    [false, true, true, true, true, true, true, true, true, false, false],
   );
+}
+
+function headlineSection(results: ResultsFile): string {
+  const v = verdicts(results);
+  const out = ['## Which tier, and why'];
+  if (v.slo) out.push(`SLO: p99 of all requests under ${fmtNum(v.slo.p99Ms)} ms, errors and timeouts under ${fmtNum(v.slo.errorBudget * 100, 2)}%, drops under ${fmtNum(v.slo.dropBudget * 100, 2)}%.`);
+  else out.push('No headline in this run (no sweeps): tiers are compared on what their windows measured, which is **not a sustainable-throughput comparison**.');
+  if (v.headlineSentences.length) out.push(v.headlineSentences.map((s) => `- **${e(s)}**`).join('\n'));
+  for (const s of v.scenarios) {
+    out.push(`### ${e(s.scenario)}: ${s.basis === 'headline' ? 'maximum sustainable throughput under the SLO' : 'not a sustainable-throughput comparison (no sweep)'}`);
+    if (s.basis === 'window') out.push(...s.sentences.map((x) => `**${e(x)}**`));
+    out.push(verdictTable(s));
+  }
   return out.join('\n\n');
 }
 
-/** Render summary.md. */
-export function renderSummaryMarkdown(results: ResultsFile): string {
-  const run = results.run;
+function trialsSection(summaries: TrialSummary[]): string {
+  if (summaries.length === 0) return '## Trials\n\nNo trials in this run.';
+  const rows = summaries.map((s) => {
+    const t = s.trial;
+    const c = s.all?.counts;
+    return [String(s.index + 1), t.tier, t.scenario, `${fmtNum(t.generator.targetRate)} / ${fmtNum(t.generator.achievedRate)}`, fmtInt(c?.scheduled), fmtInt(c?.ok), fmtInt(c?.errors), fmtInt(c?.timeouts), fmtInt(c?.dropped),
+      fmtMs(s.all?.p50Us), fmtMs(s.all?.p99Us), fmtMs(s.all?.p999Us), fmtMs(s.all?.maxUs), fmtPct(t.backends.memcached.hitRate), t.generator.limited ? 'LIMITED' : 'ok', checks({ checksPassed: s.checksPassed, checksTotal: t.checks.length })];
+  });
+  return `## Trials\n\nAll operations together; latency of all requests from their intended send time (ms).\n\n${mdTable(
+    ['#', 'tier', 'scenario', 'req/s target / achieved', 'scheduled', 'ok', 'errors', 'timeouts', 'dropped', 'p50', 'p99', 'p99.9', 'max', 'cache hit', 'generator', 'checks'],
+    rows,
+    [true, false, false, ...Array<boolean>(12).fill(true), false],
+  )}`;
+}
+
+function operationsSection(summaries: TrialSummary[]): string {
+  const rows = summaries.flatMap((s) =>
+    s.operations.map((o) => {
+      const seconds = s.trial.timing.measuredMs / 1000;
+      const byClass = Object.entries(o.counts.errorsByClass).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || '0';
+      return [String(s.index + 1), s.trial.tier, s.trial.scenario, o.operation, fmtInt(o.counts.scheduled), fmtInt(o.counts.ok), byClass, fmtInt(o.counts.timeouts), fmtInt(o.counts.dropped),
+        fmtNum(seconds > 0 ? o.counts.ok / seconds : null), fmtMs(o.p50Us), fmtMs(o.p90Us), fmtMs(o.p99Us), fmtMs(o.p999Us), fmtMs(o.maxUs), fmtMs(o.p99OkUs), fmtMs(o.p99UncorrectedUs)];
+    }),
+  );
+  if (rows.length === 0) return '## Operations\n\nNo operations recorded.';
+  return `## Operations\n\nLatency (ms) of all requests from their intended send time, then OK answers only, corrected and uncorrected.\n\n${mdTable(
+    ['#', 'tier', 'scenario', 'operation', 'count', 'ok', 'errors by class', 'timeouts', 'dropped', 'OK req/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'OK p99', 'OK p99 uncorrected'],
+    rows,
+    [true, false, false, false, true, true, false, ...Array<boolean>(10).fill(true)],
+  )}`;
+}
+
+function warningsSection(results: ResultsFile, summaries: TrialSummary[]): string {
+  const items = summaries.flatMap((s) => trialWarnings(s.trial).map((w) => `- trial ${s.index + 1} (${e(s.trial.tier)} / ${e(s.trial.scenario)}): ${e(w.text)}`));
+  if (results.upgradedFrom) items.unshift(`- Read from a schema version ${results.upgradedFrom} file. ${e(UPGRADED_NOTE)}`);
+  return `## Warnings\n\n${items.length ? items.join('\n') : 'None.'}`;
+}
+
+function provenanceSection(results: ResultsFile): string {
   const env = results.environment;
   const d = results.dataset;
-  const summaries = summarizeResults(results);
-  const cm = env.capacityModel;
-  const parts: string[] = [
-    `# tierbench report ${e(run.id)}`,
-    bullets([
-      ['run id', e(run.id)],
-      ['started / finished', e(`${run.startedAt} / ${run.finishedAt}`)],
-      ['git sha', e(run.gitSha ?? 'unknown (not a git checkout)')],
-      ['seeds', e(`dataset ${run.seeds.dataset}, scenario ${run.seeds.scenario}`)],
-    ]),
-    'Command:',
-    mdCodeBlock(run.command, 'sh'),
+  return ['## Provenance', 'Command:', mdCodeBlock(results.run.command, 'sh'),
+    [`- **git:** ${e(gitText(results.run))}`,
+      `- **machine load:** ${e(loadText(results))}`,
+      `- **environment:** ${e(`${env.cores} cores, ${env.cpuModel}, ${env.os}, Node ${env.node}, ${env.stackProvider} stack; ${Object.entries(env.servers).map(([k, v]) => `${k} ${v}`).join(', ')}`)}`,
+      `- **capacity model:** ${e(capacityText(results))}`,
+      `- **dataset:** ${e(`${d.profile}, seed ${d.seed}, ${d.logicalShards} logical shards, ${d.source ?? 'source not recorded'}, digest ${d.digest ?? 'not recorded'}`)}`,
+      `- **seeds:** ${e(`dataset ${results.run.seeds.dataset}, scenario ${results.run.seeds.scenario}`)}`].join('\n')].join('\n\n');
+}
+
+function head(results: ResultsFile): string {
+  const cm = results.environment.capacityModel;
+  const notes = [
     ...(results.upgradedFrom ? [`> Read from a schema version ${results.upgradedFrom} file. ${e(UPGRADED_NOTE)}`] : []),
     cm.applied
       ? `> Node capacity model applied: ${e(cm.description)}`
-      : `> **UNCONSTRAINED**: node capacity model not applied. All PostgreSQL nodes share this machine's ${env.cores} cores and memory, so a replica or shard adds processes, not capacity. (${e(cm.description)})`,
-    '## Overview',
-    'All operations together: counts summed, latency percentiles from the merged all-requests histograms (every scheduled request from its intended send time; drops and timeouts included).',
-    overview(summaries),
-    '## Environment',
-    bullets([
-      ['cores', e(String(env.cores))],
-      ['CPU', e(env.cpuModel)],
-      ['memory', e(fmtBytes(env.memoryBytes))],
-      ['OS', e(env.os)],
-      ['Node.js', e(env.node)],
-      ['servers', e(Object.entries(env.servers).map(([k, v]) => `${k} ${v}`).join(', ') || NA)],
-      ['stack provider', e(env.stackProvider)],
-      ['capacity model', cm.applied ? e(`applied: ${cm.description}`) : `**UNCONSTRAINED** (${e(cm.description)})`],
-    ]),
-    '## Dataset',
-    bullets([
-      ['profile', e(d.profile)],
-      ['seed', e(String(d.seed))],
-      ['logical shards', e(fmtInt(d.logicalShards))],
-      ['seeding time', e(fmtSeconds(d.seedSeconds))],
-      ['rows', e(Object.entries(d.counts).map(([k, v]) => `${k} ${fmtInt(v)}`).join(', ') || NA)],
-    ]),
-    ...summaries.map(trialSection),
-    `---\nFigures are read from the results file (schema version ${results.schemaVersion}) and rounded for display; latencies in milliseconds, from the intended send time unless marked uncorrected. Charts are in index.html.`,
+      : `> **UNCONSTRAINED**: node capacity model not applied. All PostgreSQL nodes share this machine's ${results.environment.cores} cores and memory, so a replica or shard adds processes, not capacity. (${e(cm.description)})`,
   ];
-  return parts.join('\n\n') + '\n';
+  return [`# tierbench report ${e(results.run.id)}`, `${results.trials.length} trials, ${e(results.run.startedAt)}. Charts are in index.html; every figure comes from results.json.`, ...notes].join('\n\n');
+}
+
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/** Render summary.md within SUMMARY_BUDGET_BYTES. */
+export function renderSummaryMarkdown(results: ResultsFile, budget = SUMMARY_BUDGET_BYTES): string {
+  const summaries = summarizeResults(results);
+  const fixed = [head(results), headlineSection(results)];
+  const optional: Array<[string, string]> = [['per-trial table', trialsSection(summaries)], ['per-operation table', operationsSection(summaries)]];
+  const tail = [warningsSection(results, summaries), provenanceSection(results)];
+  const footer = `---\nFigures are read from results.json (schema version ${results.schemaVersion}) and rounded for display; latencies in milliseconds.`;
+  const assemble = (parts: string[]) => parts.join('\n\n') + '\n';
+  let kept = optional;
+  let omitted: string[] = [];
+  while (kept.length > 0 && bytes(assemble([...fixed, ...kept.map(([, s]) => s), ...tail, footer])) > budget) {
+    omitted = [kept.at(-1)![0], ...omitted];
+    kept = kept.slice(0, -1);
+  }
+  const note = omitted.length ? [`> Omitted to stay under ${budget / 1024} KiB: the ${omitted.join(' and the ')}; see index.html.`] : [];
+  return assemble([...fixed, ...note, ...kept.map(([, s]) => s), ...tail, footer]);
 }

@@ -7,6 +7,7 @@
 import type { ResultsFile } from '../results/types.ts';
 import { fmtMs, fmtNum, fmtPct } from './format.ts';
 import { summarizeResults } from './summary.ts';
+import { verdicts } from './verdict.ts';
 
 /** Strip control characters (including ESC) so results text cannot drive the terminal. */
 function clean(text: string): string {
@@ -111,5 +112,7 @@ export function renderTerminalSummary(results: ResultsFile): string {
     }
   }
   if (notes.length > 0) out.push('', ...notes);
+  const which = verdicts(results).scenarios.flatMap((v) => v.sentences);
+  if (which.length > 0) out.push('', 'Which tier:', ...which.map((line) => `  ${clean(line)}`));
   return out.join('\n') + '\n';
 }

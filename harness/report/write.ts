@@ -1,11 +1,12 @@
 /**
  * The thin I/O shell of the report: render charts and strings with the pure functions, then
- * write index.html and summary.md into a folder.
+ * write index.html, summary.md and the exports (.hgrm per operation, per-second CSVs) into a folder.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ResultsFile } from '../results/types.ts';
-import { renderReportCharts } from './charts.ts';
+import { renderReportCharts } from './charts/report-figures.ts';
+import { exportFiles } from './exports.ts';
 import { renderHtml } from './html.ts';
 import { renderSummaryMarkdown } from './summary-md.ts';
 
@@ -14,17 +15,42 @@ export interface ReportPaths {
   html: string;
   /** Absolute path of summary.md. */
   markdown: string;
+  /** Absolute paths of the exports. */
+  exports: string[];
 }
 
-/** Render the report for `results` and write index.html and summary.md into `dir` (created if missing). */
-export async function writeReport(results: ResultsFile, dir: string): Promise<ReportPaths> {
-  const charts = renderReportCharts(results);
-  const html = renderHtml(results, charts);
-  const markdown = renderSummaryMarkdown(results);
+export interface ReportOptions {
+  /** Where results.json is (default: `dir`/results.json); the report links to it. */
+  resultsPath?: string;
+}
+
+/** A relative URL from a folder to a file, '/'-separated. */
+export function hrefFrom(dir: string, file: string): string {
+  return relative(dir, file).split(sep).join('/');
+}
+
+/** Render the report for `results` and write it into `dir` (created if missing). */
+export async function writeReport(results: ResultsFile, dir: string, options: ReportOptions = {}): Promise<ReportPaths> {
   const outDir = resolve(dir);
+  const resultsHref = hrefFrom(outDir, resolve(options.resultsPath ?? join(outDir, 'results.json')));
+  const files = exportFiles(results);
+  const html = renderHtml(results, renderReportCharts(results), {
+    results: resultsHref,
+    files: [
+      { href: 'summary.md', label: 'summary.md' },
+      { href: 'timeseries.csv', label: 'timeseries.csv' },
+      { href: 'postgres-nodes.csv', label: 'postgres-nodes.csv' },
+      { href: 'hgrm/', label: `hgrm/ (${files.filter((f) => f.path.startsWith('hgrm/')).length} percentile distributions)` },
+    ],
+  });
+  const markdown = renderSummaryMarkdown(results);
   await mkdir(outDir, { recursive: true });
-  const paths: ReportPaths = { html: join(outDir, 'index.html'), markdown: join(outDir, 'summary.md') };
+  const paths: ReportPaths = { html: join(outDir, 'index.html'), markdown: join(outDir, 'summary.md'), exports: files.map((f) => join(outDir, ...f.path.split('/'))) };
   await writeFile(paths.html, html, 'utf8');
   await writeFile(paths.markdown, markdown, 'utf8');
+  for (const [k, f] of files.entries()) {
+    await mkdir(dirname(paths.exports[k]!), { recursive: true });
+    await writeFile(paths.exports[k]!, f.text, 'utf8');
+  }
   return paths;
 }

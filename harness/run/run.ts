@@ -10,6 +10,7 @@ import { writeReport } from '../report/write.ts';
 import { SCHEMA_VERSION, type ResultsFile, type Slo, type Trial } from '../results/types.ts';
 import type { SeedProgress } from '../seed/progress.ts';
 import { describeEnvironment, gitSha } from './environment.ts';
+import { gitDirty, loadAverageNow, runConfigRecord, type ConfigOrigin } from './provenance.ts';
 import { launchStack, startAppOn, type LaunchedStack } from './launcher.ts';
 import { makeRunId } from './run-id.ts';
 import { runTrial, type TrialInput } from './trial.ts';
@@ -24,6 +25,8 @@ export interface RunContext {
   tmpBase?: string;
   /** Where seeding progress goes (default: plain lines through log). */
   progress?: SeedProgress;
+  /** Where the configuration came from (flags, BENCH_* variables, --config file), for results. */
+  configOrigin?: ConfigOrigin;
 }
 
 export interface RunOutcome {
@@ -117,6 +120,8 @@ async function runTier(config: RunConfig, ctx: RunContext, launched: LaunchedSta
 /** One run: for each tier, stack up and dataset, then its trials; everything stopped again whatever happens. */
 export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunOutcome> {
   const startedAt = new Date();
+  const loadAtStart = loadAverageNow();
+  const dirty = gitDirty();
   const runId = runIdOf(config, startedAt);
   const trials: Trial[] = [];
   let first: { launched: LaunchedStack; environment: ResultsFile['environment'] } | undefined;
@@ -156,8 +161,18 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       gitSha: gitSha(),
+      ...(dirty === undefined ? {} : { gitDirty: dirty }),
       command: ctx.command,
       seeds: { dataset: config.seed, scenario: config.scenarioSeed },
+      config: runConfigRecord(config, ctx.configOrigin, {
+        tier: config.tier.join(','),
+        logicalShards: config.logicalShards,
+        cacheTtlSec: Math.round(config.cacheTtl),
+        primaries: config.pgShards,
+        replicas: config.replicas,
+        fanoutWorkers: config.workers,
+      }),
+      loadAverage: { start: loadAtStart, end: loadAverageNow() },
     },
     environment: first!.environment,
     dataset: {

@@ -64,11 +64,23 @@ describe('bench run, end to end on real servers', () => {
     expect(trial.generator.sendLateness.count).toBe(op.counts.scheduled);
   });
 
-  it('writes the report and points latest at the run', () => {
+  it('records how it was made: resolved config with the app settings, git dirty flag, load average', () => {
+    const config = results.run.config as { resolved: { profile: string; logicalShards: number }; flags: Record<string, string>; app: { cacheTtlSec: number; replicas: number } };
+    expect(config.resolved).toMatchObject({ profile: 'tiny', logicalShards: 8 });
+    expect(config.flags).toMatchObject({ profile: 'tiny', rate: '200' });
+    expect(config.app).toMatchObject({ cacheTtlSec: 300, replicas: 0 });
+    expect(typeof results.run.gitDirty).toBe('boolean');
+    expect(results.run.loadAverage!.start).toBeGreaterThanOrEqual(0);
+    expect(results.run.loadAverage!.end).toBeGreaterThanOrEqual(0);
+  });
+
+  it('writes the report and its exports, and points latest at the run', () => {
     const id = results.run.id;
     expect(readlinkSync(join(out, 'latest'))).toBe(id);
     expect(existsSync(join(out, id, 'index.html'))).toBe(true);
     expect(existsSync(join(out, id, 'summary.md'))).toBe(true);
+    expect(existsSync(join(out, id, 'timeseries.csv'))).toBe(true);
+    expect(existsSync(join(out, id, 'hgrm', 't01-cache-photo-reads.getPhoto.all.hgrm'))).toBe(true);
     expect(run.stdout()).toMatch(/report: .*index\.html/);
   });
 

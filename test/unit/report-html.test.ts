@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderReportCharts } from '../../harness/report/charts.ts';
+import { renderFigures } from '../../harness/report/charts/figure.ts';
+import { reportFigures } from '../../harness/report/charts/report-figures.ts';
 import { fmtMs } from '../../harness/report/format.ts';
 import { renderHtml } from '../../harness/report/html.ts';
 import { renderSummaryMarkdown } from '../../harness/report/summary-md.ts';
@@ -10,31 +11,41 @@ import { buildResultsFixture } from '../fixtures/results-fixture.ts';
 
 const EVIL = 'bench run --note "<script>alert(1)</script>" & echo \'x\'';
 
+/** The text of the first element whose opening tag matches, up to its closing tag. */
+function section(html: string, id: string): string {
+  const start = html.indexOf(`id="${id}"`);
+  expect(start, id).toBeGreaterThan(0);
+  return html.slice(start, html.indexOf('</section>', start));
+}
+
 describe('renderHtml', () => {
   const results = buildResultsFixture({ command: EVIL });
-  const charts = renderReportCharts(results);
+  // The second trial's charts only (it has every warning): rendering is the chart test's job.
+  const charts = renderFigures(reportFigures(results).trials[1]!);
   const html = renderHtml(results, charts);
 
-  it('is one document with the run id, tiers and scenarios', () => {
+  it('is one document: headline first, then scenarios, trials and provenance', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain(results.run.id);
     expect(html).toContain(results.run.gitSha!);
-    for (const t of results.trials) {
-      expect(html).toContain(`>${t.tier}<`);
-      expect(html).toContain(t.scenario);
-    }
+    const order = ['id="headline"', 'id="scenario-feed-heavy"', 'id="trial-1"', 'id="trial-2"', 'id="provenance"'].map((s) => html.indexOf(s));
+    expect(order.every((p) => p > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
-  it('shows the p99 the fixture derived from its recorded values', () => {
+  it('without a headline, compares the tiers on their windows and says it is not a sustainable-throughput comparison', () => {
+    const head = section(html, 'headline');
+    expect(head).toContain('not a sustainable-throughput comparison');
+    expect(head).toMatch(/cache was offered 500 and achieved 500 req\/s at p99 [\d.]+ ms; replicas was offered 600/);
+  });
+
+  it('shows the p99 the fixture derived from its recorded values, with where it comes from', () => {
     const op = results.trials[0]!.operations['feed.read']!;
-    // The figure in the file is hdr's own percentile of the recorded data.
     expect(decodeHistogram(op.latency.all.encoded).getValueAtPercentile(99)).toBe(op.latency.all.percentilesUs.p99);
-    const p99 = fmtMs(op.latency.all.percentilesUs.p99);
-    expect(p99).toMatch(/^\d/);
     const row = html.split('\n').find((l) => l.startsWith('<tr><td>feed.read</td>'));
     expect(row).toBeDefined();
-    expect(row).toContain(`<td class="n">${p99}</td>`);
-    expect(row).toContain(`<td class="n">${fmtMs(op.latency.all.maxUs)}</td>`);
+    expect(row).toContain(`title="results.json: trials[0].operations[&quot;feed.read&quot;].latency.all.percentilesUs.p99">${fmtMs(op.latency.all.percentilesUs.p99)}</td>`);
+    expect(row).toContain(`>${fmtMs(op.latency.all.maxUs)}</td>`);
   });
 
   it('says "unconstrained" prominently when the capacity model is not applied', () => {
@@ -42,34 +53,46 @@ describe('renderHtml', () => {
     expect(html).toMatch(/class="banner unconstrained"/);
     const applied = renderHtml(buildResultsFixture({ capacityApplied: true }));
     expect(applied).not.toContain('UNCONSTRAINED');
-    expect(applied).toContain('Node capacity model applied');
+    expect(applied).toContain('<strong>Node capacity model</strong> applied:');
   });
 
   it('escapes text from the results file', () => {
     expect(html).not.toContain('<script');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(html).toContain('&quot;');
     expect(html).toContain('&amp; echo &#39;x&#39;');
   });
 
-  it('is self-contained: no external references, no scripts, images inline', () => {
+  it('is self-contained: no external references, no scripts, images inline, a link to results.json', () => {
     expect(html).not.toMatch(/https?:\/\//i);
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<link\b/i);
-    expect(html).not.toMatch(/\bsrc="(?!data:image\/png;base64,)/);
-    const imgs = html.match(/<img /g) ?? [];
-    expect(imgs.length).toBe(charts.size);
+    expect(html).not.toMatch(/\bsrc="(?!data:image\/webp;base64,)/);
+    expect((html.match(/<img /g) ?? []).length).toBe(charts.size);
+    expect(html).toContain('<a href="results.json">');
   });
 
-  it('shows the generator limited with its evidence, and failed checks', () => {
-    expect(html).toContain('GENERATOR-LIMITED');
-    for (const r of results.trials[1]!.generator.limitReasons) expect(html).toContain(r);
-    expect(html).toContain('read-your-writes');
-    expect(html).toMatch(/badge bad">FAIL</);
+  it('puts each warning in words beside the figure it concerns', () => {
+    const trial2 = section(html, 'trial-2');
+    // Generator limited: beside the first latency figure, before the image.
+    const gen = trial2.indexOf('The load generator could not keep its schedule');
+    expect(gen).toBeGreaterThan(0);
+    expect(gen).toBeLessThan(trial2.indexOf('id="trial-2-latency"'));
+    for (const r of results.trials[1]!.generator.limitReasons) expect(trial2).toContain(r);
+    // Drops beside the operations table; hit rate beside its chart; the failed check beside the checks.
+    expect(trial2.indexOf('requests (2.')).toBeLessThan(trial2.indexOf('<h3>Charts'));
+    expect(trial2.indexOf('Cache hit rate still climbing')).toBeLessThan(trial2.indexOf('id="trial-2-hit-rate"'));
+    expect(trial2.indexOf('Cache hit rate still climbing')).toBeGreaterThan(trial2.indexOf('id="trial-2-throughput"'));
+    expect(trial2.slice(trial2.indexOf('<h3>Checks'))).toContain('1 of 2 checks failed: read-your-writes');
+    expect(html).toMatch(/badge bad">✗ FAIL</);
+    // Every warning appears once per trial, in full.
+    expect(trial2.split('The load generator could not keep its schedule').length).toBe(2);
   });
 
-  it('lists every PostgreSQL node', () => {
+  it('lists every PostgreSQL node and the provenance', () => {
     for (const n of results.trials[1]!.backends.postgres) expect(html).toContain(`<td>${n.node}</td>`);
+    const prov = section(html, 'provenance');
+    expect(prov).toContain('dirty flag not recorded');
+    expect(prov).toContain('Resolved configuration not recorded');
   });
 
   it('renders tables only when no charts are given', () => {
@@ -89,13 +112,12 @@ describe('renderHtml', () => {
           operations: {},
           timeseries: [],
           checks: [],
-          backends: { ...base.backends, memcached: { ...base.backends.memcached, hitRate: null }, postgres: [] },
+          events: [],
+          backends: { ...base.backends, memcached: { ...base.backends.memcached, hitRate: null }, postgres: [], series: [], shardWrites: {} },
         },
       ],
     };
-    const charts = renderReportCharts(bare);
-    expect([...charts.keys()].sort()).toEqual(['trial-0/send-lateness', 'trial-0/throughput']);
-    const page = renderHtml(bare, charts);
+    const page = renderHtml(bare, new Map());
     expect(page).toContain('No operations recorded.');
     expect(page).toContain('No checks ran.');
     expect(page).toContain('not a git checkout');

@@ -43,6 +43,10 @@ describe('renderTerminalSummary', () => {
     expect(text).toMatch(/check read-your-writes FAILED/);
   });
 
+  it('ends with the verdict per scenario', () => {
+    expect(text).toMatch(/\nWhich tier:\n  feed-heavy: no sweep, so this is not a sustainable-throughput comparison\./);
+  });
+
   it('strips control characters from results text', () => {
     const evil = buildResultsFixture();
     evil.trials[0]!.tier = 'cache\u001b[31m';
@@ -56,13 +60,29 @@ describe('renderSummaryMarkdown', () => {
   it('carries the run id, the unconstrained note and one table row per operation', () => {
     expect(md).toContain(results.run.id);
     expect(md).toContain('**UNCONSTRAINED**');
-    for (const t of results.trials) {
+    results.trials.forEach((t, i) => {
       for (const [op, o] of Object.entries(t.operations)) {
-        const row = md.split('\n').find((l) => l.startsWith(`| ${escapeMd(op)} |`) && l.includes(`| ${o.counts.scheduled.toLocaleString('en-US')} |`));
+        const row = md.split('\n').find((l) => l.startsWith(`| ${i + 1} | ${t.tier} | ${t.scenario} | ${escapeMd(op)} | ${o.counts.scheduled.toLocaleString('en-US')} |`));
         expect(row, `${t.tier} ${op}`).toBeDefined();
         expect(row).toContain(`| ${fmtMs(o.latency.all.percentilesUs.p99)} |`);
       }
-    }
+    });
+  });
+
+  it('leads with the verdict, labelled as not a sustainable-throughput comparison without a headline', () => {
+    expect(md.indexOf('## Which tier, and why')).toBeLessThan(md.indexOf('## Trials'));
+    expect(md).toMatch(/### feed-heavy: not a sustainable-throughput comparison \(no sweep\)/);
+    expect(md).toMatch(/\| cache \| 500 \| 500 \|/);
+    expect(md).not.toContain('![');
+  });
+
+  it('says what it left out when a run does not fit the budget', () => {
+    const small = renderSummaryMarkdown(results, 4 * 1024);
+    expect(Buffer.byteLength(small)).toBeLessThanOrEqual(4 * 1024);
+    expect(small).toContain('Omitted to stay under 4 KiB: the per-operation table; see index.html');
+    expect(small).toContain('## Which tier, and why');
+    expect(small).toContain('## Trials');
+    expect(renderSummaryMarkdown(results, 1024)).toContain('Omitted to stay under 1 KiB: the per-trial table and the per-operation table');
   });
 
   it('keeps the command verbatim in a fence that its backticks cannot close', () => {

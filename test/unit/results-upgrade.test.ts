@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderReportCharts } from '../../harness/report/charts.ts';
+import { renderReportCharts } from '../../harness/report/charts/report-figures.ts';
 import { renderHtml } from '../../harness/report/html.ts';
 import { renderSummaryMarkdown } from '../../harness/report/summary-md.ts';
 import { renderTerminalSummary } from '../../harness/report/terminal.ts';
