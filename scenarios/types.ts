@@ -1,9 +1,23 @@
 /** Scenarios are data: an operation mix, key distributions and a load shape (executor). */
 
 export type KeyDistribution =
-  /** YCSB-style scrambled Zipf over a population: hot keys scattered, not in id order. */
+  /**
+   * Zipf popularity, P(rank r) proportional to (r+1)^-theta, exact for any theta >= 0 (0 is
+   * uniform; 0.99 is YCSB's default; theta >= 1 is steeper). Scrambled: the hot ranks are scattered
+   * over the id space by a fixed permutation, not the first (oldest) ids.
+   */
   | { kind: 'zipf'; population: Population; theta: number }
-  | { kind: 'uniform'; population: Population };
+  | { kind: 'uniform'; population: Population }
+  /**
+   * The newest ids, skewed toward the newest (YCSB's "latest": Zipf over recency). The populations
+   * are in creation order, newest last, so rank 0 is the last id, rank 1 the one before, ...
+   */
+  | { kind: 'latest'; population: Population; theta: number }
+  /**
+   * YCSB's hotspot: hotRequestFraction of the draws go to hotKeyFraction of the keys (uniform within
+   * the hot set and within the rest). The hot set is scattered over the id space like zipf's.
+   */
+  | { kind: 'hotspot'; population: Population; hotKeyFraction: number; hotRequestFraction: number };
 
 /** Which id list of the dataset manifest a key is drawn from. */
 export type Population = 'photos' | 'users';
