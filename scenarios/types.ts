@@ -64,6 +64,29 @@ export interface ConstantArrivalRate {
   timeoutMs: number;
 }
 
+/** One stage of a ramp: the rate moves linearly to targetRate over durationSec. */
+export interface RampStage {
+  durationSec: number;
+  /** Requests per second at the end of the stage (0 allowed). */
+  targetRate: number;
+}
+
+/**
+ * Open model with a rate that changes (k6's `ramping-arrival-rate`): from startRate, each stage moves
+ * the rate linearly from where the previous one ended to its targetRate. Request i is due when the
+ * cumulative arrivals reach i (the exact inverse of their integral: no drift). The measured window
+ * is the sum of the stages; the warm-up runs at startRate.
+ */
+export interface RampingArrivalRate {
+  kind: 'ramping-arrival-rate';
+  startRate: number;
+  stages: RampStage[];
+  warmupSec: number;
+  connections: number;
+  maxInFlight: number;
+  timeoutMs: number;
+}
+
 /**
  * Closed model (as wrk and autocannon): each connection sends its next request when the last
  * answer arrives. For maximum throughput; its latency is from the actual send (uncorrected): a
@@ -77,17 +100,9 @@ export interface ClosedLoop {
   timeoutMs: number;
 }
 
-export type Executor = ConstantArrivalRate | ClosedLoop;
-
-/** The target rate of an open-model executor, or null for a closed loop. */
-export function targetRateOf(e: Executor): number | null {
-  return e.kind === 'closed-loop' ? null : e.rate;
-}
-
-/** Requests that may be outstanding at once: maxInFlight, or one per connection in a closed loop. */
-export function maxInFlightOf(e: Executor): number {
-  return e.kind === 'closed-loop' ? e.connections : e.maxInFlight;
-}
+export type ArrivalRateExecutor = ConstantArrivalRate | RampingArrivalRate;
+export type Executor = ArrivalRateExecutor | ClosedLoop;
+export type ExecutorKind = Executor['kind'];
 
 export interface Threshold {
   /** e.g. "getPhoto.p99" in microseconds, or "errorRate". */

@@ -5,6 +5,7 @@ import { watchThread } from './monitor.ts';
 import { ClosedModel } from './closed-model.ts';
 import { OpenModel, type ProgressSecond } from './open-model.ts';
 import { createSchedule } from './schedule.ts';
+import { durationSecOf } from '../../scenarios/executors.ts';
 import { cachedSessionTokens } from './sessions.ts';
 import type { FromGenerator, GeneratorTask, ToGenerator } from './worker-protocol.ts';
 
@@ -42,7 +43,7 @@ try {
       slice: task.slice,
       startUs: m.startUs,
       warmupUs: e.warmupSec * 1e6,
-      durationUs: e.durationSec * 1e6,
+      durationUs: durationSecOf(e) * 1e6,
       clock,
       transport,
       onSecond: (progress: ProgressSecond) => post({ type: 'second', progress }),

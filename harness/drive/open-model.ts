@@ -53,6 +53,8 @@ export interface OpenModelOutput {
   issued: number;
   /** When this worker issued the window's last request (monotonic µs). */
   lastIssueUs: number;
+  /** That request's intended time: on schedule, lastIssueUs equals it. */
+  lastIntendedUs: number;
   windowStartUs: number;
   /** When the last request due in the window ended (monotonic µs). */
   drainedUs: number;
@@ -70,10 +72,10 @@ interface Phase {
 /** The next request of the schedule that belongs to the slice, or null once past the phase. */
 function nextOwned(schedule: Schedule, slice: Slice, durationUs: number): ScheduledRequest | null {
   for (;;) {
-    // Offsets grow with the index: peek by building only our own requests.
-    const r = schedule.next();
-    if (r.offsetUs >= durationUs) return null;
-    if (r.index % slice.count === slice.index) return r;
+    // Offsets grow with the index; the other slices' requests are drawn (to stay in step) but not built.
+    if (schedule.peekOffsetUs() >= durationUs) return null;
+    if (schedule.nextIndex % slice.count === slice.index) return schedule.next();
+    schedule.skip();
   }
 }
 
@@ -92,6 +94,7 @@ export class OpenModel {
   #phase = 0;
   #issued = 0;
   #lastIssueUs = 0;
+  #lastIntendedUs = 0;
   #progress: ProgressSecond;
   #nextProgressUs: number;
   /** End of the window's last (possibly partial) second: no progress line after it. */
@@ -177,6 +180,7 @@ export class OpenModel {
     this.#lateness.recordValue(Math.max(0, now - intendedUs));
     this.#issued++;
     this.#lastIssueUs = now;
+    this.#lastIntendedUs = intendedUs;
     this.#progress.issued++;
     if (!sent) this.#progress.dropped++;
   }
@@ -239,6 +243,7 @@ export class OpenModel {
       sendLateness: summarize(this.#lateness),
       issued: this.#issued,
       lastIssueUs: this.#issued > 0 ? this.#lastIssueUs : windowStartUs,
+      lastIntendedUs: this.#issued > 0 ? this.#lastIntendedUs : windowStartUs,
       windowStartUs,
       drainedUs: now,
       aborted,

@@ -1,13 +1,12 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { maxInFlightOf, targetRateOf, type Scenario } from '../../scenarios/types.ts';
-import { summarize, newHistogram } from '../metrics/histograms.ts';
-import type { GeneratorStats } from '../results/types.ts';
+import { durationSecOf, maxInFlightOf, peakRateOf, targetRateOf } from '../../scenarios/executors.ts';
+import type { Scenario } from '../../scenarios/types.ts';
 import { spawnWorker } from '../threads/spawn.ts';
 import { monotonicUs } from './clock.ts';
-import { deriveTimeseries, mergeParts, mergeSummaries } from './merge.ts';
-import { limitReasons, type ThreadHealth } from './monitor.ts';
-import type { OpenModelOutput, ProgressSecond } from './open-model.ts';
+import { generatorStats, type WorkerResult } from './generator-stats.ts';
+import { deriveTimeseries, mergeParts } from './merge.ts';
+import type { ProgressSecond } from './open-model.ts';
 import type { DriveEvents, DriveInput, DriveOutput } from './types.ts';
 import type { FromGenerator, GeneratorTask, ToGenerator } from './worker-protocol.ts';
 
@@ -29,8 +28,8 @@ export function autoWorkers(rate: number, cores = availableParallelism()): numbe
 export function validateScenario(scenario: Scenario, sessionSeed: number | undefined): void {
   const ex = scenario.executor;
   const problems: string[] = [];
-  if (ex.kind !== 'closed-loop' && !(Number.isFinite(ex.rate) && ex.rate > 0)) problems.push(`rate must be > 0 requests/s (got ${ex.rate})`);
-  if (!(Number.isFinite(ex.durationSec) && ex.durationSec > 0)) problems.push(`durationSec must be > 0 (got ${ex.durationSec})`);
+  if (ex.kind === 'constant-arrival-rate' && !(Number.isFinite(ex.rate) && ex.rate > 0)) problems.push(`rate must be > 0 requests/s (got ${ex.rate})`);
+  if (!(Number.isFinite(durationSecOf(ex)) && durationSecOf(ex) > 0)) problems.push(`durationSec must be > 0 (got ${durationSecOf(ex)})`);
   if (!(Number.isFinite(ex.warmupSec) && ex.warmupSec >= 0)) problems.push(`warmupSec must be >= 0 (got ${ex.warmupSec})`);
   if (!(Number.isInteger(ex.connections) && ex.connections >= 1)) problems.push(`connections must be an integer >= 1 (got ${ex.connections})`);
   if (ex.kind !== 'closed-loop' && !(Number.isInteger(ex.maxInFlight) && ex.maxInFlight >= ex.connections)) problems.push(`maxInFlight must be an integer >= connections (got ${ex.maxInFlight})`);
@@ -48,11 +47,6 @@ function shares(total: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.floor(total / n) + (i < total % n ? 1 : 0));
 }
 
-interface WorkerResult {
-  output: OpenModelOutput;
-  health: ThreadHealth;
-}
-
 /** Sums each second's progress over the workers, once every worker has reported it. */
 function progressMerger(workers: number, emit: (p: ProgressSecond) => void) {
   const pending = new Map<number, { p: ProgressSecond; from: number }>();
@@ -67,55 +61,6 @@ function progressMerger(workers: number, emit: (p: ProgressSecond) => void) {
   };
 }
 
-/** Requests issued over the time it actually took: a generator that fell behind took longer than the window. */
-function achieved(issued: number, windowStartUs: number, lastIssueUs: number, durationSec: number, rate: number | null): { rate: number; elapsedUs: number } {
-  if (rate === null) return { rate: issued / durationSec, elapsedUs: durationSec * 1e6 };
-  // On schedule, the last request of the window is due one interval before its end.
-  const elapsedUs = Math.max(lastIssueUs - windowStartUs, durationSec * 1e6 - 1e6 / rate);
-  return { rate: issued / (elapsedUs / 1e6 + 1 / rate), elapsedUs };
-}
-
-function generatorStats(scenario: Scenario, results: WorkerResult[], cpuSeconds: number): GeneratorStats {
-  const e = scenario.executor;
-  const targetRate = targetRateOf(e);
-  const outs = results.map((r) => r.output);
-  const windowStartUs = outs[0]!.windowStartUs;
-  const issued = outs.reduce((n, o) => n + o.issued, 0);
-  const { rate: achievedRate, elapsedUs } = achieved(issued, windowStartUs, Math.max(...outs.map((o) => o.lastIssueUs)), e.durationSec, targetRate);
-  const sendLateness = mergeSummaries(outs.map((o) => o.sendLateness));
-  const eventLoopDelayP99Ms = Math.max(...results.map((r) => r.health.eventLoopDelayP99Ms));
-  const workerUtilization = results.map((r) => r.health.utilization);
-  const aborted = outs.some((o) => o.aborted);
-  const reasons = aborted ? [] : limitReasons({ targetRate, achievedRate, sendLatenessP99Ms: sendLateness.percentilesUs.p99 / 1000, eventLoopDelayP99Ms, workerUtilization });
-  const parts = mergeParts(outs.map((o) => o.part));
-  let scheduled = 0;
-  let sent = 0;
-  let dropped = 0;
-  for (const op of Object.values(parts.operations)) {
-    scheduled += op.counts.scheduled;
-    sent += op.counts.sent;
-    dropped += op.counts.dropped;
-  }
-  const measuredSec = Math.max(1e-9, (Math.max(...outs.map((o) => o.drainedUs)) - windowStartUs) / 1e6);
-  return {
-    targetRate,
-    achievedRate,
-    scheduled,
-    sent,
-    dropped,
-    elapsedMs: elapsedUs / 1000,
-    workers: results.length,
-    sendLateness,
-    eventLoopDelayP99Ms,
-    eventLoopDelayMaxMs: Math.max(...results.map((r) => r.health.eventLoopDelayMaxMs)),
-    cpuSeconds,
-    cpuShare: cpuSeconds / measuredSec,
-    workerUtilization,
-    limited: reasons.length > 0,
-    limitReasons: reasons,
-  };
-}
-
 /**
  * Runs a scenario's open-model schedule against baseUrl on generator worker threads (each a slice
  * of the stream, on its own connections), and merges their parts exactly. Events:
@@ -127,8 +72,9 @@ export async function drive(input: DriveInput, events?: DriveEvents): Promise<Dr
   const { scenario } = input;
   validateScenario(scenario, input.sessionSeed);
   const e = scenario.executor;
-  const rate = targetRateOf(e);
-  const n = Math.min(input.workers ?? (rate === null ? 1 : autoWorkers(rate)), e.connections);
+  const windowSec = durationSecOf(e);
+  const peak = peakRateOf(e);
+  const n = Math.min(input.workers ?? (peak === null ? 1 : autoWorkers(peak)), e.connections);
   const connections = shares(e.connections, n);
   const maxInFlight = shares(maxInFlightOf(e), n);
   const workers: Worker[] = [];
@@ -206,11 +152,11 @@ export async function drive(input: DriveInput, events?: DriveEvents): Promise<Dr
     const drainedUs = Math.max(...outs.map((o) => o.drainedUs));
     const aborted = outs.some((o) => o.aborted);
     // The window is the nominal one unless interrupted; answers awaited after it are the drain.
-    const windowEndUs = aborted ? Math.min(windowStartUs + e.durationSec * 1e6, drainedUs) : windowStartUs + e.durationSec * 1e6;
+    const windowEndUs = aborted ? Math.min(windowStartUs + windowSec * 1e6, drainedUs) : windowStartUs + windowSec * 1e6;
     return {
       operations,
       timeseries: deriveTimeseries(operations, answered),
-      generator: generatorStats(scenario, results, (cpu.user + cpu.system) / 1e6),
+      generator: generatorStats(targetRateOf(e), windowSec, results, (cpu.user + cpu.system) / 1e6),
       timing: {
         warmupStartedAt: warmupStartedAt.toISOString(),
         measureStartedAt: measureStartedAt.toISOString(),
@@ -226,7 +172,4 @@ export async function drive(input: DriveInput, events?: DriveEvents): Promise<Dr
   }
 }
 
-/** The generator's stats for a trial that never ran (interrupted before it started). */
-export function idleGeneratorStats(targetRate: number | null): GeneratorStats {
-  return { targetRate, achievedRate: 0, scheduled: 0, sent: 0, dropped: 0, elapsedMs: 0, workers: 0, sendLateness: summarize(newHistogram()), eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, cpuSeconds: 0, cpuShare: 0, workerUtilization: [], limited: false, limitReasons: [] };
-}
+export { idleGeneratorStats } from './generator-stats.ts';

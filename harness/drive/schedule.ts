@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { targetRateOf, type OperationSpec, type Scenario } from '../../scenarios/types.ts';
+import type { OperationSpec, Scenario } from '../../scenarios/types.ts';
+import { arrivalsOf } from './arrivals.ts';
 import { createKeySampler, type KeySampler } from './keys.ts';
 import { createRng, type Rng } from './rng.ts';
 import type { Populations } from './types.ts';
@@ -35,8 +36,13 @@ export interface ScheduleOptions {
 }
 
 export interface Schedule {
-  /** Arrival rate of an open-model executor; null for a closed loop (its requests have no times). */
-  readonly rate: number | null;
+  /** Index of the next request (next() or skip() consumes it). */
+  readonly nextIndex: number;
+  /**
+   * Intended offset of the next request without drawing it: µs after the phase start, Infinity
+   * once the phase's arrivals are exhausted, 0 for a closed loop (its requests have no times).
+   */
+  peekOffsetUs(): number;
   next(): ScheduledRequest;
   /**
    * Consumes the next request without building it (same draws as next()): a worker owning a slice
@@ -45,10 +51,10 @@ export interface Schedule {
   skip(): void;
 }
 
-/** Constant arrival rate: request i is due i / rate seconds after the phase start (floored to whole µs). */
-export function intendedOffsetUs(index: number, rate: number): number {
-  return Math.floor((index * 1e6) / rate);
-}
+export { intendedOffsetUs } from './arrivals.ts';
+
+/** '' is the measured window (its rng label stays '' so existing streams keep their bytes), 'warmup' the warm-up. */
+export type SchedulePhase = '' | 'warmup';
 
 type Placeholder = 'key' | 'actor' | 'seq';
 /** A template split at its placeholders: literal text and placeholder names, alternating. */
@@ -145,15 +151,15 @@ export function createSchedule(
   scenario: Scenario,
   seed: number,
   populations: Populations,
-  stream = '',
+  phase: SchedulePhase = '',
   options: ScheduleOptions = {},
 ): Schedule {
-  const rate = targetRateOf(scenario.executor);
-  if (rate !== null && !(Number.isFinite(rate) && rate > 0)) throw new RangeError(`executor.rate must be > 0 requests/s, got ${rate}`);
-  const offsetOf = (i: number): number => (rate === null ? 0 : intendedOffsetUs(i, rate));
+  const e = scenario.executor;
+  if (e.kind === 'constant-arrival-rate' && !(Number.isFinite(e.rate) && e.rate > 0)) throw new RangeError(`executor.rate must be > 0 requests/s, got ${e.rate}`);
+  const offsetOf = arrivalsOf(e, phase === 'warmup' ? 'warmup' : 'measure');
   const ops = scenario.operations;
   if (ops.length === 0) throw new RangeError(`scenario "${scenario.name}" has no operations`);
-  const rng = createRng(seed, stream);
+  const rng = createRng(seed, phase);
   const cumulative: number[] = [];
   let total = 0;
   for (const op of ops) {
@@ -177,7 +183,10 @@ export function createSchedule(
   };
 
   return {
-    rate,
+    get nextIndex() {
+      return index;
+    },
+    peekOffsetUs: () => offsetOf(index),
     skip(): void {
       const c = compiled[chooseOp()] as CompiledOp;
       c.keySampler?.();

@@ -5,6 +5,7 @@
  * operations" row, summed counts and exactly merged histograms).
  */
 import type { ResultsFile, Trial } from '../results/types.ts';
+import { loadDetailText } from '../results/load-shape.ts';
 import { chartKey, hasCacheHitRate, type ChartImages } from './charts.ts';
 import {
   NA,
@@ -413,7 +414,7 @@ ${kv([
 ])}
 </div><div>
 ${kv([
-  ['load', `${l.executor}, ${fmtRate(l.rate)} for ${fmtSeconds(l.durationSec)} after ${fmtSeconds(l.warmupSec)} warm-up`],
+  ['load', `${l.executor}, ${fmtRate(l.rate)}${loadDetailText(l)} for ${fmtSeconds(l.durationSec)} after ${fmtSeconds(l.warmupSec)} warm-up`],
   ['connections / max in flight', `${fmtInt(l.connections)} / ${fmtInt(l.maxInFlight)}`],
   ['request timeout', `${fmtInt(l.timeoutMs)} ms`],
   ['measured window', `${t.timing.measureStartedAt} → ${t.timing.measureEndedAt} (${fmtSeconds(t.timing.measuredMs / 1000)})`],

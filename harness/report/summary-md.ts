@@ -3,6 +3,7 @@
  * charts. Text from the results file is escaped; the command sits in a fenced code block.
  */
 import type { ResultsFile, Trial } from '../results/types.ts';
+import { loadDetailText } from '../results/load-shape.ts';
 import {
   NA,
   escapeMd as e,
@@ -105,7 +106,7 @@ function trialSection(s: TrialSummary): string {
     bullets([
       ['target / achieved rate', e(`${fmtRate(g.targetRate)} / ${fmtRate(g.achievedRate)}`)],
       ['cache hit rate', e(fmtPct(m.hitRate))],
-      ['load', e(`${t.load.executor}, ${fmtRate(t.load.rate)} for ${fmtSeconds(t.load.durationSec)} after ${fmtSeconds(t.load.warmupSec)} warm-up; ${t.load.connections} connections, max ${t.load.maxInFlight} in flight, timeout ${t.load.timeoutMs} ms`)],
+      ['load', e(`${t.load.executor}, ${fmtRate(t.load.rate)}${loadDetailText(t.load)} for ${fmtSeconds(t.load.durationSec)} after ${fmtSeconds(t.load.warmupSec)} warm-up; ${t.load.connections} connections, max ${t.load.maxInFlight} in flight, timeout ${t.load.timeoutMs} ms`)],
       ['measured window', e(`${t.timing.measureStartedAt} to ${t.timing.measureEndedAt} (${fmtSeconds(t.timing.measuredMs / 1000)})`)],
     ]),
   );

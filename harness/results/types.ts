@@ -161,7 +161,7 @@ export interface BackendSecond {
 }
 
 export interface GeneratorStats {
-  /** The open model's arrival rate; null for a closed loop. */
+  /** The open model's offered rate (for a ramp, the mean over the window); null for a closed loop. */
   targetRate: number | null;
   /** Requests the generator handed to the HTTP client over the time it actually took to do so. */
   achievedRate: number;
@@ -195,14 +195,22 @@ export interface CheckResult {
 }
 
 export interface LoadShape {
-  executor: 'constant-arrival-rate' | 'closed-loop';
-  /** Arrival rate; null for a closed loop (its latency is from the actual send: uncorrected). */
+  executor: 'constant-arrival-rate' | 'ramping-arrival-rate' | 'closed-loop';
+  /**
+   * Offered arrival rate: the constant rate, or for a ramp the mean offered rate over the window
+   * (requests offered / durationSec); null for a closed loop (its latency is from the actual send:
+   * uncorrected).
+   */
   rate: number | null;
+  /** The measured window (for a ramp, the sum of its stages). */
   durationSec: number;
   warmupSec: number;
   connections: number;
   maxInFlight: number;
   timeoutMs: number;
+  /** Ramps only: the rate at the start (and during warm-up), then each stage's length and end rate. */
+  startRate?: number;
+  stages?: Array<{ durationSec: number; targetRate: number }>;
 }
 
 /** Something that happened at a moment of the window (a flush, a fault), marked on every chart. */

@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, chmodSync, renameSync, symlinkSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { scenarios } from '../../scenarios/index.ts';
+import { withLoadOverrides } from '../../scenarios/overrides.ts';
 import type { Scenario } from '../../scenarios/types.ts';
+import { describeLoadShape, loadShapeOf } from '../results/load-shape.ts';
 import type { RunConfig } from '../config/options.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import { writeReport } from '../report/write.ts';
@@ -46,14 +48,9 @@ export interface RunOutcome {
 export function effectiveScenario(config: RunConfig): Scenario {
   const base = scenarios[config.scenario];
   if (!base) throw new UsageError(`unknown scenario "${config.scenario}"`);
-  const e = base.executor;
-  const common = {
-    durationSec: config.duration ?? e.durationSec,
-    warmupSec: config.warmup ?? e.warmupSec,
-    connections: config.connections ?? e.connections,
-  };
-  if (e.kind === 'closed-loop') return { ...base, executor: { ...e, ...common } };
-  return { ...base, executor: { ...e, ...common, rate: config.rate ?? e.rate, maxInFlight: config.maxInFlight ?? e.maxInFlight } };
+  const out = withLoadOverrides(base, { rate: config.rate, duration: config.duration, warmup: config.warmup, connections: config.connections, maxInFlight: config.maxInFlight });
+  if ('problems' in out) throw new UsageError(out.problems.join('\n'));
+  return out.scenario;
 }
 
 function checkAborted(signal: AbortSignal): void {
@@ -148,9 +145,8 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
       cacheTtlSec: Math.round(config.cacheTtl),
     });
     checkAborted(ctx.signal);
-    const e = scenario.executor;
-    const load = e.kind === 'closed-loop' ? 'closed loop' : `${e.rate} req/s`;
-    ctx.log(`trial ${config.tier} × ${scenario.name}: ${load}, warm-up ${e.warmupSec}s, measure ${e.durationSec}s, ${e.connections} connections`);
+    const load = loadShapeOf(scenario);
+    ctx.log(`trial ${config.tier} × ${scenario.name}: ${describeLoadShape(load)}, warm-up ${load.warmupSec}s, ${load.connections} connections`);
     const trial: Trial = await runTrial({
       tier: config.tier,
       scenario,

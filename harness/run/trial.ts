@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { createMemcached, mcFlush } from '../../app/adapters/memcached.ts';
 import { shardRange } from '../../app/schema/shard-map.ts';
-import { maxInFlightOf, targetRateOf, type Scenario } from '../../scenarios/types.ts';
+import { durationSecOf } from '../../scenarios/executors.ts';
+import type { Scenario } from '../../scenarios/types.ts';
+import { loadShapeOf } from '../results/load-shape.ts';
 import type { ProgressSecond } from '../drive/open-model.ts';
 import { drive } from '../drive/run.ts';
 import type { DrivePhase, Populations } from '../drive/types.ts';
@@ -101,7 +103,7 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
   const e = input.scenario.executor;
   const sampler = await startSampler(samplerTask(input.stack));
   const events = new EventEmitter();
-  events.on('schedule', (_startUs: number, windowStartUs: number) => sampler.begin(windowStartUs, Math.ceil(e.durationSec) + 1));
+  events.on('schedule', (_startUs: number, windowStartUs: number) => sampler.begin(windowStartUs, Math.ceil(durationSecOf(e)) + 1));
   events.on('second', (phase: DrivePhase, p: ProgressSecond) => input.progress(phase, p));
   let samples: BackendSample[] = [];
   const out = await drive(
@@ -117,7 +119,7 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
     tier: input.tier,
     scenario: input.scenario.name,
     description: input.scenario.description,
-    load: { executor: e.kind, rate: targetRateOf(e), durationSec: e.durationSec, warmupSec: e.warmupSec, connections: e.connections, maxInFlight: maxInFlightOf(e), timeoutMs: e.timeoutMs },
+    load: loadShapeOf(input.scenario),
     timing: out.timing,
     operations: out.operations,
     timeseries,

@@ -190,6 +190,23 @@ describe('drive against a local HTTP server (worker threads, real sockets)', () 
   }, 15_000);
 });
 
+describe('ramping arrival rate on worker threads', () => {
+  it('offers the ramp on two workers, counts its mean as the target and achieves it', async () => {
+    const baseUrl = await startServer((_req, res) => res.end('ok'));
+    const sc: Scenario = {
+      ...scenario({}),
+      executor: { kind: 'ramping-arrival-rate', startRate: 0, stages: [{ durationSec: 1, targetRate: 400 }, { durationSec: 0.5, targetRate: 400 }], warmupSec: 0, connections: 4, maxInFlight: 1000, timeoutMs: 2000 },
+    };
+    const out = await drive({ baseUrl, scenario: sc, seed: 7, populations, workers: 2 });
+    expectAccountingAddsUp(out);
+    expect(out.operations.get!.counts.scheduled).toBe(400);
+    expect(out.generator.targetRate).toBeCloseTo(400 / 1.5, 6);
+    expect(out.generator.achievedRate / out.generator.targetRate!).toBeGreaterThan(0.95);
+    expect(out.timing.measuredMs).toBe(1500);
+    expect(out.timeseries.map((p) => p.scheduled)).toEqual([200, 200]);
+  }, 15_000);
+});
+
 describe('generator workers', () => {
   it('adds a worker per RATE_PER_WORKER requests per second, at most one per core', () => {
     expect(autoWorkers(100, 2)).toBe(1);
