@@ -104,16 +104,15 @@ export type ArrivalRateExecutor = ConstantArrivalRate | RampingArrivalRate;
 export type Executor = ArrivalRateExecutor | ClosedLoop;
 export type ExecutorKind = Executor['kind'];
 
-export interface Threshold {
-  /** e.g. "getPhoto.p99" in microseconds, or "errorRate". */
-  metric: string;
-  max: number;
-}
-
 export interface Scenario {
   name: string;
   description: string;
   operations: OperationSpec[];
   executor: Executor;
-  thresholds: Threshold[];
+  /**
+   * k6-style absolute thresholds checked at the end of each trial, e.g. "getPhoto.p99 < 50ms",
+   * "errors.rate < 1%" (syntax and metric keys: harness/thresholds/parse.ts and metrics.ts). A
+   * failed threshold fails the run with exit code 99.
+   */
+  thresholds: string[];
 }

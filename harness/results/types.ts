@@ -290,6 +290,8 @@ export interface Trial {
   generator: GeneratorStats;
   events: TrialEvent[];
   checks: CheckResult[];
+  /** The scenario's thresholds as evaluated at the end of the trial (absent when it has none). */
+  thresholds?: CheckResult[];
   /** Where the trial ran a sweep (bench run --sweep): its steps and maximum sustainable rate. */
   sweep?: SweepResult;
 }

@@ -4,6 +4,7 @@ import { shardRange } from '../../app/schema/shard-map.ts';
 import { durationSecOf } from '../../scenarios/executors.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { loadShapeOf } from '../results/load-shape.ts';
+import { evaluateTrialThresholds } from '../thresholds/scenario.ts';
 import type { ProgressSecond } from '../drive/open-model.ts';
 import { drive } from '../drive/run.ts';
 import type { DrivePhase, Populations } from '../drive/types.ts';
@@ -115,7 +116,7 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
   });
   const backends = backendsOf(input.stack, input.logicalShards, samples);
   const timeseries = out.timeseries.map((p) => ({ ...p, cacheHitRate: backends.series[p.second]?.memcached?.hitRate ?? null }));
-  return {
+  const trial: Trial = {
     tier: input.tier,
     scenario: input.scenario.name,
     description: input.scenario.description,
@@ -128,4 +129,7 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
     events: [],
     checks: accountingChecks(out.operations),
   };
+  // Thresholds are the scenario's SLO, kept apart from the checks (which say the trial is sound).
+  if (input.scenario.thresholds.length > 0) trial.thresholds = evaluateTrialThresholds(input.scenario.thresholds, trial).findings;
+  return trial;
 }
