@@ -25,9 +25,23 @@ function overrideExecutor(e: Executor, o: LoadOverrides, where: string, problems
   }
 }
 
-/** The scenario with the overrides applied, or why some of them do not apply to it. */
+/**
+ * The scenario with the overrides applied, or why some of them do not apply to it. A multi-stream
+ * scenario takes only --warmup (for every stream): one rate, window or pool of connections cannot
+ * stand for several streams'.
+ */
 export function withLoadOverrides(scenario: Scenario, o: LoadOverrides): { scenario: Scenario } | { problems: string[] } {
   const problems: string[] = [];
-  const executor = overrideExecutor(scenario.executor, o, `scenario "${scenario.name}"`, problems);
-  return problems.length ? { problems } : { scenario: { ...scenario, executor } };
+  if (scenario.streams === undefined) {
+    const executor = overrideExecutor(scenario.executor, o, `scenario "${scenario.name}"`, problems);
+    return problems.length ? { problems } : { scenario: { ...scenario, executor } };
+  }
+  const flags: Array<[keyof LoadOverrides, string]> = [['rate', '--rate'], ['duration', '--duration'], ['connections', '--connections'], ['maxInFlight', '--max-in-flight']];
+  for (const [key, flag] of flags) {
+    if (o[key] !== undefined) problems.push(`scenario "${scenario.name}" has ${scenario.streams.length} streams: ${flag} does not apply (each stream's executor sets its own)`);
+  }
+  if (problems.length) return { problems };
+  const warmup = o.warmup;
+  const streams = warmup === undefined ? scenario.streams : scenario.streams.map((st) => ({ ...st, executor: { ...st.executor, warmupSec: warmup } }));
+  return { scenario: { ...scenario, streams } };
 }

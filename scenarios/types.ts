@@ -104,11 +104,27 @@ export type ArrivalRateExecutor = ConstantArrivalRate | RampingArrivalRate;
 export type Executor = ArrivalRateExecutor | ClosedLoop;
 export type ExecutorKind = Executor['kind'];
 
-export interface Scenario {
+/**
+ * One load shape of a multi-stream scenario: its own operation mix and executor, drawn from an rng
+ * of its own (scenario seed + stream name), so adding or changing one stream leaves the others'
+ * requests as they were. All streams share the trial's measured window.
+ */
+export interface StreamSpec {
+  /** Unique within the scenario; letters, digits, _ and -. */
+  name: string;
+  operations: OperationSpec[];
+  /** An arrival-rate executor (a closed loop paces itself and cannot share a window with others). */
+  executor: ArrivalRateExecutor;
+  /**
+   * Seconds into the measured window at which this stream's own window starts (default 0), e.g.
+   * a storm 20 s into a background load. The trial's window ends with the last stream's.
+   */
+  startSec?: number;
+}
+
+interface ScenarioCommon {
   name: string;
   description: string;
-  operations: OperationSpec[];
-  executor: Executor;
   /**
    * k6-style absolute thresholds checked at the end of each trial, e.g. "getPhoto.p99 < 50ms",
    * "errors.rate < 1%" (syntax and metric keys: harness/thresholds/parse.ts and metrics.ts). A
@@ -116,3 +132,19 @@ export interface Scenario {
    */
   thresholds: string[];
 }
+
+/** One load shape: an operation mix and its executor. */
+export interface SingleStreamScenario extends ScenarioCommon {
+  operations: OperationSpec[];
+  executor: Executor;
+  streams?: undefined;
+}
+
+/** Several load shapes in one measured window (e.g. a background load plus a burst). */
+export interface MultiStreamScenario extends ScenarioCommon {
+  streams: StreamSpec[];
+  operations?: undefined;
+  executor?: undefined;
+}
+
+export type Scenario = SingleStreamScenario | MultiStreamScenario;

@@ -24,19 +24,31 @@ export interface ProgressSecond {
   outstanding: number;
 }
 
-export interface OpenModelInput {
-  operationNames: readonly string[];
+/** One stream of the trial as this worker runs it: its schedules, its own connections and limits. */
+export interface StreamInput {
   /** Warm-up stream (never recorded), or null. */
   warmup: Schedule | null;
   measure: Schedule;
-  slice: Slice;
-  /** Monotonic µs at which the warm-up (or, without one, the window) starts. */
-  startUs: number;
+  /** The stream's warm-up: this long, ending where the window starts (at most the trial's warm-up). */
   warmupUs: number;
+  /** The stream's own window: from offsetUs into the trial's window, for durationUs. */
+  offsetUs: number;
   durationUs: number;
   limits: DispatchLimits;
-  clock: Clock;
   transport: Transport;
+}
+
+export interface OpenModelInput {
+  /** Every stream's operations, streams in order (the schedules' opIndex space). */
+  operationNames: readonly string[];
+  streams: readonly StreamInput[];
+  slice: Slice;
+  /** Monotonic µs at which the trial's warm-up (or, without one, the window) starts. */
+  startUs: number;
+  /** The trial's warm-up (the longest stream's) and measured window (until the last stream ends). */
+  warmupUs: number;
+  durationUs: number;
+  clock: Clock;
   onSecond?: (p: ProgressSecond) => void;
   /**
    * Where latency is measured from. 'written' (the socket write) deliberately reintroduces
@@ -69,6 +81,13 @@ interface Phase {
   next: ScheduledRequest | null;
 }
 
+/** A stream's phases (warm-up, window) in order, the current one, and its own dispatcher. */
+interface StreamState {
+  phases: Phase[];
+  phase: number;
+  dispatcher: Dispatcher;
+}
+
 /** The next request of the schedule that belongs to the slice, or null once past the phase. */
 function nextOwned(schedule: Schedule, slice: Slice, durationUs: number): ScheduledRequest | null {
   for (;;) {
@@ -80,18 +99,19 @@ function nextOwned(schedule: Schedule, slice: Slice, durationUs: number): Schedu
 }
 
 /**
- * The open model (constant arrival rate): every request of the slice is issued at its intended
- * time whatever happened to earlier ones, and ends in exactly one outcome. After the window no
- * new request is issued; the answers to those due in it are awaited until each one's deadline
- * (the drain), so a stall in the last second shows as latency, not as silence.
+ * The open model: every request of the slice, of every stream, is issued at its intended time
+ * whatever happened to earlier ones, and ends in exactly one outcome. Each stream has its own
+ * connections and limits (its own dispatcher), as separate groups of clients would; all streams
+ * share one recorder and window. After the window no new request is issued; the answers to those
+ * due in it are awaited until each one's deadline (the drain), so a stall in the last second shows
+ * as latency, not as silence.
  */
 export class OpenModel {
   readonly #in: OpenModelInput;
-  readonly #dispatcher: Dispatcher;
+  readonly #streams: StreamState[];
   readonly #recorder: Recorder;
+  readonly #windowStartUs: number;
   readonly #lateness: Histogram = newHistogram();
-  readonly #phases: Phase[];
-  #phase = 0;
   #issued = 0;
   #lastIssueUs = 0;
   #lastIntendedUs = 0;
@@ -105,27 +125,34 @@ export class OpenModel {
 
   constructor(input: OpenModelInput) {
     this.#in = input;
-    const windowStartUs = input.startUs + input.warmupUs;
+    const windowStartUs = (this.#windowStartUs = input.startUs + input.warmupUs);
     this.#recorder = new Recorder(input.operationNames, windowStartUs, input.durationUs);
     this.#recorder.onEnded = (kind) => this.#noteEnded(kind);
     if (input.latencyFrom === 'written') this.#recorder.measureFromWrite = true;
     this.#lastProgressUs = windowStartUs + Math.ceil(input.durationUs / 1e6) * 1e6;
-    this.#dispatcher = new Dispatcher(input.transport, input.limits);
-    this.#dispatcher.onSettled = () => this.#onSettled();
+    this.#streams = input.streams.map((st) => this.#streamState(st));
+    this.#progress = this.#emptyProgress(0);
+    this.#nextProgressUs = windowStartUs + 1e6;
+    this.done = new Promise((resolve) => (this.#resolve = resolve));
+  }
+
+  #streamState(st: StreamInput): StreamState {
+    const slice = this.#in.slice;
     const phase = (recorder: Recorder | null, schedule: Schedule, startUs: number, durationUs: number): Phase => ({
       recorder,
       schedule,
       startUs,
       endUs: startUs + durationUs,
-      next: nextOwned(schedule, input.slice, durationUs),
+      next: nextOwned(schedule, slice, durationUs),
     });
-    this.#phases = [
-      ...(input.warmup && input.warmupUs > 0 ? [phase(null, input.warmup, input.startUs, input.warmupUs)] : []),
-      phase(this.#recorder, input.measure, windowStartUs, input.durationUs),
+    const warmupUs = Math.min(st.warmupUs, this.#in.warmupUs);
+    const phases = [
+      ...(st.warmup && warmupUs > 0 ? [phase(null, st.warmup, this.#windowStartUs - warmupUs, warmupUs)] : []),
+      phase(this.#recorder, st.measure, this.#windowStartUs + st.offsetUs, st.durationUs),
     ];
-    this.#progress = this.#emptyProgress(0);
-    this.#nextProgressUs = windowStartUs + 1e6;
-    this.done = new Promise((resolve) => (this.#resolve = resolve));
+    const dispatcher = new Dispatcher(st.transport, st.limits);
+    dispatcher.onSettled = () => this.#onSettled();
+    return { phases, phase: 0, dispatcher };
   }
 
   start(): this {
@@ -137,19 +164,20 @@ export class OpenModel {
   abort(): void {
     if (this.#finished) return;
     this.#in.clock.cancel();
-    this.#dispatcher.stop(this.#in.clock.nowUs());
+    const now = this.#in.clock.nowUs();
+    for (const st of this.#streams) st.dispatcher.stop(now);
     this.#finish(true);
-  }
-
-  get #window(): Phase {
-    return this.#phases[this.#phases.length - 1]!;
   }
 
   #tick(): void {
     if (this.#finished) return;
     const now = this.#in.clock.nowUs();
     this.#issueDue(now);
-    const nextDeadline = this.#dispatcher.sweep(now);
+    let nextDeadline: number | null = null;
+    for (const st of this.#streams) {
+      const d = st.dispatcher.sweep(now);
+      if (d !== null && (nextDeadline === null || d < nextDeadline)) nextDeadline = d;
+    }
     this.#emitProgress(now);
     this.#closeSeconds();
     if (this.#drained()) return this.#finish(false);
@@ -159,22 +187,39 @@ export class OpenModel {
     this.#in.clock.wakeAt(Math.min(...wake), () => this.#tick());
   }
 
-  /** Issues every request whose intended time has come, phase by phase, in one burst. */
+  /** The stream's next request, moving past finished phases; null when it has none left. */
+  #current(st: StreamState): Phase | null {
+    for (; st.phase < st.phases.length; st.phase++) {
+      const ph = st.phases[st.phase]!;
+      if (ph.next !== null) return ph;
+    }
+    return null;
+  }
+
+  /**
+   * Issues every request whose intended time has come, in intended-time order across streams, in
+   * one burst (each dispatcher then sees its requests in intended-time order, as its sweep needs).
+   */
   #issueDue(now: number): void {
-    for (; this.#phase < this.#phases.length; this.#phase++) {
-      const ph = this.#phases[this.#phase]!;
-      while (ph.next !== null && ph.startUs + ph.next.offsetUs <= now) {
-        this.#issue(ph, ph.next, now);
-        ph.next = nextOwned(ph.schedule, this.#in.slice, ph.endUs - ph.startUs);
+    for (;;) {
+      let best: StreamState | null = null;
+      let bestDue = Number.POSITIVE_INFINITY;
+      for (const st of this.#streams) {
+        const ph = this.#current(st);
+        const due = ph === null ? Number.POSITIVE_INFINITY : ph.startUs + ph.next!.offsetUs;
+        if (due < bestDue) (best = st), (bestDue = due);
       }
-      if (ph.next !== null) return;
+      if (best === null || bestDue > now) return;
+      const ph = best.phases[best.phase]!;
+      this.#issue(best, ph, ph.next!, now);
+      ph.next = nextOwned(ph.schedule, this.#in.slice, ph.endUs - ph.startUs);
     }
   }
 
-  #issue(ph: Phase, r: ScheduledRequest, now: number): void {
+  #issue(st: StreamState, ph: Phase, r: ScheduledRequest, now: number): void {
     const intendedUs = ph.startUs + r.offsetUs;
     const wire = { method: r.operation.method, path: r.path, headers: r.headers, body: r.body, okStatuses: r.operation.okStatuses };
-    const sent = this.#dispatcher.submit(r.opIndex, intendedUs, wire, ph.recorder, now);
+    const sent = st.dispatcher.submit(r.opIndex, intendedUs, wire, ph.recorder, now);
     if (ph.recorder === null) return;
     ph.recorder.scheduled(r.opIndex, sent);
     this.#lateness.recordValue(Math.max(0, now - intendedUs));
@@ -186,25 +231,36 @@ export class OpenModel {
   }
 
   #nextDueUs(): number | null {
-    const ph = this.#phases[this.#phase];
-    return ph?.next ? ph.startUs + ph.next.offsetUs : null;
+    let next: number | null = null;
+    for (const st of this.#streams) {
+      const ph = this.#current(st);
+      if (ph !== null && (next === null || ph.startUs + ph.next!.offsetUs < next)) next = ph.startUs + ph.next!.offsetUs;
+    }
+    return next;
+  }
+
+  #outstanding(): number {
+    let n = 0;
+    for (const st of this.#streams) n += st.dispatcher.outstanding;
+    return n;
   }
 
   /** A second of the window closes once nothing due in it can still end. */
   #closeSeconds(): void {
-    const bounds = [this.#nextDueUs(), this.#dispatcher.oldestIntendedUs()].filter((t): t is number => t !== null);
-    this.#recorder.closeSecondsBefore(bounds.length ? Math.min(...bounds) : Number.POSITIVE_INFINITY);
+    let bound = this.#nextDueUs() ?? Number.POSITIVE_INFINITY;
+    for (const st of this.#streams) bound = Math.min(bound, st.dispatcher.oldestIntendedUs() ?? Number.POSITIVE_INFINITY);
+    this.#recorder.closeSecondsBefore(bound);
   }
 
   #drained(): boolean {
-    if (this.#phase < this.#phases.length) return false;
-    if (this.#dispatcher.outstanding > 0) return false;
-    this.#dispatcher.resolveDrops(this.#in.clock.nowUs());
+    if (this.#nextDueUs() !== null || this.#outstanding() > 0) return false;
+    const now = this.#in.clock.nowUs();
+    for (const st of this.#streams) st.dispatcher.resolveDrops(now);
     return true;
   }
 
   #onSettled(): void {
-    if (this.#finished || this.#phase < this.#phases.length || this.#dispatcher.outstanding > 0) return;
+    if (this.#finished || this.#nextDueUs() !== null || this.#outstanding() > 0) return;
     // The last answer of the drain: finish now rather than at the next wake-up.
     this.#in.clock.cancel();
     this.#in.clock.wakeAt(this.#in.clock.nowUs(), () => this.#tick());
@@ -212,7 +268,7 @@ export class OpenModel {
 
   #emitProgress(now: number): void {
     while (this.#nextProgressUs <= now && this.#nextProgressUs <= this.#lastProgressUs) {
-      this.#progress.outstanding = this.#dispatcher.outstanding;
+      this.#progress.outstanding = this.#outstanding();
       this.#in.onSecond?.(this.#progress);
       this.#progress = this.#emptyProgress(this.#progress.second + 1);
       this.#nextProgressUs += 1e6;
@@ -237,7 +293,7 @@ export class OpenModel {
     const now = this.#in.clock.nowUs();
     // The window's last seconds may end after the drain did (nothing left to wait for).
     this.#emitProgress(aborted ? now : this.#lastProgressUs);
-    const windowStartUs = this.#window.startUs;
+    const windowStartUs = this.#windowStartUs;
     this.#resolve({
       part: this.#recorder.finish(),
       sendLateness: summarize(this.#lateness),

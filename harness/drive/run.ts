@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { durationSecOf, maxInFlightOf, peakRateOf, targetRateOf } from '../../scenarios/executors.ts';
-import type { Scenario } from '../../scenarios/types.ts';
+import { durationSecOf, maxInFlightOf } from '../../scenarios/executors.ts';
+import { offeredRateOf, operationsOf, peakOfferedRateOf, scenarioStreams, warmupSecOf, windowSecOf } from '../../scenarios/streams.ts';
+import type { Executor, Scenario } from '../../scenarios/types.ts';
 import { spawnWorker } from '../threads/spawn.ts';
 import { monotonicUs } from './clock.ts';
 import { generatorStats, type WorkerResult } from './generator-stats.ts';
@@ -25,18 +26,29 @@ export function autoWorkers(rate: number, cores = availableParallelism()): numbe
   return Math.max(1, Math.min(cores, Math.ceil(rate / RATE_PER_WORKER)));
 }
 
-export function validateScenario(scenario: Scenario, sessionSeed: number | undefined): void {
-  const ex = scenario.executor;
+/** What makes an executor unrunnable (the full validation is scenarios/validate.ts). */
+function executorProblems(ex: Executor, where: string): string[] {
   const problems: string[] = [];
-  if (ex.kind === 'constant-arrival-rate' && !(Number.isFinite(ex.rate) && ex.rate > 0)) problems.push(`rate must be > 0 requests/s (got ${ex.rate})`);
-  if (!(Number.isFinite(durationSecOf(ex)) && durationSecOf(ex) > 0)) problems.push(`durationSec must be > 0 (got ${durationSecOf(ex)})`);
-  if (!(Number.isFinite(ex.warmupSec) && ex.warmupSec >= 0)) problems.push(`warmupSec must be >= 0 (got ${ex.warmupSec})`);
-  if (!(Number.isInteger(ex.connections) && ex.connections >= 1)) problems.push(`connections must be an integer >= 1 (got ${ex.connections})`);
-  if (ex.kind !== 'closed-loop' && !(Number.isInteger(ex.maxInFlight) && ex.maxInFlight >= ex.connections)) problems.push(`maxInFlight must be an integer >= connections (got ${ex.maxInFlight})`);
-  if (!(Number.isFinite(ex.timeoutMs) && ex.timeoutMs > 0)) problems.push(`timeoutMs must be > 0 (got ${ex.timeoutMs})`);
-  if (scenario.operations.length === 0) problems.push('at least one operation is required');
+  if (ex.kind === 'constant-arrival-rate' && !(Number.isFinite(ex.rate) && ex.rate > 0)) problems.push(`${where}rate must be > 0 requests/s (got ${ex.rate})`);
+  if (!(Number.isFinite(durationSecOf(ex)) && durationSecOf(ex) > 0)) problems.push(`${where}durationSec must be > 0 (got ${durationSecOf(ex)})`);
+  if (!(Number.isFinite(ex.warmupSec) && ex.warmupSec >= 0)) problems.push(`${where}warmupSec must be >= 0 (got ${ex.warmupSec})`);
+  if (!(Number.isInteger(ex.connections) && ex.connections >= 1)) problems.push(`${where}connections must be an integer >= 1 (got ${ex.connections})`);
+  if (ex.kind !== 'closed-loop' && !(Number.isInteger(ex.maxInFlight) && ex.maxInFlight >= ex.connections)) problems.push(`${where}maxInFlight must be an integer >= connections (got ${ex.maxInFlight})`);
+  if (!(Number.isFinite(ex.timeoutMs) && ex.timeoutMs > 0)) problems.push(`${where}timeoutMs must be > 0 (got ${ex.timeoutMs})`);
+  return problems;
+}
+
+export function validateScenario(scenario: Scenario, sessionSeed: number | undefined): void {
+  const streams = scenarioStreams(scenario);
+  const problems: string[] = [];
+  for (const st of streams) {
+    const where = st.name === '' ? '' : `stream "${st.name}": `;
+    problems.push(...executorProblems(st.executor, where));
+    if (st.operations.length === 0) problems.push(`${where}at least one operation is required`);
+  }
+  if (streams.length > 1 && streams.some((st) => st.executor.kind === 'closed-loop')) problems.push('a closed loop cannot share a window with other streams');
   if (sessionSeed === undefined) {
-    const withActor = scenario.operations.filter((op) => op.actor !== undefined).map((op) => `"${op.name}"`);
+    const withActor = operationsOf(scenario).filter((op) => op.actor !== undefined).map((op) => `"${op.name}"`);
     if (withActor.length > 0) problems.push(`operations ${withActor.join(', ')} have an actor, so DriveInput.sessionSeed is required`);
   }
   if (problems.length > 0) throw new RangeError(`scenario "${scenario.name}": ${problems.join('; ')}`);
@@ -62,8 +74,8 @@ function progressMerger(workers: number, emit: (p: ProgressSecond) => void) {
 }
 
 /**
- * Runs a scenario's open-model schedule against baseUrl on generator worker threads (each a slice
- * of the stream, on its own connections), and merges their parts exactly. Events:
+ * Runs a scenario's schedule against baseUrl on generator worker threads (each a slice of every
+ * stream, on its own connections), and merges their parts exactly. Events:
  * 'schedule' (startUs, windowStartUs) once the start is set, before any request (samplers align to it);
  * 'phase' (name, wallMs, monotonicUs) when warm-up and the measured window start;
  * 'second' ('measure', ProgressSecond) as each second of the window passes, summed over workers.
@@ -71,12 +83,14 @@ function progressMerger(workers: number, emit: (p: ProgressSecond) => void) {
 export async function drive(input: DriveInput, events?: DriveEvents): Promise<DriveOutput> {
   const { scenario } = input;
   validateScenario(scenario, input.sessionSeed);
-  const e = scenario.executor;
-  const windowSec = durationSecOf(e);
-  const peak = peakRateOf(e);
-  const n = Math.min(input.workers ?? (peak === null ? 1 : autoWorkers(peak)), e.connections);
-  const connections = shares(e.connections, n);
-  const maxInFlight = shares(maxInFlightOf(e), n);
+  const streams = scenarioStreams(scenario);
+  const windowSec = windowSecOf(scenario);
+  const warmupSec = warmupSecOf(scenario);
+  const peak = peakOfferedRateOf(scenario);
+  // Every worker runs its slice of every stream, so each needs a connection of each stream.
+  const n = Math.min(input.workers ?? (peak === null ? 1 : autoWorkers(peak)), ...streams.map((st) => st.executor.connections));
+  const connections = streams.map((st) => shares(st.executor.connections, n));
+  const maxInFlight = streams.map((st) => shares(maxInFlightOf(st.executor), n));
   const workers: Worker[] = [];
   const stopAll = () => Promise.all(workers.map((w) => w.terminate())).catch(() => {});
   try {
@@ -91,8 +105,8 @@ export async function drive(input: DriveInput, events?: DriveEvents): Promise<Dr
         populations: input.populations,
         ...(input.sessionSeed === undefined ? {} : { sessionSeed: input.sessionSeed }),
         slice: { index: i, count: n },
-        connections: connections[i]!,
-        maxInFlight: maxInFlight[i]!,
+        connections: connections.map((c) => c[i]!),
+        maxInFlight: maxInFlight.map((m) => m[i]!),
         ...(input.blockGenerator && i === 0 ? { blockGenerator: input.blockGenerator } : {}),
       };
       const w = spawnWorker(WORKER, task);
@@ -122,13 +136,13 @@ export async function drive(input: DriveInput, events?: DriveEvents): Promise<Dr
     await Promise.all(ready);
     const send = (m: ToGenerator) => workers.forEach((w) => w.postMessage(m));
     const startUs = monotonicUs() + START_LEAD_US;
-    const windowStartUs = startUs + e.warmupSec * 1e6;
+    const windowStartUs = startUs + warmupSec * 1e6;
     const wallAt = (us: number): number => Date.now() + (us - monotonicUs()) / 1000;
     const warmupStartedAt = new Date(wallAt(startUs));
     const measureStartedAt = new Date(wallAt(windowStartUs));
     let cpuStart = process.cpuUsage();
     const timers = [
-      ...(e.warmupSec > 0 ? [setTimeout(() => events?.emit('phase', 'warmup', warmupStartedAt.getTime(), startUs), START_LEAD_US / 1000)] : []),
+      ...(warmupSec > 0 ? [setTimeout(() => events?.emit('phase', 'warmup', warmupStartedAt.getTime(), startUs), START_LEAD_US / 1000)] : []),
       setTimeout(() => {
         cpuStart = process.cpuUsage();
         events?.emit('phase', 'measure', measureStartedAt.getTime(), windowStartUs);
@@ -156,7 +170,7 @@ export async function drive(input: DriveInput, events?: DriveEvents): Promise<Dr
     return {
       operations,
       timeseries: deriveTimeseries(operations, answered),
-      generator: generatorStats(targetRateOf(e), windowSec, results, (cpu.user + cpu.system) / 1e6),
+      generator: generatorStats(offeredRateOf(scenario), windowSec, results, (cpu.user + cpu.system) / 1e6),
       timing: {
         warmupStartedAt: warmupStartedAt.toISOString(),
         measureStartedAt: measureStartedAt.toISOString(),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { scenarioStreams, streamLabel, type ResolvedStream } from '../../scenarios/streams.ts';
 import type { OperationSpec, Scenario } from '../../scenarios/types.ts';
 import { arrivalsOf } from './arrivals.ts';
 import { createKeySampler, type KeySampler } from './keys.ts';
@@ -11,6 +12,7 @@ export interface ScheduledRequest {
   index: number;
   /** Intended send time, integer microseconds after the phase start. */
   offsetUs: number;
+  /** Index into operationsOf(scenario): every stream's operations, streams in order. */
   opIndex: number;
   operation: OperationSpec;
   /** operation.path with `{key}`, `{actor}` and `{seq}` replaced by the drawn values (URL-encoded). */
@@ -33,6 +35,8 @@ export interface ScheduleOptions {
    * deterministic, or the stream is not: same seed => same tokens.
    */
   sessionToken?: (userId: string) => string;
+  /** Which stream of a multi-stream scenario to draw, by name (a single-stream scenario has one). */
+  stream?: string;
 }
 
 export interface Schedule {
@@ -141,9 +145,22 @@ function compileOperation(op: OperationSpec, populations: Populations, options: 
   };
 }
 
+function pickStream(scenario: Scenario, name: string | undefined): ResolvedStream {
+  const streams = scenarioStreams(scenario);
+  if (name === undefined) {
+    if (streams.length === 1) return streams[0]!;
+    throw new RangeError(`scenario "${scenario.name}" has ${streams.length} streams: name the one to draw (options.stream)`);
+  }
+  const found = streams.find((st) => st.name === name);
+  if (found === undefined) throw new RangeError(`scenario "${scenario.name}" has no stream "${name}" (streams: ${streams.map((st) => st.name || '(unnamed)').join(', ')})`);
+  return found;
+}
+
 /**
- * The deterministic request stream of a phase: same scenario + seed + populations + stream label
- * (+ a deterministic sessionToken) => the same sequence of (offset, operation, path, headers, body).
+ * The deterministic request stream of a phase of one stream: same scenario + seed + populations
+ * + phase + stream (+ a deterministic sessionToken) => the same sequence of (offset, operation,
+ * path, headers, body). Each stream draws from an rng of its own (seed + stream name); the one
+ * stream of a single-stream scenario keeps the labels '' and 'warmup', so its bytes never changed.
  * Each request draws the operation, then its key (if any), then its actor (if any), all from one rng,
  * so a scenario without actors gives the same stream as before actors existed.
  */
@@ -154,12 +171,14 @@ export function createSchedule(
   phase: SchedulePhase = '',
   options: ScheduleOptions = {},
 ): Schedule {
-  const e = scenario.executor;
+  const stream = pickStream(scenario, options.stream);
+  const e = stream.executor;
   if (e.kind === 'constant-arrival-rate' && !(Number.isFinite(e.rate) && e.rate > 0)) throw new RangeError(`executor.rate must be > 0 requests/s, got ${e.rate}`);
   const offsetOf = arrivalsOf(e, phase === 'warmup' ? 'warmup' : 'measure');
-  const ops = scenario.operations;
+  const ops = stream.operations;
   if (ops.length === 0) throw new RangeError(`scenario "${scenario.name}" has no operations`);
-  const rng = createRng(seed, phase);
+  const opBase = stream.opBase;
+  const rng = createRng(seed, streamLabel(stream, phase));
   const cumulative: number[] = [];
   let total = 0;
   for (const op of ops) {
@@ -213,7 +232,7 @@ export function createSchedule(
       return {
         index: i,
         offsetUs: offsetOf(i),
-        opIndex,
+        opIndex: opBase + opIndex,
         operation,
         path: fill(c.path, values, encodeURIComponent),
         headers,

@@ -194,23 +194,46 @@ export interface CheckResult {
   detail: string;
 }
 
-export interface LoadShape {
-  executor: 'constant-arrival-rate' | 'ramping-arrival-rate' | 'closed-loop';
-  /**
-   * Offered arrival rate: the constant rate, or for a ramp the mean offered rate over the window
-   * (requests offered / durationSec); null for a closed loop (its latency is from the actual send:
-   * uncorrected).
-   */
-  rate: number | null;
-  /** The measured window (for a ramp, the sum of its stages). */
+/** One stream of a multi-stream trial: its executor and where it sits in the window. */
+export interface StreamShape {
+  name: string;
+  executor: 'constant-arrival-rate' | 'ramping-arrival-rate';
+  /** The constant rate, or a ramp's mean offered rate over its own window. */
+  rate: number;
+  /** Seconds into the measured window at which the stream's own window starts. */
+  startSec: number;
   durationSec: number;
   warmupSec: number;
+  connections: number;
+  maxInFlight: number;
+  timeoutMs: number;
+  startRate?: number;
+  stages?: Array<{ durationSec: number; targetRate: number }>;
+  /** The stream's operations (names in the trial's operations map). */
+  operations: string[];
+}
+
+export interface LoadShape {
+  executor: 'constant-arrival-rate' | 'ramping-arrival-rate' | 'closed-loop' | 'multi-stream';
+  /**
+   * Offered arrival rate over the window: the constant rate; for a ramp, its mean (requests offered
+   * / durationSec); for several streams, all their requests / durationSec; null for a closed loop
+   * (its latency is from the actual send: uncorrected).
+   */
+  rate: number | null;
+  /** The measured window (a ramp: the sum of its stages; several streams: until the last ends). */
+  durationSec: number;
+  /** Warm-up before the window (several streams: the longest). */
+  warmupSec: number;
+  /** Several streams: connections and maxInFlight are summed, timeoutMs is the longest. */
   connections: number;
   maxInFlight: number;
   timeoutMs: number;
   /** Ramps only: the rate at the start (and during warm-up), then each stage's length and end rate. */
   startRate?: number;
   stages?: Array<{ durationSec: number; targetRate: number }>;
+  /** Multi-stream trials only: each stream's shape. */
+  streams?: StreamShape[];
 }
 
 /** Something that happened at a moment of the window (a flush, a fault), marked on every chart. */

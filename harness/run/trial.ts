@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createMemcached, mcFlush } from '../../app/adapters/memcached.ts';
 import { shardRange } from '../../app/schema/shard-map.ts';
-import { durationSecOf } from '../../scenarios/executors.ts';
+import { windowSecOf } from '../../scenarios/streams.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { loadShapeOf } from '../results/load-shape.ts';
 import { evaluateTrialThresholds } from '../thresholds/scenario.ts';
@@ -101,10 +101,9 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
   } finally {
     memcached.close();
   }
-  const e = input.scenario.executor;
   const sampler = await startSampler(samplerTask(input.stack));
   const events = new EventEmitter();
-  events.on('schedule', (_startUs: number, windowStartUs: number) => sampler.begin(windowStartUs, Math.ceil(durationSecOf(e)) + 1));
+  events.on('schedule', (_startUs: number, windowStartUs: number) => sampler.begin(windowStartUs, Math.ceil(windowSecOf(input.scenario)) + 1));
   events.on('second', (phase: DrivePhase, p: ProgressSecond) => input.progress(phase, p));
   let samples: BackendSample[] = [];
   const out = await drive(

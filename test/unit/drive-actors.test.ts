@@ -7,7 +7,7 @@ import { drive } from '../../harness/drive/run.ts';
 import { createSchedule, scheduleDigest, type ScheduledRequest, type SchedulePhase } from '../../harness/drive/schedule.ts';
 import type { Populations } from '../../harness/drive/types.ts';
 import { sessionToken } from '../../harness/seed/sessions.ts';
-import type { KeyDistribution, OperationSpec, Scenario } from '../../scenarios/types.ts';
+import type { KeyDistribution, OperationSpec, Scenario, SingleStreamScenario } from '../../scenarios/types.ts';
 
 const populations: Populations = {
   photos: Array.from({ length: 2_000 }, (_, i) => String(7_000_000_000_000_000_000n + BigInt(i) * 8_388_608n)),
@@ -19,7 +19,7 @@ const token = (userId: string): string => sessionToken(DATASET_SEED, userId);
 const zipfUsers: KeyDistribution = { kind: 'zipf', population: 'users', theta: 0.9 };
 const zipfPhotos: KeyDistribution = { kind: 'zipf', population: 'photos', theta: 0.99 };
 
-function scenarioOf(operations: OperationSpec[], rate = 1000, durationSec = 1): Scenario {
+function scenarioOf(operations: OperationSpec[], rate = 1000, durationSec = 1): SingleStreamScenario {
   return {
     name: 'writes',
     description: 'actors and bodies',

@@ -8,13 +8,13 @@ import type { Populations } from '../../harness/drive/types.ts';
 import { describeLoadShape, loadDetailText, loadShapeOf } from '../../harness/results/load-shape.ts';
 import { durationSecOf, peakRateOf, rampRequests, targetRateOf } from '../../scenarios/executors.ts';
 import { withLoadOverrides } from '../../scenarios/overrides.ts';
-import type { RampingArrivalRate, Scenario } from '../../scenarios/types.ts';
+import type { RampingArrivalRate, SingleStreamScenario } from '../../scenarios/types.ts';
 import { Simulation, simServer } from '../helpers/sim.ts';
 
 const S = 1e6;
 const populations: Populations = { photos: Array.from({ length: 100 }, (_, i) => String(1000 + i)), users: ['1'] };
 
-function ramp(startRate: number, stages: RampingArrivalRate['stages'], warmupSec = 0): Scenario & { executor: RampingArrivalRate } {
+function ramp(startRate: number, stages: RampingArrivalRate['stages'], warmupSec = 0): SingleStreamScenario & { executor: RampingArrivalRate } {
   return {
     name: 'ramp',
     description: 'a ramp',
@@ -118,7 +118,7 @@ describe('ramping-arrival-rate: intended times from the inverse of the cumulativ
     expect(load).toMatchObject({ executor: 'ramping-arrival-rate', rate: 75, durationSec: 20, startRate: 0, stages: [{ durationSec: 10, targetRate: 100 }, { durationSec: 10, targetRate: 100 }] });
     expect(describeLoadShape(load)).toBe('ramping-arrival-rate 0/s → 100/s over 10s → 100/s over 10s (mean 75 req/s)');
     expect(loadDetailText(load)).toBe(' mean (0/s → 100/s over 10s → 100/s over 10s)');
-    expect(loadDetailText(loadShapeOf({ ...sc, executor: { kind: 'constant-arrival-rate', rate: 5, durationSec: 1, warmupSec: 0, connections: 1, maxInFlight: 1, timeoutMs: 1 } }))).toBe('');
+    expect(loadDetailText(loadShapeOf({ ...sc, executor: { kind: 'constant-arrival-rate' as const, rate: 5, durationSec: 1, warmupSec: 0, connections: 1, maxInFlight: 1, timeoutMs: 1 } }))).toBe('');
   });
 
   it('refuses --rate and --duration for a ramp (its stages are both), applies the rest', () => {
@@ -140,15 +140,22 @@ describe('a ramp on the simulated clock and server', () => {
     const e = sc.executor;
     const model = new OpenModel({
       operationNames: ['get'],
-      warmup: createSchedule(sc, 1, populations, 'warmup'),
-      measure: createSchedule(sc, 1, populations),
+      streams: [
+        {
+          warmup: createSchedule(sc, 1, populations, 'warmup'),
+          measure: createSchedule(sc, 1, populations),
+          warmupUs: S,
+          offsetUs: 0,
+          durationUs: durationSecOf(e) * S,
+          limits: { connections: e.connections, maxInFlight: e.maxInFlight, timeoutUs: e.timeoutMs * 1000 },
+          transport: simServer(sim, { serviceUs: () => serviceUs }),
+        },
+      ],
       slice: { index: 0, count: 1 },
       startUs: 0,
       warmupUs: S,
       durationUs: durationSecOf(e) * S,
-      limits: { connections: e.connections, maxInFlight: e.maxInFlight, timeoutUs: e.timeoutMs * 1000 },
       clock: sim.clock(),
-      transport: simServer(sim, { serviceUs: () => serviceUs }),
     }).start();
     sim.run();
     return { model, sc };

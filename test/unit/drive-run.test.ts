@@ -6,7 +6,7 @@ import type { ProgressSecond } from '../../harness/drive/open-model.ts';
 import { autoWorkers, drive } from '../../harness/drive/run.ts';
 import type { DriveOutput, DrivePhase, Populations } from '../../harness/drive/types.ts';
 import type { OperationCounts } from '../../harness/results/types.ts';
-import type { ConstantArrivalRate, OperationSpec, Scenario } from '../../scenarios/types.ts';
+import type { ConstantArrivalRate, OperationSpec, Scenario, SingleStreamScenario } from '../../scenarios/types.ts';
 
 /**
  * drive() on real sockets, with its generator worker threads, against a server in this process.
@@ -39,7 +39,7 @@ function op(name: string, path: string, extra: Partial<OperationSpec> = {}): Ope
   return { name, weight: 1, method: 'GET', path, key: { kind: 'zipf', population: 'photos', theta: 0.99 }, ...extra };
 }
 
-function scenario(executor: Partial<ConstantArrivalRate>, operations: OperationSpec[] = [op('get', '/photos/{key}')]): Scenario {
+function scenario(executor: Partial<ConstantArrivalRate>, operations: OperationSpec[] = [op('get', '/photos/{key}')]): SingleStreamScenario {
   return {
     name: 'test',
     description: 'unit test scenario',
@@ -193,7 +193,7 @@ describe('drive against a local HTTP server (worker threads, real sockets)', () 
 describe('ramping arrival rate on worker threads', () => {
   it('offers the ramp on two workers, counts its mean as the target and achieves it', async () => {
     const baseUrl = await startServer((_req, res) => res.end('ok'));
-    const sc: Scenario = {
+    const sc: SingleStreamScenario = {
       ...scenario({}),
       executor: { kind: 'ramping-arrival-rate', startRate: 0, stages: [{ durationSec: 1, targetRate: 400 }, { durationSec: 0.5, targetRate: 400 }], warmupSec: 0, connections: 4, maxInFlight: 1000, timeoutMs: 2000 },
     };
@@ -204,6 +204,31 @@ describe('ramping arrival rate on worker threads', () => {
     expect(out.generator.achievedRate / out.generator.targetRate!).toBeGreaterThan(0.95);
     expect(out.timing.measuredMs).toBe(1500);
     expect(out.timeseries.map((p) => p.scheduled)).toEqual([200, 200]);
+  }, 15_000);
+});
+
+describe('several streams on worker threads', () => {
+  it('runs a background stream and a burst on two workers, each on its own connections, achieved = their sum', async () => {
+    const seen: string[] = [];
+    const baseUrl = await startServer((req, res) => (seen.push(req.url ?? ''), res.end('ok')));
+    const sc: Scenario = {
+      name: 'bg-burst',
+      description: 'two streams',
+      thresholds: [],
+      streams: [
+        { name: 'background', operations: [op('bg', '/bg/{key}')], executor: { kind: 'constant-arrival-rate', rate: 200, durationSec: 1, warmupSec: 0, connections: 2, maxInFlight: 100, timeoutMs: 2000 } },
+        { name: 'burst', operations: [op('burst', '/burst/{key}')], executor: { kind: 'constant-arrival-rate', rate: 400, durationSec: 0.5, warmupSec: 0, connections: 2, maxInFlight: 100, timeoutMs: 2000 }, startSec: 0.5 },
+      ],
+    };
+    const out = await drive({ baseUrl, scenario: sc, seed: 4, populations, workers: 2 });
+    expectAccountingAddsUp(out);
+    expect(out.operations.bg!.counts.ok).toBe(200);
+    expect(out.operations.burst!.counts.ok).toBe(200);
+    // One 1 s window: 200 background requests and the burst's 200 in its last half.
+    expect(out.timeseries.map((p) => p.scheduled)).toEqual([400]);
+    expect(out.generator.targetRate).toBe(400);
+    expect(out.generator.achievedRate / 400).toBeGreaterThan(0.95);
+    expect(seen.filter((u) => u.startsWith('/burst/'))).toHaveLength(200);
   }, 15_000);
 });
 
@@ -225,7 +250,7 @@ describe('closed loop', () => {
       most = Math.max(most, ++inFlight);
       setTimeout(() => (inFlight--, res.end('ok')), 5);
     });
-    const sc: Scenario = { ...scenario({}), executor: { kind: 'closed-loop', connections: 4, durationSec: 1, warmupSec: 0.2, timeoutMs: 1000 } };
+    const sc: SingleStreamScenario = { ...scenario({}), executor: { kind: 'closed-loop', connections: 4, durationSec: 1, warmupSec: 0.2, timeoutMs: 1000 } };
     const out = await drive({ baseUrl, scenario: sc, seed: 3, populations });
     expectAccountingAddsUp(out);
     const c = out.operations.get!.counts;
