@@ -17,7 +17,12 @@ export type KeyDistribution =
    * YCSB's hotspot: hotRequestFraction of the draws go to hotKeyFraction of the keys (uniform within
    * the hot set and within the rest). The hot set is scattered over the id space like zipf's.
    */
-  | { kind: 'hotspot'; population: Population; hotKeyFraction: number; hotRequestFraction: number };
+  | { kind: 'hotspot'; population: Population; hotKeyFraction: number; hotRequestFraction: number }
+  /**
+   * Always the same key (a storm on one photo): a literal id, or a run-time var the harness fills
+   * before the trial, e.g. "{stormPhoto}" (declared in the scenario's vars). Draws nothing.
+   */
+  | { kind: 'fixed'; value: string };
 
 /** Which id list of the dataset manifest a key is drawn from. */
 export type Population = 'photos' | 'users';
@@ -131,6 +136,12 @@ interface ScenarioCommon {
    * failed threshold fails the run with exit code 99.
    */
   thresholds: string[];
+  /**
+   * Run-time values the harness provides before the trial (e.g. a photo id chosen by a set-up
+   * step), by name, each with what it is: usable as {name} in paths, bodies and `fixed` keys. The
+   * drive refuses to start without a value for each, or with a value for one not declared here.
+   */
+  vars?: Record<string, string>;
 }
 
 /** One load shape: an operation mix and its executor. */

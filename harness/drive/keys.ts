@@ -1,6 +1,7 @@
 import type { KeyDistribution } from '../../scenarios/types.ts';
 import type { Rng } from './rng.ts';
 import type { Populations } from './types.ts';
+import { resolveVars } from './templates.ts';
 import { scrambler } from './zipf.ts';
 import { zipfRejectionInversion } from './zipf-rejection.ts';
 
@@ -11,7 +12,7 @@ export type KeySampler = () => string;
  * Index samplers over [0, n), by distribution. Each consumes only the rng it is given, so the
  * schedule's draws stay in one deterministic sequence.
  */
-function indexSampler(dist: KeyDistribution, n: number, rng: Rng): () => number {
+function indexSampler(dist: Exclude<KeyDistribution, { kind: 'fixed' }>, n: number, rng: Rng): () => number {
   switch (dist.kind) {
     case 'uniform':
       return () => rng.nextInt(n);
@@ -48,7 +49,16 @@ function hotspotSampler(hotKeyFraction: number, hotRequestFraction: number, n: n
   return () => scramble(cold === 0 || rng.nextFloat() < hotRequestFraction ? rng.nextInt(hot) : hot + rng.nextInt(cold));
 }
 
-export function createKeySampler(dist: KeyDistribution, populations: Populations, rng: Rng): KeySampler {
+/**
+ * @param vars run-time values a `fixed` key may name ({stormPhoto})
+ * @throws RangeError for an empty population, or a fixed key naming a var not given
+ */
+export function createKeySampler(dist: KeyDistribution, populations: Populations, rng: Rng, vars: Readonly<Record<string, string>> = {}): KeySampler {
+  if (dist.kind === 'fixed') {
+    const value = resolveVars(dist.value, vars, `fixed key "${dist.value}"`);
+    if (value === '') throw new RangeError(`fixed key "${dist.value}" is empty`);
+    return () => value;
+  }
   const ids = populations[dist.population];
   if (ids === undefined || ids.length === 0) {
     throw new RangeError(`population "${dist.population}" is empty: the dataset manifest has no ids to draw keys from`);

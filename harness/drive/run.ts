@@ -3,6 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { durationSecOf, maxInFlightOf } from '../../scenarios/executors.ts';
 import { offeredRateOf, operationsOf, peakOfferedRateOf, scenarioStreams, warmupSecOf, windowSecOf } from '../../scenarios/streams.ts';
 import type { Executor, Scenario } from '../../scenarios/types.ts';
+import { varsProblems } from '../../scenarios/vars.ts';
 import { spawnWorker } from '../threads/spawn.ts';
 import { monotonicUs } from './clock.ts';
 import { generatorStats, type WorkerResult } from './generator-stats.ts';
@@ -38,7 +39,7 @@ function executorProblems(ex: Executor, where: string): string[] {
   return problems;
 }
 
-export function validateScenario(scenario: Scenario, sessionSeed: number | undefined): void {
+export function validateScenario(scenario: Scenario, sessionSeed: number | undefined, vars?: Readonly<Record<string, string>>): void {
   const streams = scenarioStreams(scenario);
   const problems: string[] = [];
   for (const st of streams) {
@@ -51,6 +52,7 @@ export function validateScenario(scenario: Scenario, sessionSeed: number | undef
     const withActor = operationsOf(scenario).filter((op) => op.actor !== undefined).map((op) => `"${op.name}"`);
     if (withActor.length > 0) problems.push(`operations ${withActor.join(', ')} have an actor, so DriveInput.sessionSeed is required`);
   }
+  problems.push(...varsProblems(scenario, vars));
   if (problems.length > 0) throw new RangeError(`scenario "${scenario.name}": ${problems.join('; ')}`);
 }
 
@@ -82,7 +84,7 @@ function progressMerger(workers: number, emit: (p: ProgressSecond) => void) {
  */
 export async function drive(input: DriveInput, events?: DriveEvents): Promise<DriveOutput> {
   const { scenario } = input;
-  validateScenario(scenario, input.sessionSeed);
+  validateScenario(scenario, input.sessionSeed, input.vars);
   const streams = scenarioStreams(scenario);
   const windowSec = windowSecOf(scenario);
   const warmupSec = warmupSecOf(scenario);
@@ -104,6 +106,7 @@ export async function drive(input: DriveInput, events?: DriveEvents): Promise<Dr
         seed: input.seed,
         populations: input.populations,
         ...(input.sessionSeed === undefined ? {} : { sessionSeed: input.sessionSeed }),
+        ...(input.vars === undefined ? {} : { vars: input.vars }),
         slice: { index: i, count: n },
         connections: connections.map((c) => c[i]!),
         maxInFlight: maxInFlight.map((m) => m[i]!),

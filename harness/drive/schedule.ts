@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { scenarioStreams, streamLabel, type ResolvedStream } from '../../scenarios/streams.ts';
 import type { OperationSpec, Scenario } from '../../scenarios/types.ts';
 import { arrivalsOf } from './arrivals.ts';
-import { createKeySampler, type KeySampler } from './keys.ts';
-import { createRng, type Rng } from './rng.ts';
+import { buildParts, compileOperation, type CompiledOp } from './compile.ts';
+import { createRng } from './rng.ts';
 import type { Populations } from './types.ts';
 
 /** One request of the open-model stream. */
@@ -37,6 +37,11 @@ export interface ScheduleOptions {
   sessionToken?: (userId: string) => string;
   /** Which stream of a multi-stream scenario to draw, by name (a single-stream scenario has one). */
   stream?: string;
+  /**
+   * Run-time values the harness provides before the trial (e.g. a photo picked by a set-up step),
+   * used as {name} in templates and `fixed` keys; a template naming one not given is an error.
+   */
+  vars?: Readonly<Record<string, string>>;
 }
 
 export interface Schedule {
@@ -59,91 +64,6 @@ export { intendedOffsetUs } from './arrivals.ts';
 
 /** '' is the measured window (its rng label stays '' so existing streams keep their bytes), 'warmup' the warm-up. */
 export type SchedulePhase = '' | 'warmup';
-
-type Placeholder = 'key' | 'actor' | 'seq';
-/** A template split at its placeholders: literal text and placeholder names, alternating. */
-type Template = ReadonlyArray<string | { name: Placeholder }>;
-interface Values {
-  key: string | undefined;
-  actor: string | undefined;
-  seq: number;
-}
-
-const PLACEHOLDER = /\{([^{}]*)\}/g;
-const KNOWN: ReadonlySet<string> = new Set<Placeholder>(['key', 'actor', 'seq']);
-
-function compileTemplate(text: string, where: string): Template {
-  const parts: Array<string | { name: Placeholder }> = [];
-  let last = 0;
-  for (const m of text.matchAll(PLACEHOLDER)) {
-    const name = m[1] as string;
-    if (!KNOWN.has(name)) {
-      throw new RangeError(`${where} has an unknown placeholder "{${name}}" (known: {key}, {actor}, {seq})`);
-    }
-    parts.push(text.slice(last, m.index), { name: name as Placeholder });
-    last = m.index + m[0].length;
-  }
-  parts.push(text.slice(last));
-  return parts;
-}
-
-const uses = (t: Template, name: Placeholder): boolean => t.some((p) => typeof p !== 'string' && p.name === name);
-
-function fill(t: Template, v: Values, encode: (s: string) => string): string {
-  let out = '';
-  for (const p of t) {
-    if (typeof p === 'string') out += p;
-    else out += encode(String(v[p.name]));
-  }
-  return out;
-}
-
-const asIs = (s: string): string => s;
-
-interface CompiledOp {
-  path: Template;
-  /** Body entries in template order; strings are templates, numbers and booleans constants. */
-  body: ReadonlyArray<readonly [string, Template | number | boolean]> | undefined;
-  keySampler: KeySampler | undefined;
-  actorSampler: KeySampler | undefined;
-}
-
-function compileOperation(op: OperationSpec, populations: Populations, options: ScheduleOptions, rng: Rng): CompiledOp {
-  const where = `operation "${op.name}"`;
-  const path = compileTemplate(op.path, `${where} path "${op.path}"`);
-  const templates: Template[] = [path];
-  let body: CompiledOp['body'];
-  if (op.body !== undefined) {
-    if (op.method === 'GET') throw new RangeError(`${where} is a GET and cannot have a body`);
-    const entries: Array<readonly [string, Template | number | boolean]> = [];
-    for (const [name, value] of Object.entries(op.body)) {
-      if (typeof value === 'string') {
-        const t = compileTemplate(value, `${where} body field "${name}"`);
-        templates.push(t);
-        entries.push([name, t]);
-      } else if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
-        entries.push([name, value]);
-      } else {
-        throw new RangeError(`${where} body field "${name}" must be a string, a finite number or a boolean, got ${String(value)}`);
-      }
-    }
-    body = entries;
-  }
-  for (const name of ['key', 'actor'] as const) {
-    if (op[name] === undefined && templates.some((t) => uses(t, name))) {
-      throw new RangeError(`${where} uses {${name}} in its path or body but has no "${name}" distribution to draw it from`);
-    }
-  }
-  if (op.actor !== undefined && options.sessionToken === undefined) {
-    throw new RangeError(`${where} has an actor, so a sessionToken function is required to sign its requests`);
-  }
-  return {
-    path,
-    body,
-    keySampler: op.key === undefined ? undefined : createKeySampler(op.key, populations, rng),
-    actorSampler: op.actor === undefined ? undefined : createKeySampler(op.actor, populations, rng),
-  };
-}
 
 function pickStream(scenario: Scenario, name: string | undefined): ResolvedStream {
   const streams = scenarioStreams(scenario);
@@ -188,7 +108,8 @@ export function createSchedule(
     total += op.weight;
     cumulative.push(total);
   }
-  const compiled: CompiledOp[] = ops.map((op) => compileOperation(op, populations, options, rng));
+  const ctx = { populations, rng, scope: { vars: options.vars ?? {} }, canSign: options.sessionToken !== undefined };
+  const compiled: CompiledOp[] = ops.map((op) => compileOperation(op, ctx));
   const sessionToken = options.sessionToken;
   let index = 0;
 
@@ -219,27 +140,8 @@ export function createSchedule(
       const key = c.keySampler?.();
       const actor = c.actorSampler?.();
       const i = index++;
-      const values: Values = { key, actor, seq: i };
-      const headers: Record<string, string> = {};
-      if (actor !== undefined && sessionToken !== undefined) headers.authorization = `Bearer ${sessionToken(actor)}`;
-      let body: string | undefined;
-      if (c.body !== undefined) {
-        const obj: Record<string, string | number | boolean> = {};
-        for (const [name, v] of c.body) obj[name] = typeof v === 'object' ? fill(v, values, asIs) : v;
-        body = JSON.stringify(obj);
-        headers['content-type'] = 'application/json';
-      }
-      return {
-        index: i,
-        offsetUs: offsetOf(i),
-        opIndex: opBase + opIndex,
-        operation,
-        path: fill(c.path, values, encodeURIComponent),
-        headers,
-        body,
-        key,
-        actor,
-      };
+      const { path, headers, body } = buildParts(c, { key, actor, seq: i, captured: undefined }, sessionToken);
+      return { index: i, offsetUs: offsetOf(i), opIndex: opBase + opIndex, operation, path, headers, body, key, actor };
     },
   };
 }

@@ -15,6 +15,8 @@ export interface ModelSetup {
   populations: Populations;
   /** Signs requests made as an actor; required if any operation has one. */
   sessionToken?: ScheduleOptions['sessionToken'];
+  /** Run-time values of the scenario's vars. */
+  vars?: Readonly<Record<string, string>>;
   slice: Slice;
   /** This thread's connections and share of maxInFlight, per stream (scenarioStreams order). */
   connections: readonly number[];
@@ -36,7 +38,7 @@ export function prepareModel(setup: ModelSetup): (startUs: number, clock: Clock,
   const durationUs = windowSecOf(scenario) * 1e6;
   const operationNames = operationsOf(scenario).map((o) => o.name);
   const schedules = streams.map((st) => {
-    const options: ScheduleOptions = { stream: st.name, ...(setup.sessionToken ? { sessionToken: setup.sessionToken } : {}) };
+    const options: ScheduleOptions = { stream: st.name, ...(setup.sessionToken ? { sessionToken: setup.sessionToken } : {}), ...(setup.vars ? { vars: setup.vars } : {}) };
     return {
       warmup: st.executor.warmupSec > 0 ? createSchedule(scenario, seed, populations, 'warmup', options) : null,
       measure: createSchedule(scenario, seed, populations, '', options),

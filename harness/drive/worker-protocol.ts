@@ -11,6 +11,8 @@ export interface GeneratorTask {
   populations: Populations;
   /** Dataset seed whose session tokens the actors use (harness/seed/sessions.ts). */
   sessionSeed?: number;
+  /** Run-time values of the scenario's vars. */
+  vars?: Record<string, string>;
   slice: Slice;
   /** This thread's connections and share of maxInFlight, per stream (scenarioStreams order). */
   connections: number[];

@@ -26,6 +26,8 @@ export interface TrialInput {
   sessionSeed: number;
   logicalShards: number;
   signal: AbortSignal;
+  /** Run-time values of the scenario's vars (from a set-up step); required when it declares any. */
+  vars?: Record<string, string>;
   /** Generator threads (default: chosen from the rate). */
   workers?: number;
   /** Progress lines (a listener of the drive's events, like autocannon's progress bar). */
@@ -107,7 +109,7 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
   events.on('second', (phase: DrivePhase, p: ProgressSecond) => input.progress(phase, p));
   let samples: BackendSample[] = [];
   const out = await drive(
-    { baseUrl: input.baseUrl, scenario: input.scenario, seed: input.scenarioSeed, populations: input.populations, sessionSeed: input.sessionSeed, signal: input.signal, ...(input.workers ? { workers: input.workers } : {}) },
+    { baseUrl: input.baseUrl, scenario: input.scenario, seed: input.scenarioSeed, populations: input.populations, sessionSeed: input.sessionSeed, signal: input.signal, ...(input.workers ? { workers: input.workers } : {}), ...(input.vars ? { vars: input.vars } : {}) },
     events,
   ).finally(async () => {
     // The sampler thread stops whatever happened to the drive.
