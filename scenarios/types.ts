@@ -27,10 +27,21 @@ export type KeyDistribution =
 /** Which id list of the dataset manifest a key is drawn from. */
 export type Population = 'photos' | 'users';
 
+/** A request issued after another's OK answer. */
+export interface FollowUp {
+  /** An operation of the same stream with weight 0 (issued only as a follow-up). */
+  operation: string;
+  /** Its intended time is the answer's arrival + delayMs (0 allowed). */
+  delayMs: number;
+}
+
 export interface OperationSpec {
-  /** Stable name used in results (e.g. "getPhoto"). */
+  /** Stable name used in results and threshold keys (e.g. "getPhoto"); letters, digits, _ and -. */
   name: string;
-  /** Relative weight in the mix. */
+  /**
+   * Relative weight in the mix; 0 for an operation issued only as a follow-up (named in another's
+   * `then`), never drawn by the mix.
+   */
   weight: number;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /**
@@ -54,6 +65,19 @@ export interface OperationSpec {
   body?: Record<string, string | number | boolean>;
   /** Answers counted as OK; default: 200-299. */
   okStatuses?: number[];
+  /**
+   * Values to read from this operation's OK answer (a JSON body), by name: a dot path into it, e.g.
+   * { photoId: 'photo.id' } ('photos.0.id' for an array element). Its follow-ups, and theirs, use
+   * them as {photoId}. Only the answers of operations that capture are read; others are discarded.
+   */
+  capture?: Record<string, string>;
+  /**
+   * Requests issued after this one's OK answer, each at (answer time + delayMs), by the worker
+   * that got the answer. A follow-up without its own key or actor uses this request's (the same
+   * user carries on); its {seq} is the first request's. If this request fails (error, timeout,
+   * dropped, unfinished), its follow-ups are not issued and are counted as skipped.
+   */
+  then?: FollowUp[];
 }
 
 export interface ConstantArrivalRate {

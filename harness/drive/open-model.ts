@@ -2,6 +2,7 @@ import { newHistogram, summarize, type Histogram } from '../metrics/histograms.t
 import type { HistogramSummary } from '../results/types.ts';
 import type { Clock } from './clock.ts';
 import { Dispatcher, type DispatchLimits, type Transport } from './dispatcher.ts';
+import { FollowUpQueue, settleParent, type ParentTag, type PendingFollowUp } from './follow-ups.ts';
 import { Recorder, type RecorderPart } from './recorder.ts';
 import type { Schedule, ScheduledRequest } from './schedule.ts';
 
@@ -79,13 +80,16 @@ interface Phase {
   startUs: number;
   endUs: number;
   next: ScheduledRequest | null;
+  /** Follow-ups of its requests must be due before this: the window's start (warm-up) or end. */
+  followUpsEndUs: number;
 }
 
 /** A stream's phases (warm-up, window) in order, the current one, and its own dispatcher. */
 interface StreamState {
+  index: number;
   phases: Phase[];
   phase: number;
-  dispatcher: Dispatcher;
+  dispatcher: Dispatcher<ParentTag>;
 }
 
 /** The next request of the schedule that belongs to the slice, or null once past the phase. */
@@ -120,6 +124,10 @@ export class OpenModel {
   /** End of the window's last (possibly partial) second: no progress line after it. */
   readonly #lastProgressUs: number;
   #finished = false;
+  /** Follow-ups waiting for their intended time, all streams together. */
+  readonly #followUps = new FollowUpQueue();
+  /** When the pending wake-up is (a follow-up due sooner moves it). */
+  #wakeAtUs = Number.POSITIVE_INFINITY;
   #resolve: (out: OpenModelOutput) => void = () => {};
   readonly done: Promise<OpenModelOutput>;
 
@@ -130,33 +138,36 @@ export class OpenModel {
     this.#recorder.onEnded = (kind) => this.#noteEnded(kind);
     if (input.latencyFrom === 'written') this.#recorder.measureFromWrite = true;
     this.#lastProgressUs = windowStartUs + Math.ceil(input.durationUs / 1e6) * 1e6;
-    this.#streams = input.streams.map((st) => this.#streamState(st));
+    this.#streams = input.streams.map((st, i) => this.#streamState(st, i));
     this.#progress = this.#emptyProgress(0);
     this.#nextProgressUs = windowStartUs + 1e6;
     this.done = new Promise((resolve) => (this.#resolve = resolve));
   }
 
-  #streamState(st: StreamInput): StreamState {
+  #streamState(st: StreamInput, index: number): StreamState {
     const slice = this.#in.slice;
-    const phase = (recorder: Recorder | null, schedule: Schedule, startUs: number, durationUs: number): Phase => ({
+    const phase = (recorder: Recorder | null, schedule: Schedule, startUs: number, durationUs: number, followUpsEndUs: number): Phase => ({
       recorder,
       schedule,
       startUs,
       endUs: startUs + durationUs,
       next: nextOwned(schedule, slice, durationUs),
+      followUpsEndUs,
     });
+    const windowStartUs = this.#windowStartUs;
     const warmupUs = Math.min(st.warmupUs, this.#in.warmupUs);
     const phases = [
-      ...(st.warmup && warmupUs > 0 ? [phase(null, st.warmup, this.#windowStartUs - warmupUs, warmupUs)] : []),
-      phase(this.#recorder, st.measure, this.#windowStartUs + st.offsetUs, st.durationUs),
+      ...(st.warmup && warmupUs > 0 ? [phase(null, st.warmup, windowStartUs - warmupUs, warmupUs, windowStartUs)] : []),
+      phase(this.#recorder, st.measure, windowStartUs + st.offsetUs, st.durationUs, windowStartUs + this.#in.durationUs),
     ];
-    const dispatcher = new Dispatcher(st.transport, st.limits);
+    const dispatcher = new Dispatcher<ParentTag>(st.transport, st.limits);
     dispatcher.onSettled = () => this.#onSettled();
-    return { phases, phase: 0, dispatcher };
+    dispatcher.onTagEnded = (tag, ok, endUs, body) => this.#parentEnded(tag, ok, endUs, body);
+    return { index, phases, phase: 0, dispatcher };
   }
 
   start(): this {
-    this.#in.clock.wakeAt(this.#in.startUs, () => this.#tick());
+    this.#wakeAt(this.#in.startUs);
     return this;
   }
 
@@ -166,11 +177,14 @@ export class OpenModel {
     this.#in.clock.cancel();
     const now = this.#in.clock.nowUs();
     for (const st of this.#streams) st.dispatcher.stop(now);
+    // Follow-ups not yet due never will be: each is counted, none vanishes.
+    for (let p = this.#followUps.pop(); p !== undefined; p = this.#followUps.pop()) p.recorder?.skipped(p.draw.opIndex, 'stopped');
     this.#finish(true);
   }
 
   #tick(): void {
     if (this.#finished) return;
+    this.#wakeAtUs = Number.POSITIVE_INFINITY;
     const now = this.#in.clock.nowUs();
     this.#issueDue(now);
     let nextDeadline: number | null = null;
@@ -184,7 +198,19 @@ export class OpenModel {
     const wake = [this.#nextDueUs(), nextDeadline, this.#nextProgressUs <= this.#lastProgressUs ? this.#nextProgressUs : null].filter((t): t is number => t !== null);
     // Not drained means a request is due or outstanding (and every outstanding one has a deadline).
     if (wake.length === 0) throw new Error('open model: nothing to wait for, yet not drained');
-    this.#in.clock.wakeAt(Math.min(...wake), () => this.#tick());
+    this.#wakeAt(Math.min(...wake));
+  }
+
+  #wakeAt(atUs: number): void {
+    this.#wakeAtUs = atUs;
+    this.#in.clock.wakeAt(atUs, () => this.#tick());
+  }
+
+  /** A request with follow-ups ended: queue them (waking sooner if one is due first) or count them skipped. */
+  #parentEnded(tag: ParentTag, ok: boolean, endUs: number, body: string | undefined): void {
+    settleParent(tag, ok, endUs, body, this.#followUps);
+    const first = this.#followUps.peek();
+    if (!this.#finished && first !== undefined && first.dueUs < this.#wakeAtUs) this.#wakeAt(first.dueUs);
   }
 
   /** The stream's next request, moving past finished phases; null when it has none left. */
@@ -197,8 +223,9 @@ export class OpenModel {
   }
 
   /**
-   * Issues every request whose intended time has come, in intended-time order across streams, in
-   * one burst (each dispatcher then sees its requests in intended-time order, as its sweep needs).
+   * Issues every request whose intended time has come, in intended-time order across streams and
+   * follow-ups, in one burst (each dispatcher then sees its requests in intended-time order, as its
+   * sweep needs: a follow-up is due after its parent's answer, so after all issued before it).
    */
   #issueDue(now: number): void {
     for (;;) {
@@ -209,6 +236,11 @@ export class OpenModel {
         const due = ph === null ? Number.POSITIVE_INFINITY : ph.startUs + ph.next!.offsetUs;
         if (due < bestDue) (best = st), (bestDue = due);
       }
+      const followUp = this.#followUps.peek();
+      if (followUp !== undefined && followUp.dueUs < bestDue && followUp.dueUs <= now) {
+        this.#issueFollowUp(this.#followUps.pop()!, now);
+        continue;
+      }
       if (best === null || bestDue > now) return;
       const ph = best.phases[best.phase]!;
       this.#issue(best, ph, ph.next!, now);
@@ -218,20 +250,42 @@ export class OpenModel {
 
   #issue(st: StreamState, ph: Phase, r: ScheduledRequest, now: number): void {
     const intendedUs = ph.startUs + r.offsetUs;
-    const wire = { method: r.operation.method, path: r.path, headers: r.headers, body: r.body, okStatuses: r.operation.okStatuses };
-    const sent = st.dispatcher.submit(r.opIndex, intendedUs, wire, ph.recorder, now);
+    const tag = r.followUps === undefined ? null : { stream: st.index, schedule: ph.schedule, request: r, recorder: ph.recorder, endUs: ph.followUpsEndUs };
+    const sent = this.#submit(st, r, intendedUs, ph.recorder, tag, now);
     if (ph.recorder === null) return;
-    ph.recorder.scheduled(r.opIndex, sent);
-    this.#lateness.recordValue(Math.max(0, now - intendedUs));
+    // The achieved rate is about the schedule: follow-ups (the app's answers decide how many) are not in it.
     this.#issued++;
     this.#lastIssueUs = now;
     this.#lastIntendedUs = intendedUs;
+    this.#counted(ph.recorder, r.opIndex, intendedUs, sent, now);
+  }
+
+  #issueFollowUp(p: PendingFollowUp, now: number): void {
+    const r = p.schedule.followUp(p.draw, p.parent, p.captured);
+    const st = this.#streams[p.stream]!;
+    const tag = r.followUps === undefined ? null : { stream: p.stream, schedule: p.schedule, request: r, recorder: p.recorder, endUs: p.endUs };
+    const sent = this.#submit(st, r, p.dueUs, p.recorder, tag, now);
+    if (p.recorder !== null) this.#counted(p.recorder, r.opIndex, p.dueUs, sent, now);
+  }
+
+  #submit(st: StreamState, r: ScheduledRequest, intendedUs: number, recorder: Recorder | null, tag: ParentTag | null, now: number): boolean {
+    const wire = { method: r.operation.method, path: r.path, headers: r.headers, body: r.body, okStatuses: r.operation.okStatuses, readBody: r.capture !== undefined };
+    const sent = st.dispatcher.submit(r.opIndex, intendedUs, wire, recorder, now, tag);
+    // A dropped parent is never sent: its follow-ups are settled (skipped) now.
+    if (!sent && tag !== null) settleParent(tag, false, now, undefined, this.#followUps);
+    return sent;
+  }
+
+  /** A request of the window came due: scheduled, its send lateness, the progress line. */
+  #counted(recorder: Recorder, op: number, intendedUs: number, sent: boolean, now: number): void {
+    recorder.scheduled(op, sent);
+    this.#lateness.recordValue(Math.max(0, now - intendedUs));
     this.#progress.issued++;
     if (!sent) this.#progress.dropped++;
   }
 
   #nextDueUs(): number | null {
-    let next: number | null = null;
+    let next: number | null = this.#followUps.peek()?.dueUs ?? null;
     for (const st of this.#streams) {
       const ph = this.#current(st);
       if (ph !== null && (next === null || ph.startUs + ph.next!.offsetUs < next)) next = ph.startUs + ph.next!.offsetUs;
@@ -263,7 +317,7 @@ export class OpenModel {
     if (this.#finished || this.#nextDueUs() !== null || this.#outstanding() > 0) return;
     // The last answer of the drain: finish now rather than at the next wake-up.
     this.#in.clock.cancel();
-    this.#in.clock.wakeAt(this.#in.clock.nowUs(), () => this.#tick());
+    this.#wakeAt(this.#in.clock.nowUs());
   }
 
   #emitProgress(now: number): void {

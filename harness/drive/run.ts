@@ -48,6 +48,9 @@ export function validateScenario(scenario: Scenario, sessionSeed: number | undef
     if (st.operations.length === 0) problems.push(`${where}at least one operation is required`);
   }
   if (streams.length > 1 && streams.some((st) => st.executor.kind === 'closed-loop')) problems.push('a closed loop cannot share a window with other streams');
+  const chained = streams.filter((st) => st.executor.kind === 'closed-loop').flatMap((st) => st.operations.filter((op) => (op.then ?? []).length > 0));
+  // A closed loop's next request is its connection's, not an answer's: follow-ups would vanish.
+  if (chained.length > 0) problems.push(`operations ${chained.map((op) => `"${op.name}"`).join(', ')} have follow-ups, which need an arrival-rate executor (not closed-loop)`);
   if (sessionSeed === undefined) {
     const withActor = operationsOf(scenario).filter((op) => op.actor !== undefined).map((op) => `"${op.name}"`);
     if (withActor.length > 0) problems.push(`operations ${withActor.join(', ')} have an actor, so DriveInput.sessionSeed is required`);

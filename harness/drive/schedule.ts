@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { scenarioStreams, streamLabel, type ResolvedStream } from '../../scenarios/streams.ts';
 import type { OperationSpec, Scenario } from '../../scenarios/types.ts';
 import { arrivalsOf } from './arrivals.ts';
+import type { CaptureSpec } from './capture.ts';
 import { buildParts, compileOperation, type CompiledOp } from './compile.ts';
+import { planFollowUps } from './follow-up-plan.ts';
+import { captureSlotsOf } from './templates.ts';
 import { createRng } from './rng.ts';
 import type { Populations } from './types.ts';
 
@@ -27,6 +30,30 @@ export interface ScheduledRequest {
   /** The drawn key and actor ids (undefined when the operation has no such distribution). */
   key: string | undefined;
   actor: string | undefined;
+  /** Follow-ups its OK answer starts, drawn with it (so every worker draws the same); usually undefined. */
+  followUps: readonly FollowUpDraw[] | undefined;
+  /** What to read from its answer for its follow-ups; undefined: its body is never read. */
+  capture: readonly CaptureSpec[] | undefined;
+  /** Values captured by the requests it follows, by capture slot; undefined for a drawn request. */
+  captured: ReadonlyArray<string | undefined> | undefined;
+}
+
+/**
+ * A follow-up as drawn with its root request: which operation, after how long, and its own key and
+ * actor (undefined: it uses its parent's), with its own follow-ups. Built into a request only once
+ * its parent's answer came (Schedule.followUp).
+ */
+export interface FollowUpDraw {
+  /** Index into operationsOf(scenario). */
+  opIndex: number;
+  /** Index among its stream's operations. */
+  local: number;
+  delayUs: number;
+  key: string | undefined;
+  actor: string | undefined;
+  children: readonly FollowUpDraw[] | undefined;
+  /** Capture slots its templates use: if the answer lacked any, it cannot be built. */
+  needs: readonly number[];
 }
 
 export interface ScheduleOptions {
@@ -58,6 +85,13 @@ export interface Schedule {
    * of the stream skips the others' requests cheaply and stays in step with them.
    */
   skip(): void;
+  /**
+   * Builds a follow-up of parent with the values captured so far. Its {seq} is its root request's
+   * index; without a key or actor of its own it uses its parent's (the same user carries on).
+   */
+  followUp(draw: FollowUpDraw, parent: ScheduledRequest, captured: ReadonlyArray<string | undefined> | undefined): ScheduledRequest;
+  /** Capture names of the stream, by slot. */
+  readonly captureSlots: number;
 }
 
 export { intendedOffsetUs } from './arrivals.ts';
@@ -102,14 +136,18 @@ export function createSchedule(
   const cumulative: number[] = [];
   let total = 0;
   for (const op of ops) {
-    if (!(Number.isFinite(op.weight) && op.weight > 0)) {
-      throw new RangeError(`operation "${op.name}" weight must be a positive number, got ${op.weight}`);
-    }
+    // Weight 0: issued only as a follow-up of another operation, never drawn by the mix.
+    if (!(Number.isFinite(op.weight) && op.weight >= 0)) throw new RangeError(`operation "${op.name}" weight must be a number >= 0, got ${op.weight}`);
     total += op.weight;
     cumulative.push(total);
   }
-  const ctx = { populations, rng, scope: { vars: options.vars ?? {} }, canSign: options.sessionToken !== undefined };
-  const compiled: CompiledOp[] = ops.map((op) => compileOperation(op, ctx));
+  if (!(total > 0)) throw new RangeError(`scenario "${scenario.name}": at least one operation needs a weight > 0`);
+  // Rounding can put the target at the very top: the last operation the mix draws takes it.
+  const lastDrawn = ops.length - 1 - [...ops].reverse().findIndex((op) => op.weight > 0);
+  const plan = planFollowUps(ops);
+  const ctx = { populations, rng, scope: { vars: options.vars ?? {}, captureSlot: plan.slotOf }, canSign: options.sessionToken !== undefined };
+  const compiled: CompiledOp[] = ops.map((op, i) => compileOperation(op, ctx, plan.inherits[i]));
+  const needs = compiled.map((c) => [...new Set([...captureSlotsOf(c.path), ...(c.body ?? []).flatMap(([, v]) => (typeof v === 'object' ? captureSlotsOf(v) : []))])]);
   const sessionToken = options.sessionToken;
   let index = 0;
 
@@ -119,29 +157,55 @@ export function createSchedule(
     for (let i = 0; i < cumulative.length; i++) {
       if (target < (cumulative[i] as number)) return i;
     }
-    return ops.length - 1;
+    return lastDrawn;
+  };
+
+  /** Draws the follow-up tree of an operation, depth first (each node's key, actor, then its children). */
+  const drawFollowUps = (local: number, build: boolean): FollowUpDraw[] | undefined => {
+    const edges = plan.children[local]!;
+    if (edges.length === 0) return undefined;
+    const out: FollowUpDraw[] = [];
+    for (const edge of edges) {
+      const c = compiled[edge.op]!;
+      const key = c.keySampler?.();
+      const actor = c.actorSampler?.();
+      const children = drawFollowUps(edge.op, build);
+      if (build) out.push({ opIndex: opBase + edge.op, local: edge.op, delayUs: edge.delayUs, key, actor, children, needs: needs[edge.op]! });
+    }
+    return out;
   };
 
   return {
     get nextIndex() {
       return index;
     },
+    captureSlots: plan.slots.length,
     peekOffsetUs: () => offsetOf(index),
     skip(): void {
-      const c = compiled[chooseOp()] as CompiledOp;
+      const local = chooseOp();
+      const c = compiled[local] as CompiledOp;
       c.keySampler?.();
       c.actorSampler?.();
+      drawFollowUps(local, false);
       index++;
     },
     next(): ScheduledRequest {
-      const opIndex = chooseOp();
-      const operation = ops[opIndex] as OperationSpec;
-      const c = compiled[opIndex] as CompiledOp;
+      const local = chooseOp();
+      const operation = ops[local] as OperationSpec;
+      const c = compiled[local] as CompiledOp;
       const key = c.keySampler?.();
       const actor = c.actorSampler?.();
+      const followUps = drawFollowUps(local, true);
       const i = index++;
       const { path, headers, body } = buildParts(c, { key, actor, seq: i, captured: undefined }, sessionToken);
-      return { index: i, offsetUs: offsetOf(i), opIndex: opBase + opIndex, operation, path, headers, body, key, actor };
+      return { index: i, offsetUs: offsetOf(i), opIndex: opBase + local, operation, path, headers, body, key, actor, followUps, capture: plan.captures[local], captured: undefined };
+    },
+    followUp(d, parent, captured): ScheduledRequest {
+      const c = compiled[d.local]!;
+      const key = d.key ?? parent.key;
+      const actor = d.actor ?? parent.actor;
+      const { path, headers, body } = buildParts(c, { key, actor, seq: parent.index, captured }, sessionToken);
+      return { index: parent.index, offsetUs: parent.offsetUs, opIndex: d.opIndex, operation: ops[d.local]!, path, headers, body, key, actor, followUps: d.children, capture: plan.captures[d.local], captured };
     },
   };
 }

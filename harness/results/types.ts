@@ -56,7 +56,23 @@ export interface OperationCounts {
   unfinished: number;
   /** Answers by HTTP status ("200", "404", ...), "network" and "timeout". */
   byStatus: Record<string, number>;
+  /**
+   * Follow-ups of this operation that were not issued (absent when none), by reason in skippedBy.
+   * Not part of scheduled: a skipped follow-up never came due. For an operation issued only as a
+   * follow-up, scheduled + skipped = the scheduled requests of the operations that name it in
+   * `then` (each as often as it names it): none vanishes.
+   */
+  skipped?: number;
+  skippedBy?: Partial<Record<FollowUpSkipReason, number>>;
 }
+
+/**
+ * Why a follow-up was not issued: its parent did not end OK (error, timeout, dropped, unfinished);
+ * the parent's answer lacked a value the follow-up uses; it was due after the end of the window; or
+ * the run was interrupted before it was due.
+ */
+export type FollowUpSkipReason = 'parentFailed' | 'captureMissing' | 'afterWindow' | 'stopped';
+export const FOLLOW_UP_SKIP_REASONS: readonly FollowUpSkipReason[] = ['parentFailed', 'captureMissing', 'afterWindow', 'stopped'];
 
 export interface OperationResult {
   counts: OperationCounts;

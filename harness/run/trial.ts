@@ -4,6 +4,7 @@ import { shardRange } from '../../app/schema/shard-map.ts';
 import { windowSecOf } from '../../scenarios/streams.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { loadShapeOf } from '../results/load-shape.ts';
+import { followUpChecks } from './follow-up-accounting.ts';
 import { evaluateTrialThresholds } from '../thresholds/scenario.ts';
 import type { ProgressSecond } from '../drive/open-model.ts';
 import { drive } from '../drive/run.ts';
@@ -34,9 +35,12 @@ export interface TrialInput {
   progress: (phase: DrivePhase, point: ProgressSecond) => void;
 }
 
-/** Every scheduled request has exactly one outcome, and each counts in the all-requests histogram. */
-export function accountingChecks(operations: Record<string, OperationResult>): CheckResult[] {
-  return Object.entries(operations).map(([name, { counts: c, latency }]) => {
+/**
+ * Every scheduled request has exactly one outcome, and each counts in the all-requests histogram;
+ * given the scenario, also every follow-up its operations started is scheduled or counted skipped.
+ */
+export function accountingChecks(operations: Record<string, OperationResult>, scenario?: Scenario): CheckResult[] {
+  const perOperation = Object.entries(operations).map(([name, { counts: c, latency }]) => {
     const scheduledOk = c.scheduled === c.sent + c.dropped;
     const sentOk = c.sent === c.ok + c.errors + c.timeouts + c.unfinished;
     const histogramOk = latency.all.count === c.scheduled;
@@ -50,6 +54,7 @@ export function accountingChecks(operations: Record<string, OperationResult>): C
         `all-requests histogram holds ${latency.all.count} of ${c.scheduled}${mark(histogramOk)}`,
     };
   });
+  return scenario === undefined ? perOperation : [...perOperation, ...followUpChecks(operations, scenario)];
 }
 
 /** The nodes the sampler reads, from the stack. */
@@ -128,7 +133,7 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
     backends,
     generator: out.generator,
     events: [],
-    checks: accountingChecks(out.operations),
+    checks: accountingChecks(out.operations, input.scenario),
   };
   // Thresholds are the scenario's SLO, kept apart from the checks (which say the trial is sound).
   if (input.scenario.thresholds.length > 0) trial.thresholds = evaluateTrialThresholds(input.scenario.thresholds, trial).findings;

@@ -207,6 +207,45 @@ describe('ramping arrival rate on worker threads', () => {
   }, 15_000);
 });
 
+describe('follow-ups on real sockets', () => {
+  it('reads the answer of a capturing request and sends its follow-up with the captured id', async () => {
+    const seen: string[] = [];
+    let next = 0;
+    const baseUrl = await startServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      if (req.method === 'POST') res.end(JSON.stringify({ photo: { id: `id${next++}` } }));
+      else res.end('ignored body '.repeat(100));
+    });
+    const sc: SingleStreamScenario = {
+      ...scenario({ rate: 100, durationSec: 0.5 }),
+      operations: [
+        { name: 'upload', weight: 1, method: 'POST', path: '/upload', body: { n: '{seq}' }, capture: { photoId: 'photo.id' }, then: [{ operation: 'view', delayMs: 5 }] },
+        { name: 'view', weight: 0, method: 'GET', path: '/photos/{photoId}' },
+      ],
+    };
+    const out = await drive({ baseUrl, scenario: sc, seed: 1, populations, workers: 1 });
+    expectAccountingAddsUp(out);
+    const { upload, view } = out.operations;
+    expect(upload!.counts.scheduled).toBe(50);
+    // Every upload's view was sent, or skipped and counted (one answered in the last 5 ms).
+    expect(view!.counts.scheduled + (view!.counts.skipped ?? 0)).toBe(50);
+    expect(view!.counts.scheduled).toBeGreaterThan(0);
+    const views = seen.filter((l) => l.startsWith('GET')).map((l) => l.slice('GET /photos/'.length));
+    expect(views).toHaveLength(view!.counts.sent);
+    expect(new Set(views).size).toBe(views.length);
+    for (const v of views) expect(v).toMatch(/^id\d+$/);
+  }, 15_000);
+
+  it('refuses follow-ups under a closed loop (they would vanish)', async () => {
+    const sc: SingleStreamScenario = {
+      ...scenario({}),
+      operations: [op('a', '/a/{key}', { then: [{ operation: 'b', delayMs: 0 }] }), op('b', '/b', { weight: 0, key: undefined })],
+      executor: { kind: 'closed-loop', connections: 1, durationSec: 1, warmupSec: 0, timeoutMs: 100 },
+    };
+    await expect(drive({ baseUrl: 'http://127.0.0.1:9', scenario: sc, seed: 1, populations })).rejects.toThrow(/operations "a" have follow-ups, which need an arrival-rate executor/);
+  });
+});
+
 describe('several streams on worker threads', () => {
   it('runs a background stream and a burst on two workers, each on its own connections, achieved = their sum', async () => {
     const seen: string[] = [];
