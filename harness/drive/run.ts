@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { durationSecOf, maxInFlightOf } from '../../scenarios/executors.ts';
+import { maxInFlightOf } from '../../scenarios/executors.ts';
 import { offeredRateOf, operationsOf, peakOfferedRateOf, scenarioStreams, warmupSecOf, windowSecOf } from '../../scenarios/streams.ts';
-import type { Executor, Scenario } from '../../scenarios/types.ts';
+import type { Scenario } from '../../scenarios/types.ts';
+import { validateScenarioFile } from '../../scenarios/validate.ts';
 import { varsProblems } from '../../scenarios/vars.ts';
 import { spawnWorker } from '../threads/spawn.ts';
 import { monotonicUs } from './clock.ts';
@@ -27,30 +28,15 @@ export function autoWorkers(rate: number, cores = availableParallelism()): numbe
   return Math.max(1, Math.min(cores, Math.ceil(rate / RATE_PER_WORKER)));
 }
 
-/** What makes an executor unrunnable (the full validation is scenarios/validate.ts). */
-function executorProblems(ex: Executor, where: string): string[] {
-  const problems: string[] = [];
-  if (ex.kind === 'constant-arrival-rate' && !(Number.isFinite(ex.rate) && ex.rate > 0)) problems.push(`${where}rate must be > 0 requests/s (got ${ex.rate})`);
-  if (!(Number.isFinite(durationSecOf(ex)) && durationSecOf(ex) > 0)) problems.push(`${where}durationSec must be > 0 (got ${durationSecOf(ex)})`);
-  if (!(Number.isFinite(ex.warmupSec) && ex.warmupSec >= 0)) problems.push(`${where}warmupSec must be >= 0 (got ${ex.warmupSec})`);
-  if (!(Number.isInteger(ex.connections) && ex.connections >= 1)) problems.push(`${where}connections must be an integer >= 1 (got ${ex.connections})`);
-  if (ex.kind !== 'closed-loop' && !(Number.isInteger(ex.maxInFlight) && ex.maxInFlight >= ex.connections)) problems.push(`${where}maxInFlight must be an integer >= connections (got ${ex.maxInFlight})`);
-  if (!(Number.isFinite(ex.timeoutMs) && ex.timeoutMs > 0)) problems.push(`${where}timeoutMs must be > 0 (got ${ex.timeoutMs})`);
-  return problems;
-}
-
+/**
+ * Refuses a scenario that cannot run as given: every problem validateScenarioFile finds (so a
+ * TypeScript scenario is held to the same rules as a user's JSON file), a missing sessionSeed for
+ * operations with an actor, and vars that do not fit the scenario's declared ones.
+ * @throws RangeError listing them all
+ */
 export function validateScenario(scenario: Scenario, sessionSeed: number | undefined, vars?: Readonly<Record<string, string>>): void {
-  const streams = scenarioStreams(scenario);
-  const problems: string[] = [];
-  for (const st of streams) {
-    const where = st.name === '' ? '' : `stream "${st.name}": `;
-    problems.push(...executorProblems(st.executor, where));
-    if (st.operations.length === 0) problems.push(`${where}at least one operation is required`);
-  }
-  if (streams.length > 1 && streams.some((st) => st.executor.kind === 'closed-loop')) problems.push('a closed loop cannot share a window with other streams');
-  const chained = streams.filter((st) => st.executor.kind === 'closed-loop').flatMap((st) => st.operations.filter((op) => (op.then ?? []).length > 0));
-  // A closed loop's next request is its connection's, not an answer's: follow-ups would vanish.
-  if (chained.length > 0) problems.push(`operations ${chained.map((op) => `"${op.name}"`).join(', ')} have follow-ups, which need an arrival-rate executor (not closed-loop)`);
+  const checked = validateScenarioFile(scenario);
+  const problems = 'problems' in checked ? [...checked.problems] : [];
   if (sessionSeed === undefined) {
     const withActor = operationsOf(scenario).filter((op) => op.actor !== undefined).map((op) => `"${op.name}"`);
     if (withActor.length > 0) problems.push(`operations ${withActor.join(', ')} have an actor, so DriveInput.sessionSeed is required`);

@@ -76,7 +76,7 @@ describe('drive against a local HTTP server (worker threads, real sockets)', () 
     const out = await drive({
       baseUrl,
       scenario: scenario({ rate: 200, durationSec: 1, connections: 32, maxInFlight: 200, timeoutMs: 150 }, [
-        op('ok', '/ok/{key}'),
+        op('fine', '/ok/{key}'),
         op('missing', '/missing/{key}'),
         op('missingIsFine', '/missing/{key}', { okStatuses: [404] }),
         op('hang', '/hang/{key}'),
@@ -86,9 +86,9 @@ describe('drive against a local HTTP server (worker threads, real sockets)', () 
       populations,
     });
     expectAccountingAddsUp(out);
-    const { ok, missing, missingIsFine, hang, reset } = out.operations;
-    expect(ok!.counts.ok).toBe(ok!.counts.scheduled);
-    expect(ok!.latency.ok.count).toBe(ok!.counts.ok);
+    const { fine, missing, missingIsFine, hang, reset } = out.operations;
+    expect(fine!.counts.ok).toBe(fine!.counts.scheduled);
+    expect(fine!.latency.ok.count).toBe(fine!.counts.ok);
     expect(missing!.counts.errorsByClass['4xx']).toBe(missing!.counts.scheduled);
     expect(missing!.latency.ok.count).toBe(0);
     expect(missingIsFine!.counts.errors).toBe(0);
@@ -242,7 +242,7 @@ describe('follow-ups on real sockets', () => {
       operations: [op('a', '/a/{key}', { then: [{ operation: 'b', delayMs: 0 }] }), op('b', '/b', { weight: 0, key: undefined })],
       executor: { kind: 'closed-loop', connections: 1, durationSec: 1, warmupSec: 0, timeoutMs: 100 },
     };
-    await expect(drive({ baseUrl: 'http://127.0.0.1:9', scenario: sc, seed: 1, populations })).rejects.toThrow(/operations "a" have follow-ups, which need an arrival-rate executor/);
+    await expect(drive({ baseUrl: 'http://127.0.0.1:9', scenario: sc, seed: 1, populations })).rejects.toThrow(/operations\[0\]\.then\[0\]\.operation: follow-ups need an arrival-rate executor/);
   });
 });
 

@@ -118,7 +118,7 @@ describe('several streams in one window (background plus burst)', () => {
 
   it('refuses a closed loop among several streams, and load flags but --warmup', () => {
     const closed = scenarioOf([background, { ...burst, executor: { kind: 'closed-loop', connections: 2, durationSec: 2, warmupSec: 0, timeoutMs: 100 } as never }]);
-    expect(() => validateScenario(closed, undefined)).toThrow(/a closed loop cannot share a window with other streams/);
+    expect(() => validateScenario(closed, undefined)).toThrow(/streams\[1\]\.executor\.kind: a closed loop paces itself and cannot share the window with other streams/);
     const bad = withLoadOverrides(sc, { rate: 5, connections: 3 });
     expect('problems' in bad && bad.problems).toEqual([
       'scenario "bg-storm" has 2 streams: --rate does not apply (each stream\'s executor sets its own)',
