@@ -210,10 +210,16 @@ export function createSchedule(
   };
 }
 
+/** A follow-up tree as plain data (operation index, delay, own key and actor, children) for digests. */
+function drawsOf(draws: readonly FollowUpDraw[]): unknown[] {
+  return draws.map((d) => [d.opIndex, d.delayUs, d.key ?? null, d.actor ?? null, d.children ? drawsOf(d.children) : null]);
+}
+
 /**
- * sha256 over "offsetUs method path[ headers][ body]\n" of the next `count` requests (consumes them);
- * headers (as JSON) and body (as a JSON string) are added only when present, so streams without
- * them hash as they always did.
+ * sha256 over "offsetUs method path[ headers][ body][ then draws]\n" of the next `count` requests
+ * (consumes them); headers (as JSON), body (as a JSON string) and the follow-ups drawn with a
+ * request are added only when present, so streams without them hash as they always did. The
+ * follow-ups themselves are not in it: their values come from the app's answers.
  */
 export function scheduleDigest(schedule: Schedule, count: number): string {
   const hash = createHash('sha256');
@@ -222,6 +228,7 @@ export function scheduleDigest(schedule: Schedule, count: number): string {
     let line = `${r.offsetUs} ${r.operation.method} ${r.path}`;
     if (Object.keys(r.headers).length > 0) line += ` ${JSON.stringify(r.headers)}`;
     if (r.body !== undefined) line += ` ${JSON.stringify(r.body)}`;
+    if (r.followUps !== undefined) line += ` then ${JSON.stringify(drawsOf(r.followUps))}`;
     hash.update(`${line}\n`);
   }
   return hash.digest('hex');
