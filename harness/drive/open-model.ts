@@ -3,6 +3,7 @@ import type { HistogramSummary } from '../results/types.ts';
 import type { Clock } from './clock.ts';
 import { Dispatcher, type DispatchLimits, type Transport } from './dispatcher.ts';
 import { FollowUpQueue, settleParent, type ParentTag, type PendingFollowUp } from './follow-ups.ts';
+import { ProgressLines, type ProgressSecond } from './progress.ts';
 import { Recorder, type RecorderPart } from './recorder.ts';
 import type { Schedule, ScheduledRequest } from './schedule.ts';
 
@@ -12,18 +13,7 @@ export interface Slice {
   count: number;
 }
 
-/** What one second of the measured window looked like as it happened (for progress lines). */
-export interface ProgressSecond {
-  second: number;
-  /** Requests this worker issued, and answers and failures that arrived, during the second. */
-  issued: number;
-  answered: number;
-  errors: number;
-  timeouts: number;
-  dropped: number;
-  /** Requests outstanding at the end of the second. */
-  outstanding: number;
-}
+export type { ProgressSecond } from './progress.ts';
 
 /** One stream of the trial as this worker runs it: its schedules, its own connections and limits. */
 export interface StreamInput {
@@ -119,10 +109,7 @@ export class OpenModel {
   #issued = 0;
   #lastIssueUs = 0;
   #lastIntendedUs = 0;
-  #progress: ProgressSecond;
-  #nextProgressUs: number;
-  /** End of the window's last (possibly partial) second: no progress line after it. */
-  readonly #lastProgressUs: number;
+  readonly #progress: ProgressLines;
   #finished = false;
   /** Follow-ups waiting for their intended time, all streams together. */
   readonly #followUps = new FollowUpQueue();
@@ -135,12 +122,10 @@ export class OpenModel {
     this.#in = input;
     const windowStartUs = (this.#windowStartUs = input.startUs + input.warmupUs);
     this.#recorder = new Recorder(input.operationNames, windowStartUs, input.durationUs);
-    this.#recorder.onEnded = (kind) => this.#noteEnded(kind);
+    const progress = (this.#progress = new ProgressLines(windowStartUs, input.durationUs, input.onSecond));
+    this.#recorder.onEnded = (kind) => progress.ended(kind);
     if (input.latencyFrom === 'written') this.#recorder.measureFromWrite = true;
-    this.#lastProgressUs = windowStartUs + Math.ceil(input.durationUs / 1e6) * 1e6;
     this.#streams = input.streams.map((st, i) => this.#streamState(st, i));
-    this.#progress = this.#emptyProgress(0);
-    this.#nextProgressUs = windowStartUs + 1e6;
     this.done = new Promise((resolve) => (this.#resolve = resolve));
   }
 
@@ -192,10 +177,10 @@ export class OpenModel {
       const d = st.dispatcher.sweep(now);
       if (d !== null && (nextDeadline === null || d < nextDeadline)) nextDeadline = d;
     }
-    this.#emitProgress(now);
+    this.#progress.emitUntil(now, this.#outstanding);
     this.#closeSeconds();
     if (this.#drained()) return this.#finish(false);
-    const wake = [this.#nextDueUs(), nextDeadline, this.#nextProgressUs <= this.#lastProgressUs ? this.#nextProgressUs : null].filter((t): t is number => t !== null);
+    const wake = [this.#nextDueUs(), nextDeadline, this.#progress.nextUs()].filter((t): t is number => t !== null);
     // Not drained means a request is due or outstanding (and every outstanding one has a deadline).
     if (wake.length === 0) throw new Error('open model: nothing to wait for, yet not drained');
     this.#wakeAt(Math.min(...wake));
@@ -280,8 +265,7 @@ export class OpenModel {
   #counted(recorder: Recorder, op: number, intendedUs: number, sent: boolean, now: number): void {
     recorder.scheduled(op, sent);
     this.#lateness.recordValue(Math.max(0, now - intendedUs));
-    this.#progress.issued++;
-    if (!sent) this.#progress.dropped++;
+    this.#progress.issued(sent);
   }
 
   #nextDueUs(): number | null {
@@ -293,11 +277,11 @@ export class OpenModel {
     return next;
   }
 
-  #outstanding(): number {
+  readonly #outstanding = (): number => {
     let n = 0;
     for (const st of this.#streams) n += st.dispatcher.outstanding;
     return n;
-  }
+  };
 
   /** A second of the window closes once nothing due in it can still end. */
   #closeSeconds(): void {
@@ -320,33 +304,11 @@ export class OpenModel {
     this.#wakeAt(this.#in.clock.nowUs());
   }
 
-  #emitProgress(now: number): void {
-    while (this.#nextProgressUs <= now && this.#nextProgressUs <= this.#lastProgressUs) {
-      this.#progress.outstanding = this.#outstanding();
-      this.#in.onSecond?.(this.#progress);
-      this.#progress = this.#emptyProgress(this.#progress.second + 1);
-      this.#nextProgressUs += 1e6;
-    }
-  }
-
-  #emptyProgress(second: number): ProgressSecond {
-    return { second, issued: 0, answered: 0, errors: 0, timeouts: 0, dropped: 0, outstanding: 0 };
-  }
-
-  /** Answers and failures for the progress line, counted as they arrive. */
-  #noteEnded(kind: 'ok' | 'error' | 'timeout'): void {
-    if (kind === 'timeout') this.#progress.timeouts++;
-    else {
-      this.#progress.answered++;
-      if (kind === 'error') this.#progress.errors++;
-    }
-  }
-
   #finish(aborted: boolean): void {
     this.#finished = true;
     const now = this.#in.clock.nowUs();
     // The window's last seconds may end after the drain did (nothing left to wait for).
-    this.#emitProgress(aborted ? now : this.#lastProgressUs);
+    this.#progress.finish(aborted, now, this.#outstanding);
     const windowStartUs = this.#windowStartUs;
     this.#resolve({
       part: this.#recorder.finish(),
