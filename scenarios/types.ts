@@ -45,22 +45,24 @@ export interface OperationSpec {
   weight: number;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /**
-   * Request path; may hold `{key}`, `{actor}` and `{seq}` placeholders (each value URL-encoded),
-   * e.g. "/photos/{key}", "/users/{actor}/feed". Other `{...}` placeholders are rejected.
+   * Request path; may hold `{key}`, `{actor}` and `{seq}`, declared vars (`{stormPhoto}`) and, in a
+   * follow-up, values captured before it (`{photoId}`), each URL-encoded, e.g. "/photos/{key}",
+   * "/users/{actor}/feed". Any other `{...}` is a validation error.
    */
   path: string;
   /** The id the request is about; required when the path or body uses `{key}`. */
   key?: KeyDistribution;
   /**
    * The user making the request (normally from the `users` population). When present, the request
-   * carries `authorization: Bearer <token>` with the token from DriveInput.sessionToken(actorId),
+   * carries `authorization: Bearer <token>` with that user's seeded session (DriveInput.sessionSeed),
    * and the path and body may use `{actor}`.
    */
   actor?: KeyDistribution;
   /**
-   * JSON body template, sent with `content-type: application/json`. String values may hold `{key}`,
-   * `{actor}` and `{seq}` (the request's sequence number within its phase, 0, 1, 2, ...), e.g.
-   * `{ objectKey: 'photos/{actor}/{seq}.jpg' }`; numbers and booleans are sent as they are.
+   * JSON body template, sent with `content-type: application/json`. String values may hold the
+   * path's placeholders ({seq} is the request's sequence number within its phase, 0, 1, 2, ...;
+   * a follow-up's is its first request's), e.g. `{ objectKey: 'photos/{actor}/{seq}.jpg' }`;
+   * numbers and booleans are sent as they are.
    */
   body?: Record<string, string | number | boolean>;
   /** Answers counted as OK; default: 200-299. */
