@@ -1,40 +1,85 @@
 /** Scenarios are data: an operation mix, key distributions and a load shape (executor). */
 
 export type KeyDistribution =
-  /** YCSB-style scrambled Zipf over a population: hot keys scattered, not in id order. */
+  /**
+   * Zipf popularity, P(rank r) proportional to (r+1)^-theta, exact for any theta >= 0 (0 is
+   * uniform; 0.99 is YCSB's default; theta >= 1 is steeper). Scrambled: the hot ranks are scattered
+   * over the id space by a fixed permutation, not the first (oldest) ids.
+   */
   | { kind: 'zipf'; population: Population; theta: number }
-  | { kind: 'uniform'; population: Population };
+  | { kind: 'uniform'; population: Population }
+  /**
+   * The newest ids, skewed toward the newest (YCSB's "latest": Zipf over recency). The populations
+   * are in creation order, newest last, so rank 0 is the last id, rank 1 the one before, ...
+   */
+  | { kind: 'latest'; population: Population; theta: number }
+  /**
+   * YCSB's hotspot: hotRequestFraction of the draws go to hotKeyFraction of the keys (uniform within
+   * the hot set and within the rest). The hot set is scattered over the id space like zipf's.
+   */
+  | { kind: 'hotspot'; population: Population; hotKeyFraction: number; hotRequestFraction: number }
+  /**
+   * Always the same key (a storm on one photo): a literal id, or a run-time var the harness fills
+   * before the trial, e.g. "{stormPhoto}" (declared in the scenario's vars). Draws nothing.
+   */
+  | { kind: 'fixed'; value: string };
 
 /** Which id list of the dataset manifest a key is drawn from. */
 export type Population = 'photos' | 'users';
 
+/** A request issued after another's OK answer. */
+export interface FollowUp {
+  /** An operation of the same stream with weight 0 (issued only as a follow-up). */
+  operation: string;
+  /** Its intended time is the answer's arrival + delayMs (0 allowed). */
+  delayMs: number;
+}
+
 export interface OperationSpec {
-  /** Stable name used in results (e.g. "getPhoto"). */
+  /** Stable name used in results and threshold keys (e.g. "getPhoto"); letters, digits, _ and -. */
   name: string;
-  /** Relative weight in the mix. */
+  /**
+   * Relative weight in the mix; 0 for an operation issued only as a follow-up (named in another's
+   * `then`), never drawn by the mix.
+   */
   weight: number;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /**
-   * Request path; may hold `{key}`, `{actor}` and `{seq}` placeholders (each value URL-encoded),
-   * e.g. "/photos/{key}", "/users/{actor}/feed". Other `{...}` placeholders are rejected.
+   * Request path; may hold `{key}`, `{actor}` and `{seq}`, declared vars (`{stormPhoto}`) and, in a
+   * follow-up, values captured before it (`{photoId}`), each URL-encoded, e.g. "/photos/{key}",
+   * "/users/{actor}/feed". Any other `{...}` is a validation error.
    */
   path: string;
   /** The id the request is about; required when the path or body uses `{key}`. */
   key?: KeyDistribution;
   /**
    * The user making the request (normally from the `users` population). When present, the request
-   * carries `authorization: Bearer <token>` with the token from DriveInput.sessionToken(actorId),
+   * carries `authorization: Bearer <token>` with that user's seeded session (DriveInput.sessionSeed),
    * and the path and body may use `{actor}`.
    */
   actor?: KeyDistribution;
   /**
-   * JSON body template, sent with `content-type: application/json`. String values may hold `{key}`,
-   * `{actor}` and `{seq}` (the request's sequence number within its phase, 0, 1, 2, ...), e.g.
-   * `{ objectKey: 'photos/{actor}/{seq}.jpg' }`; numbers and booleans are sent as they are.
+   * JSON body template, sent with `content-type: application/json`. String values may hold the
+   * path's placeholders ({seq} is the request's sequence number within its phase, 0, 1, 2, ...;
+   * a follow-up's is its first request's), e.g. `{ objectKey: 'photos/{actor}/{seq}.jpg' }`;
+   * numbers and booleans are sent as they are.
    */
   body?: Record<string, string | number | boolean>;
   /** Answers counted as OK; default: 200-299. */
   okStatuses?: number[];
+  /**
+   * Values to read from this operation's OK answer (a JSON body), by name: a dot path into it, e.g.
+   * { photoId: 'photo.id' } ('photos.0.id' for an array element). Its follow-ups, and theirs, use
+   * them as {photoId}. Only the answers of operations that capture are read; others are discarded.
+   */
+  capture?: Record<string, string>;
+  /**
+   * Requests issued after this one's OK answer, each at (answer time + delayMs), by the worker
+   * that got the answer. A follow-up without its own key or actor uses this request's (the same
+   * user carries on); its {seq} is the first request's. If this request fails (error, timeout,
+   * dropped, unfinished), its follow-ups are not issued and are counted as skipped.
+   */
+  then?: FollowUp[];
 }
 
 export interface ConstantArrivalRate {
@@ -46,6 +91,29 @@ export interface ConstantArrivalRate {
   /** HTTP connections to the app. */
   connections: number;
   /** Requests outstanding at once before further sends are dropped (and counted). */
+  maxInFlight: number;
+  timeoutMs: number;
+}
+
+/** One stage of a ramp: the rate moves linearly to targetRate over durationSec. */
+export interface RampStage {
+  durationSec: number;
+  /** Requests per second at the end of the stage (0 allowed). */
+  targetRate: number;
+}
+
+/**
+ * Open model with a rate that changes (k6's `ramping-arrival-rate`): from startRate, each stage moves
+ * the rate linearly from where the previous one ended to its targetRate. Request i is due when the
+ * cumulative arrivals reach i (the exact inverse of their integral: no drift). The measured window
+ * is the sum of the stages; the warm-up runs at startRate.
+ */
+export interface RampingArrivalRate {
+  kind: 'ramping-arrival-rate';
+  startRate: number;
+  stages: RampStage[];
+  warmupSec: number;
+  connections: number;
   maxInFlight: number;
   timeoutMs: number;
 }
@@ -63,28 +131,57 @@ export interface ClosedLoop {
   timeoutMs: number;
 }
 
-export type Executor = ConstantArrivalRate | ClosedLoop;
+export type ArrivalRateExecutor = ConstantArrivalRate | RampingArrivalRate;
+export type Executor = ArrivalRateExecutor | ClosedLoop;
+export type ExecutorKind = Executor['kind'];
 
-/** The target rate of an open-model executor, or null for a closed loop. */
-export function targetRateOf(e: Executor): number | null {
-  return e.kind === 'closed-loop' ? null : e.rate;
+/**
+ * One load shape of a multi-stream scenario: its own operation mix and executor, drawn from an rng
+ * of its own (scenario seed + stream name), so adding or changing one stream leaves the others'
+ * requests as they were. All streams share the trial's measured window.
+ */
+export interface StreamSpec {
+  /** Unique within the scenario; letters, digits, _ and -. */
+  name: string;
+  operations: OperationSpec[];
+  /** An arrival-rate executor (a closed loop paces itself and cannot share a window with others). */
+  executor: ArrivalRateExecutor;
+  /**
+   * Seconds into the measured window at which this stream's own window starts (default 0), e.g.
+   * a storm 20 s into a background load. The trial's window ends with the last stream's.
+   */
+  startSec?: number;
 }
 
-/** Requests that may be outstanding at once: maxInFlight, or one per connection in a closed loop. */
-export function maxInFlightOf(e: Executor): number {
-  return e.kind === 'closed-loop' ? e.connections : e.maxInFlight;
-}
-
-export interface Threshold {
-  /** e.g. "getPhoto.p99" in microseconds, or "errorRate". */
-  metric: string;
-  max: number;
-}
-
-export interface Scenario {
+interface ScenarioCommon {
   name: string;
   description: string;
+  /**
+   * k6-style absolute thresholds checked at the end of each trial, e.g. "getPhoto.p99 < 50ms",
+   * "errors.rate < 1%" (syntax and metric keys: harness/thresholds/parse.ts and metrics.ts). A
+   * failed threshold fails the run with exit code 99.
+   */
+  thresholds: string[];
+  /**
+   * Run-time values the harness provides before the trial (e.g. a photo id chosen by a set-up
+   * step), by name, each with what it is: usable as {name} in paths, bodies and `fixed` keys. The
+   * drive refuses to start without a value for each, or with a value for one not declared here.
+   */
+  vars?: Record<string, string>;
+}
+
+/** One load shape: an operation mix and its executor. */
+export interface SingleStreamScenario extends ScenarioCommon {
   operations: OperationSpec[];
   executor: Executor;
-  thresholds: Threshold[];
+  streams?: undefined;
 }
+
+/** Several load shapes in one measured window (e.g. a background load plus a burst). */
+export interface MultiStreamScenario extends ScenarioCommon {
+  streams: StreamSpec[];
+  operations?: undefined;
+  executor?: undefined;
+}
+
+export type Scenario = SingleStreamScenario | MultiStreamScenario;

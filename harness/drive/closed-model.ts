@@ -137,6 +137,8 @@ export class ClosedModel {
       sendLateness: summarize(newHistogram()),
       issued: this.#issued,
       lastIssueUs: this.#issued > 0 ? this.#lastIssueUs : this.#windowStartUs,
+      // A closed loop has no schedule: each request is "intended" when it is sent.
+      lastIntendedUs: this.#issued > 0 ? this.#lastIssueUs : this.#windowStartUs,
       windowStartUs: this.#windowStartUs,
       drainedUs: now,
       aborted,

@@ -7,6 +7,8 @@ export interface WireRequest {
   headers: Record<string, string>;
   body: string | undefined;
   okStatuses: readonly number[] | undefined;
+  /** Read the answer's body and hand it to done (for captures); otherwise it is discarded unread. */
+  readBody?: boolean;
 }
 
 /**
@@ -15,10 +17,11 @@ export interface WireRequest {
  */
 export interface Transport {
   /**
-   * Sends one request; onWritten when it is written to a socket, done once when it ended.
-   * Returns a function that aborts it (done is then not called).
+   * Sends one request; onWritten when it is written to a socket, done once when it ended (with
+   * the answer's body when req.readBody and it fits MAX_CAPTURE_BODY_BYTES). Returns a function
+   * that aborts it (done is then not called).
    */
-  send(req: WireRequest, onWritten: (atUs: number) => void, done: (outcome: Outcome, doneUs: number) => void): () => void;
+  send(req: WireRequest, onWritten: (atUs: number) => void, done: (outcome: Outcome, doneUs: number, body?: string) => void): () => void;
   /** Waits for nothing: aborts whatever is outstanding and closes the connections. */
   destroy(): Promise<void>;
 }
@@ -36,7 +39,7 @@ const QUEUED = 0;
 const ACTIVE = 1;
 const DONE = 2;
 
-interface Entry {
+interface Entry<Tag> {
   op: number;
   intendedUs: number;
   deadlineUs: number;
@@ -46,6 +49,8 @@ interface Entry {
   abort: (() => void) | null;
   /** null for warm-up requests: they load the app but are never recorded. */
   recorder: Recorder | null;
+  /** The pacer's note on a request with follow-ups (told of its end); null for most requests. */
+  tag: Tag | null;
 }
 
 interface PendingDrop {
@@ -86,19 +91,25 @@ class Fifo<T> {
  * least the time it had waited, as wrk2 counts a request that never got a socket. No timer per
  * request: deadlines are in intended-time order, so one sweep from the oldest finds every expired one.
  */
-export class Dispatcher {
+export class Dispatcher<Tag = never> {
   readonly #transport: Transport;
   readonly #limits: DispatchLimits;
   /** Written, oldest first (FIFO dispatch keeps intended-time order); ended ones leave from the head. */
-  readonly #active = new Fifo<Entry>();
+  readonly #active = new Fifo<Entry<Tag>>();
   #activeCount = 0;
   /** Waiting for a connection, oldest first. Every active entry is older than every waiting one. */
-  readonly #waiting = new Fifo<Entry>();
+  readonly #waiting = new Fifo<Entry<Tag>>();
   readonly #drops = new Fifo<PendingDrop>();
   /** Called whenever a request ends (the pacer may be waiting for the drain). */
   onSettled: () => void = () => {};
   /** Told of every write (not GET) that ended, warm-up included: what the trial touched. */
   onWriteEnded: ((req: WireRequest, outcome: Outcome) => void) | undefined;
+  /**
+   * Called when a sent request with a tag ends, before onSettled: ok with the answer's body (if it
+   * asked for it), or not ok (error, timeout, unfinished). A dropped request is never sent: its
+   * submit returned false, so the pacer already knows.
+   */
+  onTagEnded: (tag: Tag, ok: boolean, endUs: number, body: string | undefined) => void = () => {};
 
   constructor(transport: Transport, limits: DispatchLimits) {
     if (!(limits.maxInFlight >= limits.connections)) throw new RangeError(`maxInFlight (${limits.maxInFlight}) must be at least connections (${limits.connections})`);
@@ -120,14 +131,14 @@ export class Dispatcher {
    * A request came due. Returns false when it was dropped (maxInFlight outstanding); the caller
    * counts it as scheduled either way.
    */
-  submit(op: number, intendedUs: number, wire: WireRequest, recorder: Recorder | null, nowUs: number): boolean {
+  submit(op: number, intendedUs: number, wire: WireRequest, recorder: Recorder | null, nowUs: number, tag: Tag | null = null): boolean {
     if (this.outstanding >= this.#limits.maxInFlight) {
       this.#drops.push({ op, intendedUs, recorder });
       return false;
     }
     // Room now: every dropped request still waiting would have had a slot by this moment.
     this.resolveDrops(nowUs);
-    this.#waiting.push({ op, intendedUs, deadlineUs: intendedUs + this.#limits.timeoutUs, wire, state: QUEUED, writtenUs: null, abort: null, recorder });
+    this.#waiting.push({ op, intendedUs, deadlineUs: intendedUs + this.#limits.timeoutUs, wire, state: QUEUED, writtenUs: null, abort: null, recorder, tag });
     this.#pump();
     return true;
   }
@@ -172,13 +183,14 @@ export class Dispatcher {
         e.recorder?.unfinished(e.op, e.intendedUs, nowUs);
         // Sent and never answered: the write may or may not have happened.
         if (e.wire.method !== 'GET') this.onWriteEnded?.(e.wire, { kind: 'timeout' });
+        if (e.tag !== null) this.onTagEnded(e.tag, false, nowUs, undefined);
       }
     }
     this.#activeCount = 0;
     this.resolveDrops(nowUs);
   }
 
-  #timeout(e: Entry, nowUs: number): void {
+  #timeout(e: Entry<Tag>, nowUs: number): void {
     e.abort?.();
     this.#end(e, { kind: 'timeout' }, nowUs);
   }
@@ -194,19 +206,20 @@ export class Dispatcher {
       e.abort = this.#transport.send(
         e.wire,
         (atUs) => (e.writtenUs = atUs),
-        (outcome, doneUs) => {
-          if (e.state !== DONE) this.#end(e, outcome, doneUs);
+        (outcome, doneUs, body) => {
+          if (e.state !== DONE) this.#end(e, outcome, doneUs, body);
         },
       );
     }
   }
 
-  #end(e: Entry, outcome: Outcome, doneUs: number): void {
+  #end(e: Entry<Tag>, outcome: Outcome, doneUs: number, body?: string): void {
     if (e.state === ACTIVE) this.#activeCount--;
     e.state = DONE;
     e.abort = null;
     e.recorder?.ended(e.op, outcome, e.intendedUs, e.writtenUs, doneUs);
     if (e.wire.method !== 'GET') this.onWriteEnded?.(e.wire, outcome);
+    if (e.tag !== null) this.onTagEnded(e.tag, outcome.kind === 'ok', doneUs, body);
     // The slot this request held is where the oldest dropped request would have gone.
     const drop = this.#drops.shift();
     drop?.recorder?.dropEnded(drop.op, drop.intendedUs, doneUs);

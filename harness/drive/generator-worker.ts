@@ -2,9 +2,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { realClock } from './clock.ts';
 import { createHttpTransport } from './http-driver.ts';
 import { watchThread } from './monitor.ts';
-import { ClosedModel } from './closed-model.ts';
-import { OpenModel, type ProgressSecond } from './open-model.ts';
-import { createSchedule } from './schedule.ts';
+import { scenarioStreams, warmupSecOf } from '../../scenarios/streams.ts';
+import type { ClosedModel } from './closed-model.ts';
+import type { OpenModel, ProgressSecond } from './open-model.ts';
+import { prepareModel } from './trial-model.ts';
 import { cachedSessionTokens } from './sessions.ts';
 import type { FromGenerator, GeneratorTask, ToGenerator } from './worker-protocol.ts';
 
@@ -24,33 +25,19 @@ function busyWait(ms: number): void {
 }
 
 try {
-  const { scenario, seed, populations } = task;
-  const e = scenario.executor;
-  const options = task.sessionSeed === undefined ? {} : { sessionToken: cachedSessionTokens(task.sessionSeed) };
-  const warmup = e.warmupSec > 0 ? createSchedule(scenario, seed, populations, 'warmup', options) : null;
-  const measure = createSchedule(scenario, seed, populations, '', options);
+  const { scenario } = task;
   const clock = realClock();
-  const transport = createHttpTransport({ baseUrl: task.baseUrl, connections: task.connections, connectTimeoutMs: e.timeoutMs, clock: clock.nowUs });
+  const setup = { ...task, ...(task.sessionSeed === undefined ? {} : { sessionToken: cachedSessionTokens(task.sessionSeed) }) };
+  // Schedules are compiled now (before 'ready'), so the start is not delayed by their set-up.
+  const build = prepareModel(setup);
+  const transports = scenarioStreams(scenario).map((st, i) =>
+    createHttpTransport({ baseUrl: task.baseUrl, connections: task.connections[i]!, connectTimeoutMs: st.executor.timeoutMs, clock: clock.nowUs }),
+  );
   let model: OpenModel | ClosedModel | undefined;
   port.on('message', (m: ToGenerator) => {
     if (m.type === 'abort') return model?.abort();
-    const windowStartUs = m.startUs + e.warmupSec * 1e6;
-    const common = {
-      operationNames: scenario.operations.map((o) => o.name),
-      warmup,
-      measure,
-      slice: task.slice,
-      startUs: m.startUs,
-      warmupUs: e.warmupSec * 1e6,
-      durationUs: e.durationSec * 1e6,
-      clock,
-      transport,
-      onSecond: (progress: ProgressSecond) => post({ type: 'second', progress }),
-    };
-    model =
-      e.kind === 'closed-loop'
-        ? new ClosedModel({ ...common, connections: task.connections, timeoutUs: e.timeoutMs * 1000 })
-        : new OpenModel({ ...common, limits: { connections: task.connections, maxInFlight: task.maxInFlight, timeoutUs: e.timeoutMs * 1000 } });
+    const windowStartUs = m.startUs + warmupSecOf(scenario) * 1e6;
+    model = build(m.startUs, clock, transports, (progress: ProgressSecond) => post({ type: 'second', progress }));
     let watch: ReturnType<typeof watchThread> | undefined;
     setTimeout(() => (watch = watchThread()), Math.max(0, (windowStartUs - clock.nowUs()) / 1000));
     if (task.blockGenerator) {
@@ -60,7 +47,7 @@ try {
     model.start();
     void model.done.then(async (output) => {
       const health = (watch ?? watchThread()).stop();
-      await transport.destroy().catch(() => {});
+      await Promise.all(transports.map((t) => t.destroy().catch(() => {})));
       post({ type: 'done', output, health });
     });
   });

@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import type { Dispatcher as UndiciDispatcher } from 'undici';
 import type { Transport, WireRequest } from './dispatcher.ts';
+import { MAX_CAPTURE_BODY_BYTES } from './capture.ts';
 import type { Outcome } from './recorder.ts';
 
 export interface HttpTransportOptions {
@@ -36,12 +37,18 @@ class RequestHandler implements UndiciDispatcher.DispatchHandler {
   #controller: { abort(reason: Error): void } | null = null;
   #aborted = false;
   #settled = false;
+  /** The answer's chunks, kept only for a request that captures (null: discarded as they come). */
+  #chunks: Buffer[] | null;
+  #bytes = 0;
   constructor(
     private readonly okStatuses: readonly number[] | undefined,
     private readonly clock: () => number,
     private readonly onWritten: (atUs: number) => void,
-    private readonly done: (outcome: Outcome, doneUs: number) => void,
-  ) {}
+    private readonly done: (outcome: Outcome, doneUs: number, body?: string) => void,
+    readBody: boolean,
+  ) {
+    this.#chunks = readBody ? [] : null;
+  }
 
   // undici calls this when it writes the request to a socket: the "actual send" time.
   onRequestStart(controller: { abort(reason: Error): void }): void {
@@ -52,10 +59,16 @@ class RequestHandler implements UndiciDispatcher.DispatchHandler {
   onResponseStart(_controller: unknown, statusCode: number): void {
     this.#status = statusCode;
   }
-  // The body is discarded as it arrives, so the connection stays reusable.
-  onResponseData(): void {}
+  // The body is consumed as it arrives, so the connection stays reusable; only captures keep it.
+  onResponseData(_controller: unknown, chunk: Buffer): void {
+    if (this.#chunks === null) return;
+    this.#bytes += chunk.length;
+    if (this.#bytes <= MAX_CAPTURE_BODY_BYTES) this.#chunks.push(chunk);
+  }
   onResponseEnd(): void {
-    this.#settle(classifyStatus(this.#status, this.okStatuses));
+    const outcome = classifyStatus(this.#status, this.okStatuses);
+    const keep = this.#chunks !== null && outcome.kind === 'ok' && this.#bytes <= MAX_CAPTURE_BODY_BYTES;
+    this.#settle(outcome, keep ? Buffer.concat(this.#chunks!).toString('utf8') : undefined);
   }
   onResponseError(_controller: unknown, err: Error): void {
     this.#settle(classifyError(err));
@@ -65,10 +78,10 @@ class RequestHandler implements UndiciDispatcher.DispatchHandler {
     this.#settled = true;
     this.#controller?.abort(ABORTED);
   }
-  #settle(outcome: Outcome): void {
+  #settle(outcome: Outcome, body?: string): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.done(outcome, this.clock());
+    this.done(outcome, this.clock(), body);
   }
 }
 
@@ -87,7 +100,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   });
   return {
     send(req: WireRequest, onWritten, done) {
-      const handler = new RequestHandler(req.okStatuses, options.clock, onWritten, done);
+      const handler = new RequestHandler(req.okStatuses, options.clock, onWritten, done, req.readBody === true);
       try {
         const opts: UndiciDispatcher.DispatchOptions = { method: req.method, path: prefix + req.path };
         if (req.body !== undefined) opts.body = req.body;

@@ -24,6 +24,9 @@ function mergeCounts(list: readonly OperationCounts[]): OperationCounts {
     out.unfinished += c.unfinished;
     addRecord(out.errorsByClass, c.errorsByClass);
     addRecord(out.byStatus, c.byStatus);
+    // Skipped follow-ups appear only where there were some, as the recorder writes them.
+    if (c.skipped !== undefined) out.skipped = (out.skipped ?? 0) + c.skipped;
+    if (c.skippedBy !== undefined) addRecord((out.skippedBy ??= {}), c.skippedBy);
   }
   return out;
 }

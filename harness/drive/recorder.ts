@@ -1,7 +1,7 @@
 import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { newHistogram, summarize, type Histogram } from '../metrics/histograms.ts';
 import { errorClassOf } from '../results/upgrade.ts';
-import { OUTCOME_CLASSES, type ErrorClass, type OperationCounts, type OperationResult, type OutcomeClass } from '../results/types.ts';
+import { OUTCOME_CLASSES, type ErrorClass, type FollowUpSkipReason, type OperationCounts, type OperationResult, type OutcomeClass } from '../results/types.ts';
 
 /** How one sent request ended, as the HTTP client saw it. */
 export type Outcome =
@@ -113,6 +113,14 @@ export class Recorder {
     this.#record(op, 'dropped', intendedUs, Math.max(0, Math.round(endUs - intendedUs)));
   }
 
+  /** A follow-up of the window that was not issued, and why (it counts in skipped, not scheduled). */
+  skipped(op: number, reason: FollowUpSkipReason): void {
+    const c = this.#op(op).counts;
+    c.skipped = (c.skipped ?? 0) + 1;
+    const by = (c.skippedBy ??= {});
+    by[reason] = (by[reason] ?? 0) + 1;
+  }
+
   /** A sent request still outstanding when the trial stopped (interrupted). */
   unfinished(op: number, intendedUs: number, stopUs: number): void {
     this.#op(op).counts.unfinished++;
@@ -132,7 +140,7 @@ export class Recorder {
     this.#names.forEach((name, i) => {
       const s = this.#op(i);
       operations[name] = {
-        counts: { ...s.counts, errorsByClass: { ...s.counts.errorsByClass }, byStatus: { ...s.counts.byStatus } },
+        counts: { ...s.counts, errorsByClass: { ...s.counts.errorsByClass }, byStatus: { ...s.counts.byStatus }, ...(s.counts.skippedBy ? { skippedBy: { ...s.counts.skippedBy } } : {}) },
         latency: { all: summarize(s.all), ok: summarize(s.ok), okUncorrected: summarize(s.okUncorrected) },
         perSecond: s.perSecond.slice(),
       };

@@ -1,13 +1,15 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { maxInFlightOf, targetRateOf, type Scenario } from '../../scenarios/types.ts';
-import { summarize, newHistogram } from '../metrics/histograms.ts';
-import type { GeneratorStats } from '../results/types.ts';
+import { maxInFlightOf } from '../../scenarios/executors.ts';
+import { offeredRateOf, operationsOf, peakOfferedRateOf, scenarioStreams, warmupSecOf, windowSecOf } from '../../scenarios/streams.ts';
+import type { Scenario } from '../../scenarios/types.ts';
+import { validateScenarioFile } from '../../scenarios/validate.ts';
+import { varsProblems } from '../../scenarios/vars.ts';
 import { spawnWorker } from '../threads/spawn.ts';
 import { monotonicUs } from './clock.ts';
-import { deriveTimeseries, mergeParts, mergeSummaries } from './merge.ts';
-import { limitReasons, type ThreadHealth } from './monitor.ts';
-import type { OpenModelOutput, ProgressSecond } from './open-model.ts';
+import { generatorStats, type WorkerResult } from './generator-stats.ts';
+import { deriveTimeseries, mergeParts } from './merge.ts';
+import type { ProgressSecond } from './open-model.ts';
 import { WriteLog } from './write-log.ts';
 import type { DriveEvents, DriveInput, DriveOutput } from './types.ts';
 import type { FromGenerator, GeneratorTask, ToGenerator } from './worker-protocol.ts';
@@ -27,31 +29,26 @@ export function autoWorkers(rate: number, cores = availableParallelism()): numbe
   return Math.max(1, Math.min(cores, Math.ceil(rate / RATE_PER_WORKER)));
 }
 
-export function validateScenario(scenario: Scenario, sessionSeed: number | undefined): void {
-  const ex = scenario.executor;
-  const problems: string[] = [];
-  if (ex.kind !== 'closed-loop' && !(Number.isFinite(ex.rate) && ex.rate > 0)) problems.push(`rate must be > 0 requests/s (got ${ex.rate})`);
-  if (!(Number.isFinite(ex.durationSec) && ex.durationSec > 0)) problems.push(`durationSec must be > 0 (got ${ex.durationSec})`);
-  if (!(Number.isFinite(ex.warmupSec) && ex.warmupSec >= 0)) problems.push(`warmupSec must be >= 0 (got ${ex.warmupSec})`);
-  if (!(Number.isInteger(ex.connections) && ex.connections >= 1)) problems.push(`connections must be an integer >= 1 (got ${ex.connections})`);
-  if (ex.kind !== 'closed-loop' && !(Number.isInteger(ex.maxInFlight) && ex.maxInFlight >= ex.connections)) problems.push(`maxInFlight must be an integer >= connections (got ${ex.maxInFlight})`);
-  if (!(Number.isFinite(ex.timeoutMs) && ex.timeoutMs > 0)) problems.push(`timeoutMs must be > 0 (got ${ex.timeoutMs})`);
-  if (scenario.operations.length === 0) problems.push('at least one operation is required');
+/**
+ * Refuses a scenario that cannot run as given: every problem validateScenarioFile finds (so a
+ * TypeScript scenario is held to the same rules as a user's JSON file), a missing sessionSeed for
+ * operations with an actor, and vars that do not fit the scenario's declared ones.
+ * @throws RangeError listing them all
+ */
+export function validateScenario(scenario: Scenario, sessionSeed: number | undefined, vars?: Readonly<Record<string, string>>): void {
+  const checked = validateScenarioFile(scenario);
+  const problems = 'problems' in checked ? [...checked.problems] : [];
   if (sessionSeed === undefined) {
-    const withActor = scenario.operations.filter((op) => op.actor !== undefined).map((op) => `"${op.name}"`);
+    const withActor = operationsOf(scenario).filter((op) => op.actor !== undefined).map((op) => `"${op.name}"`);
     if (withActor.length > 0) problems.push(`operations ${withActor.join(', ')} have an actor, so DriveInput.sessionSeed is required`);
   }
+  problems.push(...varsProblems(scenario, vars));
   if (problems.length > 0) throw new RangeError(`scenario "${scenario.name}": ${problems.join('; ')}`);
 }
 
 /** n shares of total, as equal as integers allow (the first ones one bigger). */
 function shares(total: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.floor(total / n) + (i < total % n ? 1 : 0));
-}
-
-interface WorkerResult {
-  output: OpenModelOutput;
-  health: ThreadHealth;
 }
 
 /** Sums each second's progress over the workers, once every worker has reported it. */
@@ -68,70 +65,24 @@ function progressMerger(workers: number, emit: (p: ProgressSecond) => void) {
   };
 }
 
-/** Requests issued over the time it actually took: a generator that fell behind took longer than the window. */
-function achieved(issued: number, windowStartUs: number, lastIssueUs: number, durationSec: number, rate: number | null): { rate: number; elapsedUs: number } {
-  if (rate === null) return { rate: issued / durationSec, elapsedUs: durationSec * 1e6 };
-  // On schedule, the last request of the window is due one interval before its end.
-  const elapsedUs = Math.max(lastIssueUs - windowStartUs, durationSec * 1e6 - 1e6 / rate);
-  return { rate: issued / (elapsedUs / 1e6 + 1 / rate), elapsedUs };
-}
-
-function generatorStats(scenario: Scenario, results: WorkerResult[], cpuSeconds: number): GeneratorStats {
-  const e = scenario.executor;
-  const targetRate = targetRateOf(e);
-  const outs = results.map((r) => r.output);
-  const windowStartUs = outs[0]!.windowStartUs;
-  const issued = outs.reduce((n, o) => n + o.issued, 0);
-  const { rate: achievedRate, elapsedUs } = achieved(issued, windowStartUs, Math.max(...outs.map((o) => o.lastIssueUs)), e.durationSec, targetRate);
-  const sendLateness = mergeSummaries(outs.map((o) => o.sendLateness));
-  const eventLoopDelayP99Ms = Math.max(...results.map((r) => r.health.eventLoopDelayP99Ms));
-  const workerUtilization = results.map((r) => r.health.utilization);
-  const aborted = outs.some((o) => o.aborted);
-  const reasons = aborted ? [] : limitReasons({ targetRate, achievedRate, sendLatenessP99Ms: sendLateness.percentilesUs.p99 / 1000, eventLoopDelayP99Ms, workerUtilization });
-  const parts = mergeParts(outs.map((o) => o.part));
-  let scheduled = 0;
-  let sent = 0;
-  let dropped = 0;
-  for (const op of Object.values(parts.operations)) {
-    scheduled += op.counts.scheduled;
-    sent += op.counts.sent;
-    dropped += op.counts.dropped;
-  }
-  const measuredSec = Math.max(1e-9, (Math.max(...outs.map((o) => o.drainedUs)) - windowStartUs) / 1e6);
-  return {
-    targetRate,
-    achievedRate,
-    scheduled,
-    sent,
-    dropped,
-    elapsedMs: elapsedUs / 1000,
-    workers: results.length,
-    sendLateness,
-    eventLoopDelayP99Ms,
-    eventLoopDelayMaxMs: Math.max(...results.map((r) => r.health.eventLoopDelayMaxMs)),
-    cpuSeconds,
-    cpuShare: cpuSeconds / measuredSec,
-    workerUtilization,
-    limited: reasons.length > 0,
-    limitReasons: reasons,
-  };
-}
-
 /**
- * Runs a scenario's open-model schedule against baseUrl on generator worker threads (each a slice
- * of the stream, on its own connections), and merges their parts exactly. Events:
+ * Runs a scenario's schedule against baseUrl on generator worker threads (each a slice of every
+ * stream, on its own connections), and merges their parts exactly. Events:
  * 'schedule' (startUs, windowStartUs) once the start is set, before any request (samplers align to it);
  * 'phase' (name, wallMs, monotonicUs) when warm-up and the measured window start;
  * 'second' ('measure', ProgressSecond) as each second of the window passes, summed over workers.
  */
 export async function drive(input: DriveInput, events?: DriveEvents): Promise<DriveOutput> {
   const { scenario } = input;
-  validateScenario(scenario, input.sessionSeed);
-  const e = scenario.executor;
-  const rate = targetRateOf(e);
-  const n = Math.min(input.workers ?? (rate === null ? 1 : autoWorkers(rate)), e.connections);
-  const connections = shares(e.connections, n);
-  const maxInFlight = shares(maxInFlightOf(e), n);
+  validateScenario(scenario, input.sessionSeed, input.vars);
+  const streams = scenarioStreams(scenario);
+  const windowSec = windowSecOf(scenario);
+  const warmupSec = warmupSecOf(scenario);
+  const peak = peakOfferedRateOf(scenario);
+  // Every worker runs its slice of every stream, so each needs a connection of each stream.
+  const n = Math.min(input.workers ?? (peak === null ? 1 : autoWorkers(peak)), ...streams.map((st) => st.executor.connections));
+  const connections = streams.map((st) => shares(st.executor.connections, n));
+  const maxInFlight = streams.map((st) => shares(maxInFlightOf(st.executor), n));
   const workers: Worker[] = [];
   const stopAll = () => Promise.all(workers.map((w) => w.terminate())).catch(() => {});
   try {
@@ -145,9 +96,10 @@ export async function drive(input: DriveInput, events?: DriveEvents): Promise<Dr
         seed: input.seed,
         populations: input.populations,
         ...(input.sessionSeed === undefined ? {} : { sessionSeed: input.sessionSeed }),
+        ...(input.vars === undefined ? {} : { vars: input.vars }),
         slice: { index: i, count: n },
-        connections: connections[i]!,
-        maxInFlight: maxInFlight[i]!,
+        connections: connections.map((c) => c[i]!),
+        maxInFlight: maxInFlight.map((m) => m[i]!),
         ...(input.blockGenerator && i === 0 ? { blockGenerator: input.blockGenerator } : {}),
       };
       const w = spawnWorker(WORKER, task);
@@ -177,13 +129,13 @@ export async function drive(input: DriveInput, events?: DriveEvents): Promise<Dr
     await Promise.all(ready);
     const send = (m: ToGenerator) => workers.forEach((w) => w.postMessage(m));
     const startUs = monotonicUs() + START_LEAD_US;
-    const windowStartUs = startUs + e.warmupSec * 1e6;
+    const windowStartUs = startUs + warmupSec * 1e6;
     const wallAt = (us: number): number => Date.now() + (us - monotonicUs()) / 1000;
     const warmupStartedAt = new Date(wallAt(startUs));
     const measureStartedAt = new Date(wallAt(windowStartUs));
     let cpuStart = process.cpuUsage();
     const timers = [
-      ...(e.warmupSec > 0 ? [setTimeout(() => events?.emit('phase', 'warmup', warmupStartedAt.getTime(), startUs), START_LEAD_US / 1000)] : []),
+      ...(warmupSec > 0 ? [setTimeout(() => events?.emit('phase', 'warmup', warmupStartedAt.getTime(), startUs), START_LEAD_US / 1000)] : []),
       setTimeout(() => {
         cpuStart = process.cpuUsage();
         events?.emit('phase', 'measure', measureStartedAt.getTime(), windowStartUs);
@@ -207,11 +159,11 @@ export async function drive(input: DriveInput, events?: DriveEvents): Promise<Dr
     const drainedUs = Math.max(...outs.map((o) => o.drainedUs));
     const aborted = outs.some((o) => o.aborted);
     // The window is the nominal one unless interrupted; answers awaited after it are the drain.
-    const windowEndUs = aborted ? Math.min(windowStartUs + e.durationSec * 1e6, drainedUs) : windowStartUs + e.durationSec * 1e6;
+    const windowEndUs = aborted ? Math.min(windowStartUs + windowSec * 1e6, drainedUs) : windowStartUs + windowSec * 1e6;
     return {
       operations,
       timeseries: deriveTimeseries(operations, answered),
-      generator: generatorStats(scenario, results, (cpu.user + cpu.system) / 1e6),
+      generator: generatorStats(offeredRateOf(scenario), windowSec, results, (cpu.user + cpu.system) / 1e6),
       timing: {
         warmupStartedAt: warmupStartedAt.toISOString(),
         measureStartedAt: measureStartedAt.toISOString(),
@@ -228,7 +180,4 @@ export async function drive(input: DriveInput, events?: DriveEvents): Promise<Dr
   }
 }
 
-/** The generator's stats for a trial that never ran (interrupted before it started). */
-export function idleGeneratorStats(targetRate: number | null): GeneratorStats {
-  return { targetRate, achievedRate: 0, scheduled: 0, sent: 0, dropped: 0, elapsedMs: 0, workers: 0, sendLateness: summarize(newHistogram()), eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, cpuSeconds: 0, cpuShare: 0, workerUtilization: [], limited: false, limitReasons: [] };
-}
+export { idleGeneratorStats } from './generator-stats.ts';

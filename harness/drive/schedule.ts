@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
-import { targetRateOf, type OperationSpec, type Scenario } from '../../scenarios/types.ts';
-import { createKeySampler, type KeySampler } from './keys.ts';
-import { createRng, type Rng } from './rng.ts';
+import { scenarioStreams, streamLabel, type ResolvedStream } from '../../scenarios/streams.ts';
+import type { OperationSpec, Scenario } from '../../scenarios/types.ts';
+import { arrivalsOf } from './arrivals.ts';
+import type { CaptureSpec } from './capture.ts';
+import { buildParts, compileOperation, type CompiledOp } from './compile.ts';
+import { planFollowUps } from './follow-up-plan.ts';
+import { captureSlotsOf } from './templates.ts';
+import { createRng } from './rng.ts';
 import type { Populations } from './types.ts';
 
 /** One request of the open-model stream. */
@@ -10,6 +15,7 @@ export interface ScheduledRequest {
   index: number;
   /** Intended send time, integer microseconds after the phase start. */
   offsetUs: number;
+  /** Index into operationsOf(scenario): every stream's operations, streams in order. */
   opIndex: number;
   operation: OperationSpec;
   /** operation.path with `{key}`, `{actor}` and `{seq}` replaced by the drawn values (URL-encoded). */
@@ -24,6 +30,30 @@ export interface ScheduledRequest {
   /** The drawn key and actor ids (undefined when the operation has no such distribution). */
   key: string | undefined;
   actor: string | undefined;
+  /** Follow-ups its OK answer starts, drawn with it (so every worker draws the same); usually undefined. */
+  followUps: readonly FollowUpDraw[] | undefined;
+  /** What to read from its answer for its follow-ups; undefined: its body is never read. */
+  capture: readonly CaptureSpec[] | undefined;
+  /** Values captured by the requests it follows, by capture slot; undefined for a drawn request. */
+  captured: ReadonlyArray<string | undefined> | undefined;
+}
+
+/**
+ * A follow-up as drawn with its root request: which operation, after how long, and its own key and
+ * actor (undefined: it uses its parent's), with its own follow-ups. Built into a request only once
+ * its parent's answer came (Schedule.followUp).
+ */
+export interface FollowUpDraw {
+  /** Index into operationsOf(scenario). */
+  opIndex: number;
+  /** Index among its stream's operations. */
+  local: number;
+  delayUs: number;
+  key: string | undefined;
+  actor: string | undefined;
+  children: readonly FollowUpDraw[] | undefined;
+  /** Capture slots its templates use: if the answer lacked any, it cannot be built. */
+  needs: readonly number[];
 }
 
 export interface ScheduleOptions {
@@ -32,112 +62,59 @@ export interface ScheduleOptions {
    * deterministic, or the stream is not: same seed => same tokens.
    */
   sessionToken?: (userId: string) => string;
+  /** Which stream of a multi-stream scenario to draw, by name (a single-stream scenario has one). */
+  stream?: string;
+  /**
+   * Run-time values the harness provides before the trial (e.g. a photo picked by a set-up step),
+   * used as {name} in templates and `fixed` keys; a template naming one not given is an error.
+   */
+  vars?: Readonly<Record<string, string>>;
 }
 
 export interface Schedule {
-  /** Arrival rate of an open-model executor; null for a closed loop (its requests have no times). */
-  readonly rate: number | null;
+  /** Index of the next request (next() or skip() consumes it). */
+  readonly nextIndex: number;
+  /**
+   * Intended offset of the next request without drawing it: µs after the phase start, Infinity
+   * once the phase's arrivals are exhausted, 0 for a closed loop (its requests have no times).
+   */
+  peekOffsetUs(): number;
   next(): ScheduledRequest;
   /**
    * Consumes the next request without building it (same draws as next()): a worker owning a slice
    * of the stream skips the others' requests cheaply and stays in step with them.
    */
   skip(): void;
+  /**
+   * Builds a follow-up of parent with the values captured so far. Its {seq} is its root request's
+   * index; without a key or actor of its own it uses its parent's (the same user carries on).
+   */
+  followUp(draw: FollowUpDraw, parent: ScheduledRequest, captured: ReadonlyArray<string | undefined> | undefined): ScheduledRequest;
+  /** Capture names of the stream, by slot. */
+  readonly captureSlots: number;
 }
 
-/** Constant arrival rate: request i is due i / rate seconds after the phase start (floored to whole µs). */
-export function intendedOffsetUs(index: number, rate: number): number {
-  return Math.floor((index * 1e6) / rate);
-}
+export { intendedOffsetUs } from './arrivals.ts';
 
-type Placeholder = 'key' | 'actor' | 'seq';
-/** A template split at its placeholders: literal text and placeholder names, alternating. */
-type Template = ReadonlyArray<string | { name: Placeholder }>;
-interface Values {
-  key: string | undefined;
-  actor: string | undefined;
-  seq: number;
-}
+/** '' is the measured window (its rng label stays '' so existing streams keep their bytes), 'warmup' the warm-up. */
+export type SchedulePhase = '' | 'warmup';
 
-const PLACEHOLDER = /\{([^{}]*)\}/g;
-const KNOWN: ReadonlySet<string> = new Set<Placeholder>(['key', 'actor', 'seq']);
-
-function compileTemplate(text: string, where: string): Template {
-  const parts: Array<string | { name: Placeholder }> = [];
-  let last = 0;
-  for (const m of text.matchAll(PLACEHOLDER)) {
-    const name = m[1] as string;
-    if (!KNOWN.has(name)) {
-      throw new RangeError(`${where} has an unknown placeholder "{${name}}" (known: {key}, {actor}, {seq})`);
-    }
-    parts.push(text.slice(last, m.index), { name: name as Placeholder });
-    last = m.index + m[0].length;
+function pickStream(scenario: Scenario, name: string | undefined): ResolvedStream {
+  const streams = scenarioStreams(scenario);
+  if (name === undefined) {
+    if (streams.length === 1) return streams[0]!;
+    throw new RangeError(`scenario "${scenario.name}" has ${streams.length} streams: name the one to draw (options.stream)`);
   }
-  parts.push(text.slice(last));
-  return parts;
-}
-
-const uses = (t: Template, name: Placeholder): boolean => t.some((p) => typeof p !== 'string' && p.name === name);
-
-function fill(t: Template, v: Values, encode: (s: string) => string): string {
-  let out = '';
-  for (const p of t) {
-    if (typeof p === 'string') out += p;
-    else out += encode(String(v[p.name]));
-  }
-  return out;
-}
-
-const asIs = (s: string): string => s;
-
-interface CompiledOp {
-  path: Template;
-  /** Body entries in template order; strings are templates, numbers and booleans constants. */
-  body: ReadonlyArray<readonly [string, Template | number | boolean]> | undefined;
-  keySampler: KeySampler | undefined;
-  actorSampler: KeySampler | undefined;
-}
-
-function compileOperation(op: OperationSpec, populations: Populations, options: ScheduleOptions, rng: Rng): CompiledOp {
-  const where = `operation "${op.name}"`;
-  const path = compileTemplate(op.path, `${where} path "${op.path}"`);
-  const templates: Template[] = [path];
-  let body: CompiledOp['body'];
-  if (op.body !== undefined) {
-    if (op.method === 'GET') throw new RangeError(`${where} is a GET and cannot have a body`);
-    const entries: Array<readonly [string, Template | number | boolean]> = [];
-    for (const [name, value] of Object.entries(op.body)) {
-      if (typeof value === 'string') {
-        const t = compileTemplate(value, `${where} body field "${name}"`);
-        templates.push(t);
-        entries.push([name, t]);
-      } else if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
-        entries.push([name, value]);
-      } else {
-        throw new RangeError(`${where} body field "${name}" must be a string, a finite number or a boolean, got ${String(value)}`);
-      }
-    }
-    body = entries;
-  }
-  for (const name of ['key', 'actor'] as const) {
-    if (op[name] === undefined && templates.some((t) => uses(t, name))) {
-      throw new RangeError(`${where} uses {${name}} in its path or body but has no "${name}" distribution to draw it from`);
-    }
-  }
-  if (op.actor !== undefined && options.sessionToken === undefined) {
-    throw new RangeError(`${where} has an actor, so a sessionToken function is required to sign its requests`);
-  }
-  return {
-    path,
-    body,
-    keySampler: op.key === undefined ? undefined : createKeySampler(op.key, populations, rng),
-    actorSampler: op.actor === undefined ? undefined : createKeySampler(op.actor, populations, rng),
-  };
+  const found = streams.find((st) => st.name === name);
+  if (found === undefined) throw new RangeError(`scenario "${scenario.name}" has no stream "${name}" (streams: ${streams.map((st) => st.name || '(unnamed)').join(', ')})`);
+  return found;
 }
 
 /**
- * The deterministic request stream of a phase: same scenario + seed + populations + stream label
- * (+ a deterministic sessionToken) => the same sequence of (offset, operation, path, headers, body).
+ * The deterministic request stream of a phase of one stream: same scenario + seed + populations
+ * + phase + stream (+ a deterministic sessionToken) => the same sequence of (offset, operation,
+ * path, headers, body). Each stream draws from an rng of its own (seed + stream name); the one
+ * stream of a single-stream scenario keeps the labels '' and 'warmup', so its bytes never changed.
  * Each request draws the operation, then its key (if any), then its actor (if any), all from one rng,
  * so a scenario without actors gives the same stream as before actors existed.
  */
@@ -145,25 +122,32 @@ export function createSchedule(
   scenario: Scenario,
   seed: number,
   populations: Populations,
-  stream = '',
+  phase: SchedulePhase = '',
   options: ScheduleOptions = {},
 ): Schedule {
-  const rate = targetRateOf(scenario.executor);
-  if (rate !== null && !(Number.isFinite(rate) && rate > 0)) throw new RangeError(`executor.rate must be > 0 requests/s, got ${rate}`);
-  const offsetOf = (i: number): number => (rate === null ? 0 : intendedOffsetUs(i, rate));
-  const ops = scenario.operations;
+  const stream = pickStream(scenario, options.stream);
+  const e = stream.executor;
+  if (e.kind === 'constant-arrival-rate' && !(Number.isFinite(e.rate) && e.rate > 0)) throw new RangeError(`executor.rate must be > 0 requests/s, got ${e.rate}`);
+  const offsetOf = arrivalsOf(e, phase === 'warmup' ? 'warmup' : 'measure');
+  const ops = stream.operations;
   if (ops.length === 0) throw new RangeError(`scenario "${scenario.name}" has no operations`);
-  const rng = createRng(seed, stream);
+  const opBase = stream.opBase;
+  const rng = createRng(seed, streamLabel(stream, phase));
   const cumulative: number[] = [];
   let total = 0;
   for (const op of ops) {
-    if (!(Number.isFinite(op.weight) && op.weight > 0)) {
-      throw new RangeError(`operation "${op.name}" weight must be a positive number, got ${op.weight}`);
-    }
+    // Weight 0: issued only as a follow-up of another operation, never drawn by the mix.
+    if (!(Number.isFinite(op.weight) && op.weight >= 0)) throw new RangeError(`operation "${op.name}" weight must be a number >= 0, got ${op.weight}`);
     total += op.weight;
     cumulative.push(total);
   }
-  const compiled: CompiledOp[] = ops.map((op) => compileOperation(op, populations, options, rng));
+  if (!(total > 0)) throw new RangeError(`scenario "${scenario.name}": at least one operation needs a weight > 0`);
+  // Rounding can put the target at the very top: the last operation the mix draws takes it.
+  const lastDrawn = ops.length - 1 - [...ops].reverse().findIndex((op) => op.weight > 0);
+  const plan = planFollowUps(ops);
+  const ctx = { populations, rng, scope: { vars: options.vars ?? {}, captureSlot: plan.slotOf }, canSign: options.sessionToken !== undefined };
+  const compiled: CompiledOp[] = ops.map((op, i) => compileOperation(op, ctx, plan.inherits[i]));
+  const needs = compiled.map((c) => [...new Set([...captureSlotsOf(c.path), ...(c.body ?? []).flatMap(([, v]) => (typeof v === 'object' ? captureSlotsOf(v) : []))])]);
   const sessionToken = options.sessionToken;
   let index = 0;
 
@@ -173,53 +157,69 @@ export function createSchedule(
     for (let i = 0; i < cumulative.length; i++) {
       if (target < (cumulative[i] as number)) return i;
     }
-    return ops.length - 1;
+    return lastDrawn;
+  };
+
+  /** Draws the follow-up tree of an operation, depth first (each node's key, actor, then its children). */
+  const drawFollowUps = (local: number, build: boolean): FollowUpDraw[] | undefined => {
+    const edges = plan.children[local]!;
+    if (edges.length === 0) return undefined;
+    const out: FollowUpDraw[] = [];
+    for (const edge of edges) {
+      const c = compiled[edge.op]!;
+      const key = c.keySampler?.();
+      const actor = c.actorSampler?.();
+      const children = drawFollowUps(edge.op, build);
+      if (build) out.push({ opIndex: opBase + edge.op, local: edge.op, delayUs: edge.delayUs, key, actor, children, needs: needs[edge.op]! });
+    }
+    return out;
   };
 
   return {
-    rate,
+    get nextIndex() {
+      return index;
+    },
+    captureSlots: plan.slots.length,
+    peekOffsetUs: () => offsetOf(index),
     skip(): void {
-      const c = compiled[chooseOp()] as CompiledOp;
+      const local = chooseOp();
+      const c = compiled[local] as CompiledOp;
       c.keySampler?.();
       c.actorSampler?.();
+      drawFollowUps(local, false);
       index++;
     },
     next(): ScheduledRequest {
-      const opIndex = chooseOp();
-      const operation = ops[opIndex] as OperationSpec;
-      const c = compiled[opIndex] as CompiledOp;
+      const local = chooseOp();
+      const operation = ops[local] as OperationSpec;
+      const c = compiled[local] as CompiledOp;
       const key = c.keySampler?.();
       const actor = c.actorSampler?.();
+      const followUps = drawFollowUps(local, true);
       const i = index++;
-      const values: Values = { key, actor, seq: i };
-      const headers: Record<string, string> = {};
-      if (actor !== undefined && sessionToken !== undefined) headers.authorization = `Bearer ${sessionToken(actor)}`;
-      let body: string | undefined;
-      if (c.body !== undefined) {
-        const obj: Record<string, string | number | boolean> = {};
-        for (const [name, v] of c.body) obj[name] = typeof v === 'object' ? fill(v, values, asIs) : v;
-        body = JSON.stringify(obj);
-        headers['content-type'] = 'application/json';
-      }
-      return {
-        index: i,
-        offsetUs: offsetOf(i),
-        opIndex,
-        operation,
-        path: fill(c.path, values, encodeURIComponent),
-        headers,
-        body,
-        key,
-        actor,
-      };
+      const { path, headers, body } = buildParts(c, { key, actor, seq: i, captured: undefined }, sessionToken);
+      return { index: i, offsetUs: offsetOf(i), opIndex: opBase + local, operation, path, headers, body, key, actor, followUps, capture: plan.captures[local], captured: undefined };
+    },
+    followUp(d, parent, captured): ScheduledRequest {
+      const c = compiled[d.local]!;
+      const key = d.key ?? parent.key;
+      const actor = d.actor ?? parent.actor;
+      const { path, headers, body } = buildParts(c, { key, actor, seq: parent.index, captured }, sessionToken);
+      return { index: parent.index, offsetUs: parent.offsetUs, opIndex: d.opIndex, operation: ops[d.local]!, path, headers, body, key, actor, followUps: d.children, capture: plan.captures[d.local], captured };
     },
   };
 }
 
+/** A follow-up tree as plain data (operation index, delay, own key and actor, children) for digests. */
+function drawsOf(draws: readonly FollowUpDraw[]): unknown[] {
+  return draws.map((d) => [d.opIndex, d.delayUs, d.key ?? null, d.actor ?? null, d.children ? drawsOf(d.children) : null]);
+}
+
 /**
- * sha256 over "offsetUs method path[ headers][ body]\n" of the next `count` requests (consumes them);
- * headers (as JSON) and body (as a JSON string) are added only when present, so streams without
- * them hash as they always did.
+ * sha256 over "offsetUs method path[ headers][ body][ then draws]\n" of the next `count` requests
+ * (consumes them); headers (as JSON), body (as a JSON string) and the follow-ups drawn with a
+ * request are added only when present, so streams without them hash as they always did. The
+ * follow-ups themselves are not in it: their values come from the app's answers.
  */
 export function scheduleDigest(schedule: Schedule, count: number): string {
   const hash = createHash('sha256');
@@ -228,6 +228,7 @@ export function scheduleDigest(schedule: Schedule, count: number): string {
     let line = `${r.offsetUs} ${r.operation.method} ${r.path}`;
     if (Object.keys(r.headers).length > 0) line += ` ${JSON.stringify(r.headers)}`;
     if (r.body !== undefined) line += ` ${JSON.stringify(r.body)}`;
+    if (r.followUps !== undefined) line += ` then ${JSON.stringify(drawsOf(r.followUps))}`;
     hash.update(`${line}\n`);
   }
   return hash.digest('hex');

@@ -17,6 +17,11 @@ export interface DriveInput {
    * `authorization: Bearer <token>` by operations with an actor (required if any has one).
    */
   sessionSeed?: number;
+  /**
+   * Run-time values for the scenario's declared vars (e.g. { stormPhoto: '7019...' } from a set-up
+   * step), used as {stormPhoto} in templates and fixed keys. Checked by varsProblems before start.
+   */
+  vars?: Record<string, string>;
   /** Generator threads (each a slice of the stream); default: autoWorkers(rate). */
   workers?: number;
   /** Aborting stops the run early; outstanding requests end as unfinished. */

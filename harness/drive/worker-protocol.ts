@@ -11,10 +11,12 @@ export interface GeneratorTask {
   populations: Populations;
   /** Dataset seed whose session tokens the actors use (harness/seed/sessions.ts). */
   sessionSeed?: number;
+  /** Run-time values of the scenario's vars. */
+  vars?: Record<string, string>;
   slice: Slice;
-  /** This thread's connections and share of maxInFlight. */
-  connections: number;
-  maxInFlight: number;
+  /** This thread's connections and share of maxInFlight, per stream (scenarioStreams order). */
+  connections: number[];
+  maxInFlight: number[];
   /** Test seam: busy-waits the thread's event loop, to show the generator is then called limited. */
   blockGenerator?: { afterWindowStartMs: number; forMs: number };
 }

@@ -2,6 +2,10 @@
  * YCSB's ZipfianGenerator (Gray et al., "Quickly generating billion-record synthetic databases",
  * SIGMOD 1994) and a scrambled variant that scatters the hot ranks over the id space.
  * Pure: every function maps its inputs (including a uniform u in [0,1)) to the same output.
+ *
+ * The seeder draws follows and likes with scrambledZipfian: dataset digests and snapshots (keyed by
+ * profile and seed, not by code) depend on it, so it must not change. The load generator's keys
+ * use zipf-rejection.ts instead (exact, any theta); the scrambler below is shared by both.
  */
 
 const zetaCache = new Map<string, number>();

@@ -15,7 +15,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Scenario } from '../../scenarios/types.ts';
+import type { OperationSpec, Scenario } from '../../scenarios/types.ts';
 import { monotonicUs } from '../drive/clock.ts';
 import { drive } from '../drive/run.ts';
 import type { DriveOutput } from '../drive/types.ts';
@@ -33,7 +33,7 @@ const STALL_POSITIONS = { start: 0, middle: 15, last: 29 } as const;
 const log = (line: string) => process.stderr.write(line + '\n');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const populations = { photos: ['1', '2', '3'], users: ['1'] };
-const operations: Scenario['operations'] = [{ name: 'ping', weight: 1, method: 'GET', path: '/ping' }];
+const operations: OperationSpec[] = [{ name: 'ping', weight: 1, method: 'GET', path: '/ping' }];
 
 /** Pins a process (all its threads) to one CPU; false where taskset is missing or refuses. */
 function pin(pid: number, cpu: number): boolean {

@@ -56,7 +56,23 @@ export interface OperationCounts {
   unfinished: number;
   /** Answers by HTTP status ("200", "404", ...), "network" and "timeout". */
   byStatus: Record<string, number>;
+  /**
+   * Follow-ups of this operation that were not issued (absent when none), by reason in skippedBy.
+   * Not part of scheduled: a skipped follow-up never came due. For an operation issued only as a
+   * follow-up, scheduled + skipped = the scheduled requests of the operations that name it in
+   * `then` (each as often as it names it): none vanishes.
+   */
+  skipped?: number;
+  skippedBy?: Partial<Record<FollowUpSkipReason, number>>;
 }
+
+/**
+ * Why a follow-up was not issued: its parent did not end OK (error, timeout, dropped, unfinished);
+ * the parent's answer lacked a value the follow-up uses; it was due after the end of the window; or
+ * the run was interrupted before it was due.
+ */
+export type FollowUpSkipReason = 'parentFailed' | 'captureMissing' | 'afterWindow' | 'stopped';
+export const FOLLOW_UP_SKIP_REASONS: readonly FollowUpSkipReason[] = ['parentFailed', 'captureMissing', 'afterWindow', 'stopped'];
 
 export interface OperationResult {
   counts: OperationCounts;
@@ -161,7 +177,7 @@ export interface BackendSecond {
 }
 
 export interface GeneratorStats {
-  /** The open model's arrival rate; null for a closed loop. */
+  /** The open model's offered rate (for a ramp, the mean over the window); null for a closed loop. */
   targetRate: number | null;
   /** Requests the generator handed to the HTTP client over the time it actually took to do so. */
   achievedRate: number;
@@ -194,15 +210,46 @@ export interface CheckResult {
   detail: string;
 }
 
-export interface LoadShape {
-  executor: 'constant-arrival-rate' | 'closed-loop';
-  /** Arrival rate; null for a closed loop (its latency is from the actual send: uncorrected). */
-  rate: number | null;
+/** One stream of a multi-stream trial: its executor and where it sits in the window. */
+export interface StreamShape {
+  name: string;
+  executor: 'constant-arrival-rate' | 'ramping-arrival-rate';
+  /** The constant rate, or a ramp's mean offered rate over its own window. */
+  rate: number;
+  /** Seconds into the measured window at which the stream's own window starts. */
+  startSec: number;
   durationSec: number;
   warmupSec: number;
   connections: number;
   maxInFlight: number;
   timeoutMs: number;
+  startRate?: number;
+  stages?: Array<{ durationSec: number; targetRate: number }>;
+  /** The stream's operations (names in the trial's operations map). */
+  operations: string[];
+}
+
+export interface LoadShape {
+  executor: 'constant-arrival-rate' | 'ramping-arrival-rate' | 'closed-loop' | 'multi-stream';
+  /**
+   * Offered arrival rate over the window: the constant rate; for a ramp, its mean (requests offered
+   * / durationSec); for several streams, all their requests / durationSec; null for a closed loop
+   * (its latency is from the actual send: uncorrected).
+   */
+  rate: number | null;
+  /** The measured window (a ramp: the sum of its stages; several streams: until the last ends). */
+  durationSec: number;
+  /** Warm-up before the window (several streams: the longest). */
+  warmupSec: number;
+  /** Several streams: connections and maxInFlight are summed, timeoutMs is the longest. */
+  connections: number;
+  maxInFlight: number;
+  timeoutMs: number;
+  /** Ramps only: the rate at the start (and during warm-up), then each stage's length and end rate. */
+  startRate?: number;
+  stages?: Array<{ durationSec: number; targetRate: number }>;
+  /** Multi-stream trials only: each stream's shape. */
+  streams?: StreamShape[];
 }
 
 /** Something that happened at a moment of the window (a flush, a fault), marked on every chart. */
@@ -295,6 +342,8 @@ export interface Trial {
   generator: GeneratorStats;
   events: TrialEvent[];
   checks: CheckResult[];
+  /** The scenario's thresholds as evaluated at the end of the trial (absent when it has none). */
+  thresholds?: CheckResult[];
   /** Where the trial ran a sweep (bench run --sweep): its steps and maximum sustainable rate. */
   sweep?: SweepResult;
   /** Where the scenario uploads: fan-out lag over the window. */

@@ -1,7 +1,9 @@
 import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scenarios } from '../../scenarios/index.ts';
+import { withLoadOverrides } from '../../scenarios/overrides.ts';
 import type { Scenario } from '../../scenarios/types.ts';
+import { describeLoadShape, loadShapeOf } from '../results/load-shape.ts';
 import type { RunConfig } from '../config/options.ts';
 import type { ProgressSecond } from '../drive/open-model.ts';
 import type { DrivePhase } from '../drive/types.ts';
@@ -14,7 +16,7 @@ import { gitDirty, loadAverageNow, runConfigRecord, type ConfigOrigin } from './
 import { launchStack, startAppOn, type LaunchedStack } from './launcher.ts';
 import { makeRunId } from './run-id.ts';
 import { runTrial, type TrialInput } from './trial.ts';
-import { sweepTrial } from './sweep-trial.ts';
+import { sweepable, sweepTrial } from './sweep-trial.ts';
 import { computeHeadline } from '../results/headline.ts';
 
 export interface RunContext {
@@ -35,18 +37,13 @@ export interface RunOutcome {
   htmlPath: string;
 }
 
-/** A scenario with the flags' load-shape overrides applied. */
+/** A scenario with the flags' load-shape overrides applied (a flag a scenario cannot take is a usage error). */
 export function effectiveScenario(config: RunConfig, name: string): Scenario {
   const base = scenarios[name];
   if (!base) throw new UsageError(`unknown scenario "${name}"`);
-  const e = base.executor;
-  const common = {
-    durationSec: config.duration ?? e.durationSec,
-    warmupSec: config.warmup ?? e.warmupSec,
-    connections: config.connections ?? e.connections,
-  };
-  if (e.kind === 'closed-loop') return { ...base, executor: { ...e, ...common } };
-  return { ...base, executor: { ...e, ...common, rate: config.rate ?? e.rate, maxInFlight: config.maxInFlight ?? e.maxInFlight } };
+  const out = withLoadOverrides(base, { rate: config.rate, duration: config.duration, warmup: config.warmup, connections: config.connections, maxInFlight: config.maxInFlight });
+  if ('problems' in out) throw new UsageError(out.problems.map((p) => `${name}: ${p}`).join('\n'));
+  return out.scenario;
 }
 
 function checkAborted(signal: AbortSignal): void {
@@ -102,13 +99,14 @@ async function runTier(config: RunConfig, ctx: RunContext, launched: LaunchedSta
     const settings = { cacheTtlSec: Math.round(config.cacheTtl), processes: config.appProcesses };
     const app = await startAppOn(launched, settings, config.workers);
     try {
-      const e = scenario.executor;
-      const load = e.kind === 'closed-loop' ? 'closed loop' : `${e.rate} req/s`;
-      ctx.log(`trial ${launched.stack.tier} × ${scenario.name}: ${load}, warm-up ${e.warmupSec}s, measure ${e.durationSec}s, ${e.connections} connections`);
+      const load = loadShapeOf(scenario);
+      ctx.log(`trial ${launched.stack.tier} × ${scenario.name}: ${describeLoadShape(load)}, warm-up ${load.warmupSec}s, ${load.connections} connections`);
       const trial = await runTrial(trialInput(config, ctx, launched, scenario, app.baseUrl));
-      const sweep = config.sweep
-        ? await sweepTrial({ ...trialInput(config, ctx, launched, scenario, app.baseUrl), slo: sloOf(config), appPid: app.pid, log: ctx.log })
-        : undefined;
+      if (config.sweep && !sweepable(scenario)) ctx.log(`  not swept: ${scenario.name} has several load shapes (a sweep offers one mix at rising rates)`);
+      const sweep =
+        config.sweep && sweepable(scenario)
+          ? await sweepTrial({ ...trialInput(config, ctx, launched, scenario, app.baseUrl), scenario, slo: sloOf(config), appPid: app.pid, log: ctx.log })
+          : undefined;
       trials.push({ ...trial, datasetSource: launched.source, app: { processes: config.appProcesses, fanoutWorkers: config.workers, cacheTtlSec: settings.cacheTtlSec }, ...(sweep ? { sweep } : {}) });
     } finally {
       await app.stop();

@@ -1,4 +1,5 @@
-import type { Scenario } from '../../scenarios/types.ts';
+import { offeredRateOf } from '../../scenarios/streams.ts';
+import type { Scenario, SingleStreamScenario } from '../../scenarios/types.ts';
 import { drive } from '../drive/run.ts';
 import { mergeEncoded } from '../metrics/histograms.ts';
 import { processTreeCpuSeconds } from '../metrics/proc-cpu.ts';
@@ -8,6 +9,7 @@ import { DEFAULT_SWEEP, runSweep } from '../sweep/search.ts';
 import { measureWindow, type TrialInput } from './trial.ts';
 
 export interface SweepInput extends TrialInput {
+  scenario: SingleStreamScenario;
   slo: Slo;
   /** The app process, whose CPU tells whether it saturated first. */
   appPid: number;
@@ -16,13 +18,18 @@ export interface SweepInput extends TrialInput {
   log: (line: string) => void;
 }
 
+/** A scenario a sweep can take: one load shape (its operation mix is offered at rising rates). */
+export function sweepable(scenario: Scenario): scenario is SingleStreamScenario {
+  return scenario.streams === undefined;
+}
+
 /** The scenario at another constant rate, for one window. */
-function atRate(scenario: Scenario, rate: number, durationSec: number, warmupSec: number): Scenario {
+function atRate(scenario: SingleStreamScenario, rate: number, durationSec: number, warmupSec: number): SingleStreamScenario {
   const e = scenario.executor;
-  const base = e.kind === 'closed-loop' ? { maxInFlight: 10_000, timeoutMs: e.timeoutMs, connections: e.connections } : e;
+  const maxInFlight = e.kind === 'closed-loop' ? 10_000 : e.maxInFlight;
   // Enough connections for the rate at a few ms each; a closed loop's become the open model's.
-  const connections = Math.max(base.connections, Math.min(256, Math.ceil(rate / 200)));
-  return { ...scenario, executor: { kind: 'constant-arrival-rate', rate, durationSec, warmupSec, connections, maxInFlight: Math.max(base.maxInFlight, connections), timeoutMs: base.timeoutMs } };
+  const connections = Math.max(e.connections, Math.min(256, Math.ceil(rate / 200)));
+  return { ...scenario, executor: { kind: 'constant-arrival-rate', rate, durationSec, warmupSec, connections, maxInFlight: Math.max(maxInFlight, connections), timeoutMs: e.timeoutMs } };
 }
 
 const WARMUP_SLICE_S = 4;
@@ -94,8 +101,7 @@ function saturatedFirst(steps: ReadonlyArray<{ step: SweepStep; appCpuShare: num
 
 /** The sweep of one scenario on one tier: adaptive warm-up, then the search for the knee. */
 export async function sweepTrial(input: SweepInput): Promise<SweepResult> {
-  const e = input.scenario.executor;
-  const startRate = Math.max(10, Math.round((e.kind === 'closed-loop' ? 100 : e.rate) / 2));
+  const startRate = Math.max(10, Math.round((offeredRateOf(input.scenario) ?? 200) / 2));
   const warmupSec = await adaptiveWarmup(input, startRate);
   const measured: Array<{ step: SweepStep; appCpuShare: number }> = [];
   const outcome = await runSweep({ slo: input.slo, startRate, maxRate: input.maxRate ?? 50_000, ...DEFAULT_SWEEP }, async (rate, repeat) => {

@@ -6,7 +6,11 @@ import { touchedBy } from '../checks/touched.ts';
 import { fanoutLag } from '../checks/fanout-lag.ts';
 import { createMemcached, mcFlush } from '../../app/adapters/memcached.ts';
 import { shardRange } from '../../app/schema/shard-map.ts';
-import { maxInFlightOf, targetRateOf, type Scenario } from '../../scenarios/types.ts';
+import { windowSecOf } from '../../scenarios/streams.ts';
+import type { Scenario } from '../../scenarios/types.ts';
+import { loadShapeOf } from '../results/load-shape.ts';
+import { followUpChecks } from './follow-up-accounting.ts';
+import { evaluateTrialThresholds } from '../thresholds/scenario.ts';
 import type { ProgressSecond } from '../drive/open-model.ts';
 import { drive } from '../drive/run.ts';
 import type { DriveOutput, DrivePhase, Populations } from '../drive/types.ts';
@@ -28,6 +32,8 @@ export interface TrialInput {
   sessionSeed: number;
   logicalShards: number;
   signal: AbortSignal;
+  /** Run-time values of the scenario's vars (from a set-up step); required when it declares any. */
+  vars?: Record<string, string>;
   /** Generator threads (default: chosen from the rate). */
   workers?: number;
   /** Photos the app keeps per home feed (default: the app's). */
@@ -36,9 +42,12 @@ export interface TrialInput {
   progress: (phase: DrivePhase, point: ProgressSecond) => void;
 }
 
-/** Every scheduled request has exactly one outcome, and each counts in the all-requests histogram. */
-export function accountingChecks(operations: Record<string, OperationResult>): CheckResult[] {
-  return Object.entries(operations).map(([name, { counts: c, latency }]) => {
+/**
+ * Every scheduled request has exactly one outcome, and each counts in the all-requests histogram;
+ * given the scenario, also every follow-up its operations started is scheduled or counted skipped.
+ */
+export function accountingChecks(operations: Record<string, OperationResult>, scenario?: Scenario): CheckResult[] {
+  const perOperation = Object.entries(operations).map(([name, { counts: c, latency }]) => {
     const scheduledOk = c.scheduled === c.sent + c.dropped;
     const sentOk = c.sent === c.ok + c.errors + c.timeouts + c.unfinished;
     const histogramOk = latency.all.count === c.scheduled;
@@ -52,6 +61,7 @@ export function accountingChecks(operations: Record<string, OperationResult>): C
         `all-requests histogram holds ${latency.all.count} of ${c.scheduled}${mark(histogramOk)}`,
     };
   });
+  return scenario === undefined ? perOperation : [...perOperation, ...followUpChecks(operations, scenario)];
 }
 
 /**
@@ -118,14 +128,13 @@ export interface MeasuredWindow {
  * checks: runTrial adds those; a sweep measures many windows in a row.
  */
 export async function measureWindow(input: TrialInput): Promise<MeasuredWindow> {
-  const e = input.scenario.executor;
   const sampler = await startSampler(samplerTask(input.stack));
   const events = new EventEmitter();
-  events.on('schedule', (_startUs: number, windowStartUs: number) => sampler.begin(windowStartUs, Math.ceil(e.durationSec) + 1));
+  events.on('schedule', (_startUs: number, windowStartUs: number) => sampler.begin(windowStartUs, Math.ceil(windowSecOf(input.scenario)) + 1));
   events.on('second', (phase: DrivePhase, p: ProgressSecond) => input.progress(phase, p));
   let samples: BackendSample[] = [];
   const out = await drive(
-    { baseUrl: input.baseUrl, scenario: input.scenario, seed: input.scenarioSeed, populations: input.populations, sessionSeed: input.sessionSeed, signal: input.signal, ...(input.workers ? { workers: input.workers } : {}) },
+    { baseUrl: input.baseUrl, scenario: input.scenario, seed: input.scenarioSeed, populations: input.populations, sessionSeed: input.sessionSeed, signal: input.signal, ...(input.workers ? { workers: input.workers } : {}), ...(input.vars ? { vars: input.vars } : {}) },
     events,
   ).finally(async () => {
     // The sampler thread stops whatever happened to the drive.
@@ -146,16 +155,15 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
   } finally {
     memcached.close();
   }
-  const e = input.scenario.executor;
   const { out, backends } = await measureWindow(input);
   const after = await afterTrialChecks(input, out.writes, Date.parse(out.timing.warmupStartedAt));
-  const checks = [...accountingChecks(out.operations), ...after.checks];
+  const checks = [...accountingChecks(out.operations, input.scenario), ...after.checks];
   const timeseries = out.timeseries.map((p) => ({ ...p, cacheHitRate: backends.series[p.second]?.memcached?.hitRate ?? null }));
-  return {
+  const trial: Trial = {
     tier: input.tier,
     scenario: input.scenario.name,
     description: input.scenario.description,
-    load: { executor: e.kind, rate: targetRateOf(e), durationSec: e.durationSec, warmupSec: e.warmupSec, connections: e.connections, maxInFlight: maxInFlightOf(e), timeoutMs: e.timeoutMs },
+    load: loadShapeOf(input.scenario),
     timing: out.timing,
     operations: out.operations,
     timeseries,
@@ -165,4 +173,7 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
     checks,
     ...(after.fanout ? { fanout: after.fanout } : {}),
   };
+  // Thresholds are the scenario's SLO, kept apart from the checks (which say the trial is sound).
+  if (input.scenario.thresholds.length > 0) trial.thresholds = evaluateTrialThresholds(input.scenario.thresholds, trial).findings;
+  return trial;
 }

@@ -66,19 +66,24 @@ export interface SimServerOptions {
   stalls?: Array<{ fromUs: number; toUs: number }>;
   /** Status of each answer (default 200). */
   status?: (req: WireRequest) => number | 'network';
+  /** The answer's body, handed back only when the request asks to read it (default "{}"). */
+  answer?: (req: WireRequest) => string;
 }
 
 /** A server with unlimited workers (the client's connections are the limit), answering in simulated time. */
-export function simServer(sim: Simulation, opts: SimServerOptions = {}): Transport & { sent: WireRequest[] } {
+export function simServer(sim: Simulation, opts: SimServerOptions = {}): Transport & { sent: WireRequest[]; sentAt: number[] } {
   const sent: WireRequest[] = [];
+  const sentAt: number[] = [];
   const resume = (t: number): number => {
     for (const s of opts.stalls ?? []) if (t >= s.fromUs && t < s.toUs) return s.toUs;
     return t;
   };
   return {
     sent,
+    sentAt,
     send(req, onWritten, done) {
       sent.push(req);
+      sentAt.push(sim.now);
       onWritten(sim.now);
       let doneAt = sim.now + (opts.serviceUs?.(req) ?? 1000);
       // A request in service when a stall starts finishes after it.
@@ -86,7 +91,8 @@ export function simServer(sim: Simulation, opts: SimServerOptions = {}): Transpo
       doneAt = Math.max(doneAt, resume(sim.now));
       const status = opts.status?.(req) ?? 200;
       const outcome: Outcome = status === 'network' ? { kind: 'error', status: null } : status >= 200 && status < 300 ? { kind: 'ok', status } : { kind: 'error', status };
-      const ev = sim.at(doneAt, () => done(outcome, sim.now));
+      const body = req.readBody ? (opts.answer?.(req) ?? '{}') : undefined;
+      const ev = sim.at(doneAt, () => done(outcome, sim.now, body));
       return () => ev.cancel();
     },
     destroy: async () => {},

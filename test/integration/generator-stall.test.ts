@@ -6,7 +6,7 @@ import { monotonicUs } from '../../harness/drive/clock.ts';
 import { drive } from '../../harness/drive/run.ts';
 import type { DriveOutput, Populations } from '../../harness/drive/types.ts';
 import { decodeHistogram } from '../../harness/metrics/histograms.ts';
-import type { Scenario } from '../../scenarios/types.ts';
+import type { ConstantArrivalRate, Scenario } from '../../scenarios/types.ts';
 
 /**
  * Latency that cannot lie, on real sockets: an app process paused (SIGSTOP) for 1 s at 1,000 req/s.
@@ -30,7 +30,7 @@ afterAll(() => {
   child?.kill('SIGTERM');
 });
 
-function scenario(over: Partial<Scenario['executor']> = {}): Scenario {
+function scenario(over: Partial<ConstantArrivalRate> = {}): Scenario {
   return {
     name: 'stall',
     description: 'a trivial route while the app process is paused',

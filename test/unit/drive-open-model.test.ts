@@ -4,13 +4,13 @@ import { createSchedule } from '../../harness/drive/schedule.ts';
 import type { Populations } from '../../harness/drive/types.ts';
 import { decodeHistogram } from '../../harness/metrics/histograms.ts';
 import type { OperationCounts } from '../../harness/results/types.ts';
-import type { ConstantArrivalRate, Scenario } from '../../scenarios/types.ts';
+import type { ConstantArrivalRate, SingleStreamScenario } from '../../scenarios/types.ts';
 import { Simulation, simServer, type SimServerOptions } from '../helpers/sim.ts';
 
 const populations: Populations = { photos: Array.from({ length: 1000 }, (_, i) => String(10_000 + i)), users: ['1'] };
 const S = 1e6;
 
-function scenario(rate: number, durationSec: number, warmupSec = 0): Scenario & { executor: ConstantArrivalRate } {
+function scenario(rate: number, durationSec: number, warmupSec = 0): SingleStreamScenario & { executor: ConstantArrivalRate } {
   return {
     name: 'sim',
     description: 'simulated',
@@ -27,22 +27,29 @@ interface Run {
   progress: ProgressSecond[];
 }
 
-function start(sc: Scenario & { executor: ConstantArrivalRate }, server: SimServerOptions, over: Partial<OpenModelInput> = {}): Run {
+function start(sc: SingleStreamScenario & { executor: ConstantArrivalRate }, server: SimServerOptions, over: Partial<OpenModelInput> = {}): Run {
   const sim = new Simulation();
   const transport = simServer(sim, server);
   const e = sc.executor;
   const progress: ProgressSecond[] = [];
   const model = new OpenModel({
     operationNames: sc.operations.map((o) => o.name),
-    warmup: e.warmupSec > 0 ? createSchedule(sc, 1, populations, 'warmup') : null,
-    measure: createSchedule(sc, 1, populations),
+    streams: [
+      {
+        warmup: e.warmupSec > 0 ? createSchedule(sc, 1, populations, 'warmup') : null,
+        measure: createSchedule(sc, 1, populations),
+        warmupUs: e.warmupSec * S,
+        offsetUs: 0,
+        durationUs: e.durationSec * S,
+        limits: { connections: e.connections, maxInFlight: e.maxInFlight, timeoutUs: e.timeoutMs * 1000 },
+        transport,
+      },
+    ],
     slice: { index: 0, count: 1 },
     startUs: 0,
     warmupUs: e.warmupSec * S,
     durationUs: e.durationSec * S,
-    limits: { connections: e.connections, maxInFlight: e.maxInFlight, timeoutUs: e.timeoutMs * 1000 },
     clock: sim.clock(),
-    transport,
     onSecond: (p) => progress.push({ ...p }),
     ...over,
   }).start();

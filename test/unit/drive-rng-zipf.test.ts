@@ -67,7 +67,7 @@ describe('fnv1a64', () => {
   });
 });
 
-describe('zipfian (YCSB, Gray et al.)', () => {
+describe('zipfian (YCSB, Gray et al.; the seeder\'s sampler, kept byte for byte)', () => {
   it('stays in range and makes rank 0 the most popular', () => {
     const n = 1000;
     const freq = draws(n, 50_000, zipfian(n, 0.99).rank);

@@ -6,7 +6,7 @@ import type { ProgressSecond } from '../../harness/drive/open-model.ts';
 import { autoWorkers, drive } from '../../harness/drive/run.ts';
 import type { DriveOutput, DrivePhase, Populations } from '../../harness/drive/types.ts';
 import type { OperationCounts } from '../../harness/results/types.ts';
-import type { ConstantArrivalRate, OperationSpec, Scenario } from '../../scenarios/types.ts';
+import type { ConstantArrivalRate, OperationSpec, Scenario, SingleStreamScenario } from '../../scenarios/types.ts';
 
 /**
  * drive() on real sockets, with its generator worker threads, against a server in this process.
@@ -39,7 +39,7 @@ function op(name: string, path: string, extra: Partial<OperationSpec> = {}): Ope
   return { name, weight: 1, method: 'GET', path, key: { kind: 'zipf', population: 'photos', theta: 0.99 }, ...extra };
 }
 
-function scenario(executor: Partial<ConstantArrivalRate>, operations: OperationSpec[] = [op('get', '/photos/{key}')]): Scenario {
+function scenario(executor: Partial<ConstantArrivalRate>, operations: OperationSpec[] = [op('get', '/photos/{key}')]): SingleStreamScenario {
   return {
     name: 'test',
     description: 'unit test scenario',
@@ -76,7 +76,7 @@ describe('drive against a local HTTP server (worker threads, real sockets)', () 
     const out = await drive({
       baseUrl,
       scenario: scenario({ rate: 200, durationSec: 1, connections: 32, maxInFlight: 200, timeoutMs: 150 }, [
-        op('ok', '/ok/{key}'),
+        op('fine', '/ok/{key}'),
         op('missing', '/missing/{key}'),
         op('missingIsFine', '/missing/{key}', { okStatuses: [404] }),
         op('hang', '/hang/{key}'),
@@ -86,9 +86,9 @@ describe('drive against a local HTTP server (worker threads, real sockets)', () 
       populations,
     });
     expectAccountingAddsUp(out);
-    const { ok, missing, missingIsFine, hang, reset } = out.operations;
-    expect(ok!.counts.ok).toBe(ok!.counts.scheduled);
-    expect(ok!.latency.ok.count).toBe(ok!.counts.ok);
+    const { fine, missing, missingIsFine, hang, reset } = out.operations;
+    expect(fine!.counts.ok).toBe(fine!.counts.scheduled);
+    expect(fine!.latency.ok.count).toBe(fine!.counts.ok);
     expect(missing!.counts.errorsByClass['4xx']).toBe(missing!.counts.scheduled);
     expect(missing!.latency.ok.count).toBe(0);
     expect(missingIsFine!.counts.errors).toBe(0);
@@ -190,6 +190,71 @@ describe('drive against a local HTTP server (worker threads, real sockets)', () 
   }, 15_000);
 });
 
+describe('follow-ups on real sockets', () => {
+  it('reads the answer of a capturing request and sends its follow-up with the captured id', async () => {
+    const seen: string[] = [];
+    let next = 0;
+    const baseUrl = await startServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      if (req.method === 'POST') res.end(JSON.stringify({ photo: { id: `id${next++}` } }));
+      else res.end('ignored body '.repeat(100));
+    });
+    const sc: SingleStreamScenario = {
+      ...scenario({ rate: 100, durationSec: 0.5 }),
+      operations: [
+        { name: 'upload', weight: 1, method: 'POST', path: '/upload', body: { n: '{seq}' }, capture: { photoId: 'photo.id' }, then: [{ operation: 'view', delayMs: 5 }] },
+        { name: 'view', weight: 0, method: 'GET', path: '/photos/{photoId}' },
+      ],
+    };
+    const out = await drive({ baseUrl, scenario: sc, seed: 1, populations, workers: 1 });
+    expectAccountingAddsUp(out);
+    const { upload, view } = out.operations;
+    expect(upload!.counts.scheduled).toBe(50);
+    // Every upload's view was sent, or skipped and counted (one answered in the last 5 ms).
+    expect(view!.counts.scheduled + (view!.counts.skipped ?? 0)).toBe(50);
+    expect(view!.counts.scheduled).toBeGreaterThan(0);
+    const views = seen.filter((l) => l.startsWith('GET')).map((l) => l.slice('GET /photos/'.length));
+    expect(views).toHaveLength(view!.counts.sent);
+    expect(new Set(views).size).toBe(views.length);
+    for (const v of views) expect(v).toMatch(/^id\d+$/);
+  }, 15_000);
+
+  it('refuses follow-ups under a closed loop (they would vanish)', async () => {
+    const sc: SingleStreamScenario = {
+      ...scenario({}),
+      operations: [op('a', '/a/{key}', { then: [{ operation: 'b', delayMs: 0 }] }), op('b', '/b', { weight: 0, key: undefined })],
+      executor: { kind: 'closed-loop', connections: 1, durationSec: 1, warmupSec: 0, timeoutMs: 100 },
+    };
+    await expect(drive({ baseUrl: 'http://127.0.0.1:9', scenario: sc, seed: 1, populations })).rejects.toThrow(/operations\[0\]\.then\[0\]\.operation: follow-ups need an arrival-rate executor/);
+  });
+});
+
+describe('several streams on worker threads', () => {
+  it('runs a background stream and a ramping burst on two workers, each on its own connections; target and achieved rate are their sum', async () => {
+    const seen: string[] = [];
+    const baseUrl = await startServer((req, res) => (seen.push(req.url ?? ''), res.end('ok')));
+    const sc: Scenario = {
+      name: 'bg-burst',
+      description: 'two streams',
+      thresholds: [],
+      streams: [
+        { name: 'background', operations: [op('bg', '/bg/{key}')], executor: { kind: 'constant-arrival-rate', rate: 200, durationSec: 1, warmupSec: 0, connections: 2, maxInFlight: 100, timeoutMs: 2000 } },
+        // 0 -> 400/s over 0.25 s, then 400/s for 0.25 s: 50 + 100 requests
+        { name: 'burst', operations: [op('burst', '/burst/{key}')], executor: { kind: 'ramping-arrival-rate', startRate: 0, stages: [{ durationSec: 0.25, targetRate: 400 }, { durationSec: 0.25, targetRate: 400 }], warmupSec: 0, connections: 2, maxInFlight: 100, timeoutMs: 2000 }, startSec: 0.5 },
+      ],
+    };
+    const out = await drive({ baseUrl, scenario: sc, seed: 4, populations, workers: 2 });
+    expectAccountingAddsUp(out);
+    expect(out.operations.bg!.counts.ok).toBe(200);
+    expect(out.operations.burst!.counts.ok).toBe(150);
+    // One 1 s window: 200 background requests and the burst's 150 in its last half.
+    expect(out.timeseries.map((p) => p.scheduled)).toEqual([350]);
+    expect(out.generator.targetRate).toBe(350);
+    expect(out.generator.achievedRate / 350).toBeGreaterThan(0.95);
+    expect(seen.filter((u) => u.startsWith('/burst/'))).toHaveLength(150);
+  }, 15_000);
+});
+
 describe('generator workers', () => {
   it('adds a worker per RATE_PER_WORKER requests per second, at most one per core', () => {
     expect(autoWorkers(100, 2)).toBe(1);
@@ -208,7 +273,7 @@ describe('closed loop', () => {
       most = Math.max(most, ++inFlight);
       setTimeout(() => (inFlight--, res.end('ok')), 5);
     });
-    const sc: Scenario = { ...scenario({}), executor: { kind: 'closed-loop', connections: 4, durationSec: 1, warmupSec: 0.2, timeoutMs: 1000 } };
+    const sc: SingleStreamScenario = { ...scenario({}), executor: { kind: 'closed-loop', connections: 4, durationSec: 1, warmupSec: 0.2, timeoutMs: 1000 } };
     const out = await drive({ baseUrl, scenario: sc, seed: 3, populations });
     expectAccountingAddsUp(out);
     const c = out.operations.get!.counts;

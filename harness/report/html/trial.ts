@@ -1,3 +1,4 @@
+import { loadDetailText } from '../../results/load-shape.ts';
 /** One trial's section: settings, its tables and figures, each warning beside what it concerns. */
 import type { ChartImages, FigureSpec } from '../charts/figure.ts';
 import { escapeHtml as e, fmtInt, fmtPct, fmtRate, fmtSeconds } from '../format.ts';
@@ -26,7 +27,7 @@ ${kv([
 ])}
 </div><div>
 ${kv([
-  ['load', `${l.executor}, ${fmtRate(l.rate)} for ${fmtSeconds(l.durationSec)} after ${fmtSeconds(l.warmupSec)} warm-up`],
+  ['load', `${l.executor}, ${fmtRate(l.rate)}${loadDetailText(l)} for ${fmtSeconds(l.durationSec)} after ${fmtSeconds(l.warmupSec)} warm-up`],
   ['connections / max in flight', `${fmtInt(l.connections)} / ${fmtInt(l.maxInFlight)}`],
   ['request timeout', `${fmtInt(l.timeoutMs)} ms`],
   ['measured window', `${t.timing.measureStartedAt} → ${t.timing.measureEndedAt} (${fmtSeconds(t.timing.measuredMs / 1000)})`],
