@@ -72,10 +72,11 @@ export function buildApp(config: AppConfig, ctx: AppContext & { close(): Promise
     },
   });
   registerAuth(app);
-  if (config.tier === 'replicas') {
+  if (config.tier === 'replicas' && config.readYourWritesMs > 0) {
     // Read-your-writes: each request runs in its own context, which the replicas router reads deep
     // in services; a session that wrote reads from the primary for a while (set before the answer
-    // leaves). Other tiers route by shard alone and pay for none of this.
+    // leaves). Other tiers route by shard alone and pay for none of this; readYourWritesMs 0 turns
+    // it off (the control of the read-after-write scenario).
     app.addHook('onRequest', (_req, _reply, done) => requestContext.run({ readFromPrimary: false }, done));
     app.addHook('onSend', async (req, reply, payload) => {
       if (req.method !== 'GET' && req.sessionToken && reply.statusCode < 400) await pinToPrimary(ctx, req.sessionToken);

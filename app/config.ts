@@ -16,7 +16,7 @@ export interface AppConfig {
   feedCap: number;
   /** Followers per fan-out job (Instagram: 10,000). */
   fanoutChunk: number;
-  /** replicas tier: after a write, the session reads from the primary for this long. */
+  /** replicas tier: after a write, the session reads from the primary for this long (0: never, a control). */
   readYourWritesMs: number;
   /** App server processes behind the one port (node:cluster); 1 = a single process. */
   processes: number;
@@ -39,6 +39,7 @@ export function parseAppConfig(text: string | undefined): AppConfig {
   if (!Number.isInteger(c.feedCap) || c.feedCap < 1) problems.push('feedCap: a positive integer');
   if (!Number.isInteger(c.fanoutChunk) || c.fanoutChunk < 1) problems.push('fanoutChunk: a positive integer');
   if (!Number.isInteger(c.processes) || c.processes < 1 || c.processes > 64) problems.push('processes: an integer from 1 to 64');
+  if (!Number.isInteger(c.readYourWritesMs) || c.readYourWritesMs < 0) problems.push('readYourWritesMs: an integer >= 0');
   if (problems.length) throw new Error(`invalid TIERBENCH_APP: ${problems.join('; ')}`);
   return c;
 }

@@ -153,9 +153,38 @@ export interface StreamSpec {
   startSec?: number;
 }
 
+/**
+ * A step the harness takes before the trial (after the app started), giving a var its value:
+ * pick a user (e.g. the most-followed: a celebrity), or make a request as a user and capture a
+ * value of its answer (e.g. the celebrity's new photo, for a like storm).
+ */
+export type SetupStep =
+  | { var: string; pick: 'most-followed-user'; rank?: number }
+  | { var: string; request: { as: string; method: 'POST' | 'PUT'; path: string; body?: Record<string, string>; capture: string } };
+
+/** Something the harness does at a moment of the measured window (marked on every chart). */
+export interface TimedAction {
+  /** Seconds into the measured window. */
+  atSec: number;
+  do: 'flush-memcached';
+}
+
+/** App settings a scenario runs with (the app is started fresh for each trial). */
+export interface ScenarioAppSettings {
+  /** replicas tier: a session that wrote reads from the primary for a while ('writer-pinned', the default) or not at all ('none', a control). */
+  readYourWrites?: 'writer-pinned' | 'none';
+}
+
 interface ScenarioCommon {
   name: string;
   description: string;
+  /** Tiers the scenario applies to (default: every tier); a run skips it elsewhere, saying so. */
+  tiers?: string[];
+  /** Steps before the trial that give the vars their values. */
+  setup?: SetupStep[];
+  /** Things done at set moments of the window (a cache flush, ...). */
+  actions?: TimedAction[];
+  app?: ScenarioAppSettings;
   /**
    * k6-style absolute thresholds checked at the end of each trial, e.g. "getPhoto.p99 < 50ms",
    * "errors.rate < 1%" (syntax and metric keys: harness/thresholds/parse.ts and metrics.ts). A

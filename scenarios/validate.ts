@@ -12,6 +12,7 @@ import { parseThreshold } from '../harness/thresholds/parse.ts';
 import { array, at, isRecord, NAME, NAME_ACCEPTED, number, object, pattern, Problems, record, string } from './check.ts';
 import type { Scenario } from './types.ts';
 import { checkExecutor } from './validate-executor.ts';
+import { checkExtras } from './validate-extras.ts';
 import { checkOperation, type OpInfo } from './validate-operation.ts';
 import { checkStreamRefs, type StreamInfo } from './validate-refs.ts';
 
@@ -87,23 +88,32 @@ function checkThresholds(p: Problems, v: unknown, streams: readonly StreamInfo[]
   });
 }
 
+/** Vars a set-up request uses ({name} in its acting user, path or body): they count as used. */
+function setupVarUses(setup: unknown): string[] {
+  if (!Array.isArray(setup)) return [];
+  return JSON.stringify(setup.map((s) => (isRecord(s) ? s.request : undefined)))
+    .match(/\{([A-Za-z][A-Za-z0-9_]*)\}/g)
+    ?.map((m) => m.slice(1, -1)) ?? [];
+}
+
 /**
  * Validates a scenario given as unknown data (parsed JSON, or a TypeScript module's export).
  * @returns the scenario (thresholds default to []), or every problem, one line each
  */
 export function validateScenarioFile(data: unknown): ScenarioValidation {
   const p = new Problems();
-  const root = object(p, data, '', 'a scenario', ['name', 'description'], ['operations', 'executor', 'streams', 'thresholds', 'vars']);
+  const root = object(p, data, '', 'a scenario', ['name', 'description'], ['operations', 'executor', 'streams', 'thresholds', 'vars', 'tiers', 'setup', 'actions', 'app']);
   if (!root) return { problems: p.list };
   pattern(p, root.name, 'name', SCENARIO_NAME, 'a name of letters, digits, ., _ and - (it names runs and reports)');
   string(p, root.description, 'description', 'a sentence saying what the scenario does');
   const vars = checkVars(p, root.vars);
   const streams = checkStreams(p, root, vars);
   checkUniqueNames(p, streams);
-  const used = new Set(streams.flatMap((s) => s.ops.flatMap((o) => [...o.varUses])));
+  const used = new Set([...streams.flatMap((s) => s.ops.flatMap((o) => [...o.varUses])), ...setupVarUses(root.setup)]);
   for (const name of vars) if (!used.has(name)) p.add(at('vars', name), `declared, but no path, body or fixed key uses {${name}}`);
   for (const s of streams) checkStreamRefs(p, s, streams, vars);
   checkThresholds(p, root.thresholds, streams);
+  checkExtras(p, root, vars);
   if (p.list.length > 0) return { problems: p.list };
   return { scenario: { ...root, thresholds: (root.thresholds as string[] | undefined) ?? [] } as Scenario };
 }

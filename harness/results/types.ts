@@ -315,6 +315,25 @@ export interface TrialFanout {
   incomplete: number;
 }
 
+/** After a cache flush in the window: how long the cache took to recover, and what the spike cost. */
+export interface CacheRecovery {
+  /** When the flush happened, seconds into the window. */
+  atSecond: number;
+  /** Memcached get hit rate over the seconds before the flush. */
+  hitRateBefore: number | null;
+  /** Seconds from the flush until the per-second hit rate was back to 90% of hitRateBefore; null if never in the window. */
+  recoverySec: number | null;
+  /** Over the spike (the flush's second until recovery, or the window's end). */
+  spike: {
+    fromSecond: number;
+    toSecond: number;
+    /** All requests due in the spike's seconds, p99 (corrected), µs. */
+    p99Us: number | null;
+    /** Per PostgreSQL node: statements and CPU seconds per second, during the spike and before it. */
+    nodes: Array<{ node: string; queriesPerSec: number | null; queriesPerSecBefore: number | null; cpuPerSec: number | null; cpuPerSecBefore: number | null }>;
+  };
+}
+
 export interface Trial {
   tier: string;
   scenario: string;
@@ -348,8 +367,10 @@ export interface Trial {
   sweep?: SweepResult;
   /** Where the scenario uploads: fan-out lag over the window. */
   fanout?: TrialFanout;
+  /** Where the scenario flushed the cache in the window: the recovery and the spike. */
+  cacheRecovery?: CacheRecovery;
   /** The app as it ran: server processes behind its port, fan-out worker processes, cache TTL. */
-  app?: { processes: number; fanoutWorkers: number; cacheTtlSec: number };
+  app?: { processes: number; fanoutWorkers: number; cacheTtlSec: number; readYourWrites?: 'writer-pinned' | 'none' };
   /** Where this tier's data came from (tiers of one run may differ: one seeded, one restored). */
   datasetSource?: 'seeded' | 'snapshot' | 'stack';
 }

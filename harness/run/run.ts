@@ -17,6 +17,7 @@ import { launchStack, startAppOn, type LaunchedStack } from './launcher.ts';
 import { makeRunId } from './run-id.ts';
 import { runTrial, type TrialInput } from './trial.ts';
 import { sweepable, sweepTrial } from './sweep-trial.ts';
+import { runSetup } from './setup.ts';
 import { computeHeadline } from '../results/headline.ts';
 
 export interface RunContext {
@@ -93,21 +94,26 @@ function trialInput(config: RunConfig, ctx: RunContext, launched: LaunchedStack,
 /** Every scenario of the run on one launched tier, each against a fresh app process. */
 async function runTier(config: RunConfig, ctx: RunContext, launched: LaunchedStack): Promise<Trial[]> {
   const trials: Trial[] = [];
+  const tier = launched.stack.tier;
   for (const name of config.scenario) {
     checkAborted(ctx.signal);
     const scenario = effectiveScenario(config, name);
-    const settings = { cacheTtlSec: Math.round(config.cacheTtl), processes: config.appProcesses };
+    if (scenario.tiers && !scenario.tiers.includes(tier)) {
+      ctx.log(`${scenario.name} applies to ${scenario.tiers.join(', ')}: not run on ${tier}`);
+      continue;
+    }
+    const settings = { cacheTtlSec: Math.round(config.cacheTtl), processes: config.appProcesses, ...(scenario.app?.readYourWrites === 'none' ? { readYourWritesMs: 0 } : {}) };
     const app = await startAppOn(launched, settings, config.workers);
     try {
+      const vars = await runSetup(scenario, { baseUrl: app.baseUrl, stack: launched.stack, logicalShards: launched.manifest.logicalShards, sessionSeed: launched.manifest.seed });
       const load = loadShapeOf(scenario);
-      ctx.log(`trial ${launched.stack.tier} × ${scenario.name}: ${describeLoadShape(load)}, warm-up ${load.warmupSec}s, ${load.connections} connections`);
-      const trial = await runTrial(trialInput(config, ctx, launched, scenario, app.baseUrl));
+      ctx.log(`trial ${tier} × ${scenario.name}: ${describeLoadShape(load)}, warm-up ${load.warmupSec}s, ${load.connections} connections${Object.keys(vars).length ? `; ${Object.entries(vars).map(([k, v]) => `${k} = ${v}`).join(', ')}` : ''}`);
+      const input = { ...trialInput(config, ctx, launched, scenario, app.baseUrl), vars };
+      const trial = await runTrial(input);
       if (config.sweep && !sweepable(scenario)) ctx.log(`  not swept: ${scenario.name} has several load shapes (a sweep offers one mix at rising rates)`);
-      const sweep =
-        config.sweep && sweepable(scenario)
-          ? await sweepTrial({ ...trialInput(config, ctx, launched, scenario, app.baseUrl), scenario, slo: sloOf(config), appPid: app.pid, log: ctx.log })
-          : undefined;
-      trials.push({ ...trial, datasetSource: launched.source, app: { processes: config.appProcesses, fanoutWorkers: config.workers, cacheTtlSec: settings.cacheTtlSec }, ...(sweep ? { sweep } : {}) });
+      const sweep = config.sweep && sweepable(scenario) ? await sweepTrial({ ...input, scenario, slo: sloOf(config), appPid: app.pid, log: ctx.log }) : undefined;
+      const appRecord = { processes: config.appProcesses, fanoutWorkers: config.workers, cacheTtlSec: settings.cacheTtlSec, ...(scenario.app?.readYourWrites ? { readYourWrites: scenario.app.readYourWrites } : {}) };
+      trials.push({ ...trial, datasetSource: launched.source, app: appRecord, ...(sweep ? { sweep } : {}) });
     } finally {
       await app.stop();
     }

@@ -11,13 +11,15 @@ import type { Scenario } from '../../scenarios/types.ts';
 import { loadShapeOf } from '../results/load-shape.ts';
 import { followUpChecks } from './follow-up-accounting.ts';
 import { evaluateTrialThresholds } from '../thresholds/scenario.ts';
+import { cacheRecovery } from '../results/cache-recovery.ts';
+import { scheduleActions } from './actions.ts';
 import type { ProgressSecond } from '../drive/open-model.ts';
 import { drive } from '../drive/run.ts';
 import type { DriveOutput, DrivePhase, Populations } from '../drive/types.ts';
 import { backendSeries, memcachedDelta, postgresDelta, redisDelta, shardWrites, type BackendSample } from '../metrics/backends.ts';
 import type { SamplerTask } from '../metrics/sampler-protocol.ts';
 import { startSampler } from '../metrics/sampler.ts';
-import type { CheckResult, OperationResult, Trial, TrialFanout } from '../results/types.ts';
+import type { CheckResult, OperationResult, Trial, TrialEvent, TrialFanout } from '../results/types.ts';
 import { primaries, replicasOf } from '../stack/topology.ts';
 import { nodeByRole, type Stack } from '../stack/types.ts';
 
@@ -120,6 +122,8 @@ function backendsOf(stack: Stack, logicalShards: number, samples: readonly Backe
 export interface MeasuredWindow {
   out: DriveOutput;
   backends: Trial['backends'];
+  /** The scenario's timed actions done in the window (a cache flush, ...). */
+  events: TrialEvent[];
 }
 
 /**
@@ -130,7 +134,11 @@ export interface MeasuredWindow {
 export async function measureWindow(input: TrialInput): Promise<MeasuredWindow> {
   const sampler = await startSampler(samplerTask(input.stack));
   const events = new EventEmitter();
-  events.on('schedule', (_startUs: number, windowStartUs: number) => sampler.begin(windowStartUs, Math.ceil(windowSecOf(input.scenario)) + 1));
+  let actions: ReturnType<typeof scheduleActions> | undefined;
+  events.on('schedule', (_startUs: number, windowStartUs: number) => {
+    sampler.begin(windowStartUs, Math.ceil(windowSecOf(input.scenario)) + 1);
+    if (input.scenario.actions?.length) actions = scheduleActions(input.scenario.actions, input.stack, windowStartUs);
+  });
   events.on('second', (phase: DrivePhase, p: ProgressSecond) => input.progress(phase, p));
   let samples: BackendSample[] = [];
   const out = await drive(
@@ -138,9 +146,10 @@ export async function measureWindow(input: TrialInput): Promise<MeasuredWindow> 
     events,
   ).finally(async () => {
     // The sampler thread stops whatever happened to the drive.
+    actions?.cancel();
     samples = await sampler.finish().catch(() => []);
   });
-  return { out, backends: backendsOf(input.stack, input.logicalShards, samples) };
+  return { out, backends: backendsOf(input.stack, input.logicalShards, samples), events: (await actions?.events()) ?? [] };
 }
 
 /**
@@ -155,7 +164,7 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
   } finally {
     memcached.close();
   }
-  const { out, backends } = await measureWindow(input);
+  const { out, backends, events } = await measureWindow(input);
   const after = await afterTrialChecks(input, out.writes, Date.parse(out.timing.warmupStartedAt));
   const checks = [...accountingChecks(out.operations, input.scenario), ...after.checks];
   const timeseries = out.timeseries.map((p) => ({ ...p, cacheHitRate: backends.series[p.second]?.memcached?.hitRate ?? null }));
@@ -169,10 +178,12 @@ export async function runTrial(input: TrialInput): Promise<Trial> {
     timeseries,
     backends,
     generator: out.generator,
-    events: [],
+    events,
     checks,
     ...(after.fanout ? { fanout: after.fanout } : {}),
   };
+  const recovery = cacheRecovery(trial);
+  if (recovery) trial.cacheRecovery = recovery;
   // Thresholds are the scenario's SLO, kept apart from the checks (which say the trial is sound).
   if (input.scenario.thresholds.length > 0) trial.thresholds = evaluateTrialThresholds(input.scenario.thresholds, trial).findings;
   return trial;

@@ -1,0 +1,52 @@
+import { mergeEncoded } from '../metrics/histograms.ts';
+import type { BackendSecond, CacheRecovery, Trial } from './types.ts';
+
+const BEFORE_SECONDS = 5;
+const RECOVERED_SHARE = 0.9;
+
+const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+function perNode(series: readonly BackendSecond[], node: string, field: 'queries' | 'cpuSeconds'): number | null {
+  return mean(series.flatMap((s) => {
+    const v = s.postgres[node]?.[field];
+    return v === null || v === undefined ? [] : [v];
+  }));
+}
+
+/**
+ * A cache flush's aftermath, from the trial's own series: the hit rate before it (the 5 seconds
+ * before), the seconds until the per-second hit rate was back to 90% of that, and over the spike
+ * the all-requests p99 (merged from the per-second histograms of those seconds) and each node's
+ * statement rate and CPU against before. undefined when the trial had no flush.
+ */
+export function cacheRecovery(trial: Pick<Trial, 'events' | 'backends' | 'operations'>): CacheRecovery | undefined {
+  const flush = trial.events.find((e) => e.kind === 'flush-memcached');
+  if (!flush) return undefined;
+  const series = trial.backends.series;
+  const at = Math.floor(flush.atSecond);
+  const before = series.filter((s) => s.second < at && s.second >= at - BEFORE_SECONDS);
+  const hitRateBefore = mean(before.flatMap((s) => (s.memcached?.hitRate === null || s.memcached?.hitRate === undefined ? [] : [s.memcached.hitRate])));
+  const recovered = hitRateBefore === null ? undefined : series.find((s) => s.second > at && s.memcached?.hitRate !== null && (s.memcached?.hitRate ?? 0) >= RECOVERED_SHARE * hitRateBefore);
+  const toSecond = recovered ? recovered.second : (series.at(-1)?.second ?? at);
+  const spikeSeries = series.filter((s) => s.second >= at && s.second <= toSecond);
+  const encoded = Object.values(trial.operations).flatMap((op) => op.perSecond.slice(at, toSecond + 1).flatMap((byClass) => Object.values(byClass).filter((e): e is string => e !== undefined)));
+  const merged = mergeEncoded(encoded);
+  const nodes = Object.keys(series[0]?.postgres ?? {});
+  return {
+    atSecond: flush.atSecond,
+    hitRateBefore,
+    recoverySec: recovered ? recovered.second + 1 - flush.atSecond : null,
+    spike: {
+      fromSecond: at,
+      toSecond,
+      p99Us: merged.totalCount > 0 ? merged.getValueAtPercentile(99) : null,
+      nodes: nodes.map((node) => ({
+        node,
+        queriesPerSec: perNode(spikeSeries, node, 'queries'),
+        queriesPerSecBefore: perNode(before, node, 'queries'),
+        cpuPerSec: perNode(spikeSeries, node, 'cpuSeconds'),
+        cpuPerSecBefore: perNode(before, node, 'cpuSeconds'),
+      })),
+    },
+  };
+}
