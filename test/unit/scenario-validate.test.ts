@@ -21,7 +21,7 @@ describe('validateScenarioFile', () => {
   it('lists every problem of a file with many, one line each, with its path and what is accepted', async () => {
     const out = await loadScenarioFile(join(fixtures, 'many-errors.json'));
     expect('problems' in out && out.problems).toEqual([
-      'colour: unknown key; accepted: name, description, operations, executor, streams, thresholds, vars',
+      'colour: unknown key; accepted: name, description, operations, executor, streams, thresholds, vars, tiers, setup, actions, app',
       'name: must be a name of letters, digits, ., _ and - (it names runs and reports), got "broken one"',
       'description: must be a sentence saying what the scenario does, got 42',
       'vars.seq: "seq" is a built-in placeholder; give the var another name',
@@ -84,7 +84,7 @@ describe('validateScenarioFile', () => {
   });
 
   it('says what a scenario is when given something else, and what it needs when given too little or too much', () => {
-    expect(problemsOf([])).toEqual(['must be a scenario (an object with name, description, operations?, executor?, streams?, thresholds?, vars?), got []']);
+    expect(problemsOf([])).toEqual(['must be a scenario (an object with name, description, operations?, executor?, streams?, thresholds?, vars?, tiers?, setup?, actions?, app?), got []']);
     expect(problemsOf({ name: 'x', description: 'd' })).toEqual(['operations: is required (with executor), or streams for several load shapes']);
     const single = scenarios['photo-reads']!;
     expect(problemsOf({ ...single, operations: undefined })).toEqual(['operations: is required: an array of operations']);
@@ -162,5 +162,45 @@ describe('loadScenarioFile', () => {
     expect(await loadScenarioFile(bad)).toEqual({ problems: [expect.stringMatching(/bad\.json is not valid JSON: /)] });
     expect(await loadScenarioFile(join(dir, 'missing.json'))).toEqual({ problems: [expect.stringMatching(/cannot read the scenario file .*missing\.json: ENOENT/)] });
     expect(await loadScenarioFile(join(dir, 'x.yaml'))).toEqual({ problems: [expect.stringMatching(/must be \.json, or a module/)] });
+  });
+});
+
+describe('what the harness acts on: tiers, set-up, actions, app settings', () => {
+  const base = { name: 's', description: 'd', operations: [{ name: 'like', weight: 1, method: 'PUT', path: '/photos/{stormPhoto}/likes/{actor}', actor: { kind: 'uniform', population: 'users' } }], executor: { kind: 'constant-arrival-rate', rate: 10, durationSec: 1, warmupSec: 0, connections: 1, maxInFlight: 10, timeoutMs: 1000 } };
+
+  it('accepts a set-up chain whose vars feed each other and the operations', () => {
+    const ok = validateScenarioFile({
+      ...base,
+      vars: { celebrity: 'the most-followed user', stormPhoto: 'a photo the celebrity posts' },
+      setup: [{ var: 'celebrity', pick: 'most-followed-user' }, { var: 'stormPhoto', request: { as: '{celebrity}', method: 'POST', path: '/users/{celebrity}/photos', body: { objectKey: 'storm.jpg' }, capture: 'photo.id' } }],
+      tiers: ['cache', 'sharded'],
+      actions: [{ atSec: 10, do: 'flush-memcached' }],
+      app: { readYourWrites: 'none' },
+    });
+    expect('scenario' in ok).toBe(true);
+  });
+
+  it('lists every problem of them', () => {
+    const out = validateScenarioFile({
+      ...base,
+      vars: { stormPhoto: 'x', other: 'y' },
+      setup: [{ var: 'stormPhoto', pick: 'richest-user' }, { var: 'nope', request: { as: 1, method: 'GET', path: '/x', capture: 'id' } }, { var: 'other' }],
+      tiers: ['cache', 'moon'],
+      actions: [{ atSec: -1, do: 'explode' }],
+      app: { readYourWrites: 'sometimes', colour: 1 },
+    });
+    expect('problems' in out && out.problems).toEqual([
+      'vars.other: declared, but no path, body or fixed key uses {other}',
+      'tiers[1]: must be one of "cache", "replicas", "sharded", got "moon"',
+      'setup[0].pick: must be one of "most-followed-user", got "richest-user"',
+      'setup[1].var: "nope" is not declared in vars',
+      'setup[1].request.as: must be the acting user: a var like "{celebrity}", got 1',
+      'setup[1].request.method: must be one of "POST", "PUT", got "GET"',
+      'setup[2]: give either pick (a user to choose) or request (a request whose answer gives the value)',
+      'actions[0].atSec: must be seconds into the window, >= 0, got -1',
+      'actions[0].do: must be one of "flush-memcached", got "explode"',
+      'app.colour: unknown key; accepted: readYourWrites',
+      'app.readYourWrites: must be one of "writer-pinned", "none", got "sometimes"',
+    ]);
   });
 });
