@@ -7,6 +7,8 @@ import type { AppConfig } from './config.ts';
 import type { AppContext } from './context.ts';
 import { AppError, errorBody, type AppErrorCode } from './errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { stringFormats } from './routes/formats.ts';
+import { acceptJsonOnly } from './routes/json-body.ts';
 import { photoRoutes } from './routes/photos.ts';
 import { userRoutes } from './routes/users.ts';
 import { createTierRouter } from './tiers/index.ts';
@@ -66,12 +68,13 @@ export function buildApp(config: AppConfig, ctx: AppContext & { close(): Promise
     bodyLimit: 16 * 1024,
     maxParamLength: 200,
     // Bodies must have the declared types: "wrong types" are 400s, not silently coerced.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, formats: stringFormats } },
     frameworkErrors: (err, _req, reply) => {
       void (reply as FastifyReply).status(400).send(errorBody('BAD_REQUEST', err.message));
     },
   });
   registerAuth(app);
+  acceptJsonOnly(app);
   if (config.tier === 'replicas') {
     // Read-your-writes: each request runs in its own context, which the replicas router reads deep
     // in services; a session that wrote reads from the primary for a while (set before the answer

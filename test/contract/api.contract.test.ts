@@ -191,7 +191,7 @@ describe(`tier ${tier}`, () => {
     it('answers every bad request in the list with the expected code', async () => {
       const me = await signUp();
       const photo = t.manifest.photoIds[7]!;
-      const cases: Array<{ method: string; path: string; body?: unknown; raw?: string; type?: string; token?: boolean; status: number; code: string }> = [
+      const cases: Array<{ method: string; path: string; body?: unknown; raw?: string | Uint8Array; type?: string; token?: boolean; status: number; code: string }> = [
         { method: 'POST', path: '/users', body: {}, status: 400, code: 'INVALID_BODY' },
         { method: 'POST', path: '/users', body: { username: 'ab', password: 'long enough' }, status: 400, code: 'INVALID_BODY' },
         { method: 'POST', path: '/users', body: { username: 'bad name!', password: 'long enough' }, status: 400, code: 'INVALID_BODY' },
@@ -240,7 +240,41 @@ describe(`tier ${tier}`, () => {
         { method: 'GET', path: `/users/${me.id}/activity?limit=1e3`, token: true, status: 400, code: 'INVALID_QUERY' },
         { method: 'PATCH', path: `/users/${me.id}`, token: true, status: 404, code: 'ROUTE_NOT_FOUND' },
         { method: 'GET', path: '/nowhere', status: 404, code: 'ROUTE_NOT_FOUND' },
+        // Lone surrogates (valid JSON, not valid Unicode) in every text field: 400, never stored.
+        { method: 'POST', path: `/photos/${photo}/comments`, token: true, raw: '{"text":"\\ud800"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+        { method: 'POST', path: `/photos/${photo}/comments`, token: true, raw: '{"text":"a\\udc00b"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+        { method: 'POST', path: '/users', raw: '{"username":"a\\ud800bc","password":"long enough"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+        { method: 'POST', path: '/users', raw: '{"username":"okname","password":"long \\udfff enough"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+        { method: 'POST', path: '/users', raw: '{"username":"okname","password":"long enough","fullName":"\\ud83d"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+        { method: 'POST', path: '/users', raw: '{"username":"okname","password":"long enough","bio":"x\\ude00"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+        { method: 'POST', path: '/sessions', raw: '{"username":"\\ud800","password":"x"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+        { method: 'POST', path: `/users/${me.id}/photos`, token: true, raw: '{"objectKey":"a.jpg","caption":"\\udbff"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+        { method: 'POST', path: `/users/${me.id}/photos`, token: true, raw: '{"objectKey":"a\\ud800.jpg"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+        // A paired surrogate is a real character and is accepted.
+        { method: 'POST', path: `/photos/${photo}/comments`, token: true, raw: '{"text":"\\ud83d\\ude00"}', type: 'application/json', status: 201, code: '' },
+        // Bytes that are not UTF-8 are not JSON text.
+        { method: 'POST', path: `/photos/${photo}/comments`, token: true, raw: Buffer.from([0x7b, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]), type: 'application/json', status: 400, code: 'INVALID_JSON' },
+        // Authentication comes before the body is read: no token is 401 whatever the body.
+        { method: 'POST', path: `/photos/${photo}/comments`, raw: '', type: 'application/json', status: 401, code: 'UNAUTHENTICATED' },
+        { method: 'POST', path: `/photos/${photo}/comments`, body: {}, status: 401, code: 'UNAUTHENTICATED' },
+        { method: 'POST', path: `/users/${me.id}/photos`, raw: 'junk', type: 'text/plain', status: 401, code: 'UNAUTHENTICATED' },
+        // Object keys: relative, safe characters, no dot segments, bounded.
+        { method: 'POST', path: `/users/${me.id}/photos`, token: true, body: { objectKey: '../../x/secret.jpg' }, status: 400, code: 'INVALID_BODY' },
+        { method: 'POST', path: `/users/${me.id}/photos`, token: true, body: { objectKey: 'a/../../b.jpg' }, status: 400, code: 'INVALID_BODY' },
+        { method: 'POST', path: `/users/${me.id}/photos`, token: true, body: { objectKey: '/etc/passwd' }, status: 400, code: 'INVALID_BODY' },
+        { method: 'POST', path: `/users/${me.id}/photos`, token: true, body: { objectKey: 'a//b.jpg' }, status: 400, code: 'INVALID_BODY' },
+        { method: 'POST', path: `/users/${me.id}/photos`, token: true, body: { objectKey: 'a/./b.jpg' }, status: 400, code: 'INVALID_BODY' },
+        { method: 'POST', path: `/users/${me.id}/photos`, token: true, body: { objectKey: '..' }, status: 400, code: 'INVALID_BODY' },
+        { method: 'POST', path: `/users/${me.id}/photos`, token: true, body: { objectKey: 'a/b/' }, status: 400, code: 'INVALID_BODY' },
+        { method: 'POST', path: `/users/${me.id}/photos`, token: true, body: { objectKey: 'a\\b.jpg' }, status: 400, code: 'INVALID_BODY' },
+        // Only JSON bodies: another content type is 415, not parsed as something else.
+        { method: 'POST', path: '/users', raw: '{"username":"okname","password":"long enough"}', type: 'text/plain', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+        { method: 'POST', path: '/sessions', raw: 'x', type: 'text/plain; charset=utf-8', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+        { method: 'POST', path: `/photos/${photo}/comments`, token: true, raw: '{"text":"hi"}', type: 'text/plain', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+        { method: 'POST', path: '/users', raw: '{"username":"okname","password":"long enough"}', type: 'application/json; charset=latin1', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
       ];
+      // Every case is tried and every mismatch reported together.
+      const wrong: string[] = [];
       for (const c of cases) {
         const res = await api(c.method, c.path, {
           token: c.token ? me.token : undefined,
@@ -249,9 +283,10 @@ describe(`tier ${tier}`, () => {
           headers: c.type ? { 'content-type': c.type } : undefined,
         });
         const label = `${c.method} ${c.path} ${JSON.stringify(c.body ?? c.raw ?? '').slice(0, 60)}`;
-        expect(res.status, label).toBe(c.status);
-        expect(res.body?.error?.code, label).toBe(c.code);
+        const code = c.status >= 400 ? res.body?.error?.code : '';
+        if (res.status !== c.status || code !== c.code) wrong.push(`${label}: ${res.status} ${code ?? JSON.stringify(res.body)}, expected ${c.status} ${c.code}`);
       }
+      expect(wrong).toEqual([]);
     });
   });
 });
