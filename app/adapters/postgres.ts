@@ -83,16 +83,18 @@ export type TxQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: st
 /** Runs fn in one transaction on one pooled connection; rolls back if it throws. */
 export async function pgTransaction<T>(pool: PgPool, fn: (q: TxQuery) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await fn(async (text, values) => (await client.query(text, values)).rows);
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
+    // A connection that cannot even roll back is not given back to the pool.
+    await client.query('ROLLBACK').catch((e: Error) => (broken = e));
     throw err;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 
