@@ -1,7 +1,8 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { createMemcached } from './adapters/memcached.ts';
 import { createFanoutQueue } from './adapters/queue.ts';
-import { createRedis } from './adapters/redis.ts';
+import { isPgUnavailable } from './adapters/postgres.ts';
+import { createRedis, isRedisUnavailable } from './adapters/redis.ts';
 import { registerAuth } from './auth.ts';
 import type { AppConfig } from './config.ts';
 import type { AppContext } from './context.ts';
@@ -18,7 +19,7 @@ import { pinToPrimary } from './services/sessions.ts';
 /** Connects the tier's stores; closing the context closes every client. */
 export function createContext(config: AppConfig): AppContext & { close(): Promise<void> } {
   const router = createTierRouter(config);
-  const redis = createRedis(config.redis);
+  const redis = createRedis(config.redis, config.redisTimeoutMs);
   const memcached = createMemcached(config.memcached);
   const queue = createFanoutQueue(config.redis);
   return {
@@ -55,9 +56,7 @@ function toAppError(thrown: unknown): AppError | null {
   if (err.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
   if (err.statusCode === 413) return new AppError('BODY_TOO_LARGE');
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return new AppError('BAD_REQUEST', err.message);
-  const code = err.code ?? '';
-  if (/ECONNREFUSED|ETIMEDOUT|ECONNRESET|57P01|53300/.test(code) || /not connected|timed out|Connection is closed/i.test(err.message ?? ''))
-    return new AppError('BACKEND_UNAVAILABLE');
+  if (isPgUnavailable(thrown) || isRedisUnavailable(thrown)) return new AppError('BACKEND_UNAVAILABLE');
   return null;
 }
 

@@ -18,9 +18,18 @@ export interface AppConfig {
   fanoutChunk: number;
   /** replicas tier: after a write, the session reads from the primary for this long. */
   readYourWritesMs: number;
+  /** A Redis call that takes longer fails (503): a Redis that answers nothing must not hang requests. */
+  redisTimeoutMs: number;
 }
 
-export const APP_DEFAULTS = { cacheTtlSec: 300, pgPoolSize: 16, feedCap: 100, fanoutChunk: 10_000, readYourWritesMs: 5_000 } as const;
+export const APP_DEFAULTS = {
+  cacheTtlSec: 300,
+  pgPoolSize: 16,
+  feedCap: 100,
+  fanoutChunk: 10_000,
+  readYourWritesMs: 5_000,
+  redisTimeoutMs: 2_000,
+} as const;
 
 export function parseAppConfig(text: string | undefined): AppConfig {
   if (!text) throw new Error('TIERBENCH_APP is not set: the app is started by the harness (bench run)');
@@ -36,6 +45,7 @@ export function parseAppConfig(text: string | undefined): AppConfig {
   if (!Number.isInteger(c.cacheTtlSec) || c.cacheTtlSec < 1) problems.push('cacheTtlSec: a positive integer');
   if (!Number.isInteger(c.feedCap) || c.feedCap < 1) problems.push('feedCap: a positive integer');
   if (!Number.isInteger(c.fanoutChunk) || c.fanoutChunk < 1) problems.push('fanoutChunk: a positive integer');
+  for (const k of ['redisTimeoutMs'] as const) if (!Number.isInteger(c[k]) || c[k] < 1) problems.push(`${k}: a positive integer (milliseconds)`);
   if (problems.length) throw new Error(`invalid TIERBENCH_APP: ${problems.join('; ')}`);
   return c;
 }

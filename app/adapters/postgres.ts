@@ -98,6 +98,16 @@ export async function pgTransaction<T>(pool: PgPool, fn: (q: TxQuery) => Promise
   }
 }
 
+/**
+ * PostgreSQL could not be reached or cannot serve now (shutting down, starting, out of connections,
+ * a statement cancelled or timed out): load or an outage, not a bug.
+ */
+export function isPgUnavailable(err: unknown): boolean {
+  const code = pgErrorCode(err) ?? '';
+  if (/^(08|53|57P0)/.test(code) || code === '57014' || /^E(CONNREFUSED|CONNRESET|TIMEDOUT|PIPE|HOSTUNREACH)$/.test(code)) return true;
+  return err instanceof Error && /Connection terminated|not connected|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(err.message);
+}
+
 /** SQLSTATE of a PostgreSQL error, e.g. '23505' for a unique violation. */
 export function pgErrorCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;

@@ -4,11 +4,42 @@ import { Redis } from 'ioredis';
 
 export type RedisClient = Redis;
 
-export function createRedis(url: string): RedisClient {
+/**
+ * `commandTimeoutMs` bounds a call to a Redis that accepts connections but does not answer (a
+ * stopped or overloaded server); without it such a call waits for ever.
+ */
+export function createRedis(url: string, commandTimeoutMs?: number): RedisClient {
   // Auto-pipelining: commands issued in the same tick share one socket write (fewer syscalls under load).
-  const client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true, enableAutoPipelining: true });
+  const client = new Redis(url, {
+    lazyConnect: false,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    enableAutoPipelining: true,
+    ...(commandTimeoutMs ? { commandTimeout: commandTimeoutMs } : {}),
+  });
   client.on('error', () => {});
   return client;
+}
+
+/**
+ * Redis did not answer or said it cannot serve now (loading, read-only, out of memory...): the
+ * store is unavailable, which is load or an outage, not a bug. ioredis gives up with
+ * MaxRetriesPerRequestError while it cannot reconnect.
+ */
+export function isRedisUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'MaxRetriesPerRequestError') return true;
+  return /^(Connection is closed|Command timed out|Stream isn't writeable)|^(LOADING|MASTERDOWN|READONLY|BUSY|TRYAGAIN|CLUSTERDOWN|MISCONF|OOM)\b/.test(err.message);
+}
+
+type Pipeline = ReturnType<RedisClient['pipeline']>;
+
+/** Runs a pipeline and throws its first failed command's error (exec itself resolves with them). */
+export async function execPipeline(pipeline: Pipeline): Promise<Array<unknown>> {
+  const results = (await pipeline.exec()) ?? [];
+  const failed = results.find(([err]) => err);
+  if (failed) throw failed[0];
+  return results.map(([, value]) => value);
 }
 
 export async function redisPing(url: string, loadingCounts = false): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { execPipeline } from '../adapters/redis.ts';
 import type { AppContext } from '../context.ts';
 import { keys } from '../keys.ts';
 
@@ -9,7 +10,7 @@ export type ActivityItem =
 
 /** "Who liked your photo", "who followed you": a capped Redis list per user, newest first. */
 export async function pushActivity(ctx: AppContext, userId: bigint, item: ActivityItem): Promise<void> {
-  await ctx.redis.pipeline().lpush(keys.activity(userId), JSON.stringify(item)).ltrim(keys.activity(userId), 0, ACTIVITY_CAP - 1).exec();
+  await execPipeline(ctx.redis.pipeline().lpush(keys.activity(userId), JSON.stringify(item)).ltrim(keys.activity(userId), 0, ACTIVITY_CAP - 1));
 }
 
 export async function readActivity(ctx: AppContext, userId: bigint, offset: number, limit: number): Promise<ActivityItem[]> {

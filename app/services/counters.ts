@@ -1,3 +1,4 @@
+import { execPipeline } from '../adapters/redis.ts';
 import type { AppContext } from '../context.ts';
 
 /**
@@ -16,5 +17,5 @@ export async function bumpCounters(ctx: AppContext, changes: Array<[string, numb
   if (changes.length === 0) return;
   const p = ctx.redis.pipeline();
   for (const [key, by] of changes) p.incrby(key, by);
-  await p.exec();
+  await execPipeline(p);
 }

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeByRole } from '../../harness/stack/types.ts';
+import { apiClient } from '../helpers/api-client.ts';
+import { startTestStack, type TestStack } from '../helpers/stack.ts';
+
+/**
+ * Stores failing under the real app: Redis gone is 503 BACKEND_UNAVAILABLE, never a 500. The nodes are stopped by signal: SIGSTOP
+ * (a node that answers nothing, so calls time out) and SIGKILL (connections refused).
+ */
+let t: TestStack;
+let api: ReturnType<typeof apiClient>['call'];
+beforeAll(async () => {
+  t = await startTestStack({ tier: 'cache', logicalShards: 8, workers: 1 });
+  api = apiClient(t.app.baseUrl).call;
+}, 120_000);
+afterAll(async () => t?.stop());
+
+const signal = (role: 'redis', sig: NodeJS.Signals) => process.kill(nodeByRole(t.stack, role).pid!, sig);
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = Date.now();
+  const value = await fn();
+  return { value, ms: Date.now() - started };
+}
+
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('Redis failing: 503 BACKEND_UNAVAILABLE, never 500', () => {
+  const path = () => `/photos/${t.manifest.photoIds[20]}`;
+  const token = () => t.tokenOf(t.manifest.userIds[6]!);
+
+  it('answers 503 while Redis answers nothing, and 200 again once it does', async () => {
+    signal('redis', 'SIGSTOP');
+    try {
+      const { value, ms } = await timed(() => api('GET', path(), { token: token() }));
+      expect(value).toMatchObject({ status: 503, body: { error: { code: 'BACKEND_UNAVAILABLE' } } });
+      expect(ms).toBeLessThan(5_000);
+    } finally {
+      signal('redis', 'SIGCONT');
+    }
+    await eventually('Redis to serve again', async () => (await api('GET', path(), { token: token() })).status === 200);
+  });
+
+  it('answers 503 with Redis killed (connections refused, ioredis gives up retrying)', async () => {
+    signal('redis', 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 3; i++) {
+      const res = await api('GET', path(), { token: token() });
+      expect(res, JSON.stringify(res.body)).toMatchObject({ status: 503, body: { error: { code: 'BACKEND_UNAVAILABLE' } } });
+    }
+  });
+});
