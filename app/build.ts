@@ -20,7 +20,7 @@ import { pinToPrimary } from './services/sessions.ts';
 export function createContext(config: AppConfig): AppContext & { close(): Promise<void> } {
   const router = createTierRouter(config);
   const redis = createRedis(config.redis, config.redisTimeoutMs);
-  const memcached = createMemcached(config.memcached);
+  const memcached = createMemcached(config.memcached, config.cacheTimeoutMs);
   const queue = createFanoutQueue(config.redis);
   return {
     config,

@@ -18,6 +18,8 @@ export interface AppConfig {
   fanoutChunk: number;
   /** replicas tier: after a write, the session reads from the primary for this long. */
   readYourWritesMs: number;
+  /** A Memcached call that takes longer is a miss (reads go to PostgreSQL). */
+  cacheTimeoutMs: number;
   /** A Redis call that takes longer fails (503): a Redis that answers nothing must not hang requests. */
   redisTimeoutMs: number;
 }
@@ -28,6 +30,7 @@ export const APP_DEFAULTS = {
   feedCap: 100,
   fanoutChunk: 10_000,
   readYourWritesMs: 5_000,
+  cacheTimeoutMs: 250,
   redisTimeoutMs: 2_000,
 } as const;
 
@@ -45,7 +48,8 @@ export function parseAppConfig(text: string | undefined): AppConfig {
   if (!Number.isInteger(c.cacheTtlSec) || c.cacheTtlSec < 1) problems.push('cacheTtlSec: a positive integer');
   if (!Number.isInteger(c.feedCap) || c.feedCap < 1) problems.push('feedCap: a positive integer');
   if (!Number.isInteger(c.fanoutChunk) || c.fanoutChunk < 1) problems.push('fanoutChunk: a positive integer');
-  for (const k of ['redisTimeoutMs'] as const) if (!Number.isInteger(c[k]) || c[k] < 1) problems.push(`${k}: a positive integer (milliseconds)`);
+  for (const k of ['cacheTimeoutMs', 'redisTimeoutMs'] as const)
+    if (!Number.isInteger(c[k]) || c[k] < 1) problems.push(`${k}: a positive integer (milliseconds)`);
   if (problems.length) throw new Error(`invalid TIERBENCH_APP: ${problems.join('; ')}`);
   return c;
 }

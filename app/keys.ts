@@ -9,7 +9,7 @@ export const keys = {
   likeCount: (photoId: bigint | string) => `likes:${photoId}`,
   followerCount: (userId: bigint | string) => `followers:${userId}`,
   followingCount: (userId: bigint | string) => `following:${userId}`,
-  /** Memcached: a photo, with its latest comments once a photo page has read them. */
+  /** Memcached: a photo with its latest comments (or an invalidation marker, services/cache.ts). */
   photo: (photoId: bigint | string) => `photo:${photoId}`,
   user: (userId: bigint | string) => `user:${userId}`,
 } as const;

@@ -2,10 +2,12 @@ import { pgTransaction } from '../adapters/postgres.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { shardSchema } from '../schema/ids.ts';
-import { forgetPhoto, LATEST_COMMENTS, type Comment } from './photos.ts';
+import { keys } from '../keys.ts';
+import { invalidate } from './cache.ts';
+import { LATEST_COMMENTS, type Comment } from './photos.ts';
 import { checkShard } from './users.ts';
 
-/** A comment on the photo's shard with the photo's denormalized count and latest comments; the cached photo is deleted. */
+/** A comment on the photo's shard with the photo's denormalized count and latest comments; the cached photo is invalidated. */
 export async function addComment(ctx: AppContext, photoId: bigint, userId: bigint, text: string): Promise<Comment> {
   const shard = checkShard(ctx, photoId);
   const s = shardSchema(shard);
@@ -25,6 +27,7 @@ export async function addComment(ctx: AppContext, photoId: bigint, userId: bigin
     ]);
     return comment;
   });
-  await forgetPhoto(ctx, photoId);
+  // A failed invalidation leaves the cached photo for at most its TTL.
+  await invalidate(ctx, [keys.photo(photoId)]).catch(() => {});
   return row;
 }

@@ -4,7 +4,8 @@ import { apiClient } from '../helpers/api-client.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 
 /**
- * Stores failing under the real app: Redis gone is 503 BACKEND_UNAVAILABLE, never a 500. The nodes are stopped by signal: SIGSTOP
+ * Stores failing under the real app: Memcached gone means load on PostgreSQL, not an outage;
+ * Redis gone is 503 BACKEND_UNAVAILABLE, never a 500. The nodes are stopped by signal: SIGSTOP
  * (a node that answers nothing, so calls time out) and SIGKILL (connections refused).
  */
 let t: TestStack;
@@ -15,7 +16,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => t?.stop());
 
-const signal = (role: 'redis', sig: NodeJS.Signals) => process.kill(nodeByRole(t.stack, role).pid!, sig);
+const signal = (role: 'memcached' | 'redis', sig: NodeJS.Signals) => process.kill(nodeByRole(t.stack, role).pid!, sig);
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = Date.now();
@@ -30,6 +31,43 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+describe('Memcached failing: reads fall back to PostgreSQL, writes still land', () => {
+  const reader = () => t.manifest.userIds[3]!;
+  const token = () => t.tokenOf(reader());
+
+  it('serves photos, profiles and feeds while Memcached answers nothing', async () => {
+    const photo = t.manifest.photoIds[11]!;
+    const other = t.manifest.photoIds[12]!;
+    const user = t.manifest.userIds[4]!;
+    expect((await api('GET', `/photos/${photo}`, { token: token() })).status).toBe(200);
+    expect((await api('GET', `/users/${user}`, { token: token() })).status).toBe(200);
+    signal('memcached', 'SIGSTOP');
+    try {
+      for (const path of [`/photos/${photo}`, `/photos/${other}`, `/users/${user}`, `/users/${reader()}/feed`]) {
+        const { value, ms } = await timed(() => api('GET', path, { token: token() }));
+        expect(value.status, `${path}: ${JSON.stringify(value.body)}`).toBe(200);
+        expect(ms, path).toBeLessThan(2_000);
+      }
+      const comment = await api('POST', `/photos/${photo}/comments`, { token: token(), body: { text: 'while memcached slept' } });
+      expect(comment.status, JSON.stringify(comment.body)).toBe(201);
+      const page = await api('GET', `/photos/${photo}`, { token: token() });
+      expect(page.body.latestComments[0]?.text).toBe('while memcached slept');
+    } finally {
+      signal('memcached', 'SIGCONT');
+    }
+  });
+
+  it('serves reads with Memcached killed (connections refused)', async () => {
+    signal('memcached', 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 200));
+    for (const path of [`/photos/${t.manifest.photoIds[13]}`, `/users/${t.manifest.userIds[5]}`, `/users/${reader()}/feed`]) {
+      const res = await api('GET', path, { token: token() });
+      expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
+    }
+    expect((await api('POST', `/photos/${t.manifest.photoIds[13]}/comments`, { token: token(), body: { text: 'no memcached at all' } })).status).toBe(201);
+  });
+});
 
 describe('Redis failing: 503 BACKEND_UNAVAILABLE, never 500', () => {
   const path = () => `/photos/${t.manifest.photoIds[20]}`;
