@@ -14,6 +14,9 @@ import { photoRoutes } from './routes/photos.ts';
 import { userRoutes } from './routes/users.ts';
 import { createTierRouter } from './tiers/index.ts';
 import { requestContext } from './request-context.ts';
+import { applyEffect } from './services/effects.ts';
+import { createOutboxState } from './services/outbox.ts';
+import { startOutboxSweeper } from './services/outbox-sweeper.ts';
 import { pinToPrimary } from './services/sessions.ts';
 
 /** Connects the tier's stores; closing the context closes every client. */
@@ -28,6 +31,7 @@ export function createContext(config: AppConfig): AppContext & { close(): Promis
     redis,
     memcached,
     queue,
+    outbox: createOutboxState(applyEffect),
     async close() {
       memcached.close();
       await queue.close().catch(() => {});
@@ -98,6 +102,11 @@ export function buildApp(config: AppConfig, ctx: AppContext & { close(): Promise
   userRoutes(app, ctx);
   photoRoutes(app, ctx);
 
-  app.addHook('onClose', async () => ctx.close());
+  // Effects that failed after their commit are run again from here (services/outbox.ts).
+  const sweeper = startOutboxSweeper(ctx);
+  app.addHook('onClose', async () => {
+    await sweeper.stop();
+    await ctx.close();
+  });
   return app;
 }

@@ -22,6 +22,8 @@ export interface AppConfig {
   cacheTimeoutMs: number;
   /** A Redis call that takes longer fails (503): a Redis that answers nothing must not hang requests. */
   redisTimeoutMs: number;
+  /** How often the outbox sweeper retries effects that failed after their commit (services/outbox.ts). */
+  outboxSweepMs: number;
 }
 
 export const APP_DEFAULTS = {
@@ -32,6 +34,7 @@ export const APP_DEFAULTS = {
   readYourWritesMs: 5_000,
   cacheTimeoutMs: 250,
   redisTimeoutMs: 2_000,
+  outboxSweepMs: 1_000,
 } as const;
 
 export function parseAppConfig(text: string | undefined): AppConfig {
@@ -48,7 +51,7 @@ export function parseAppConfig(text: string | undefined): AppConfig {
   if (!Number.isInteger(c.cacheTtlSec) || c.cacheTtlSec < 1) problems.push('cacheTtlSec: a positive integer');
   if (!Number.isInteger(c.feedCap) || c.feedCap < 1) problems.push('feedCap: a positive integer');
   if (!Number.isInteger(c.fanoutChunk) || c.fanoutChunk < 1) problems.push('fanoutChunk: a positive integer');
-  for (const k of ['cacheTimeoutMs', 'redisTimeoutMs'] as const)
+  for (const k of ['cacheTimeoutMs', 'redisTimeoutMs', 'outboxSweepMs'] as const)
     if (!Number.isInteger(c[k]) || c[k] < 1) problems.push(`${k}: a positive integer (milliseconds)`);
   if (problems.length) throw new Error(`invalid TIERBENCH_APP: ${problems.join('; ')}`);
   return c;

@@ -9,6 +9,8 @@ export const keys = {
   likeCount: (photoId: bigint | string) => `likes:${photoId}`,
   followerCount: (userId: bigint | string) => `followers:${userId}`,
   followingCount: (userId: bigint | string) => `following:${userId}`,
+  /** The version (outbox row id) of the value a counter key holds (services/counters.ts). */
+  counterVersion: (counterKey: string) => `${counterKey}:v`,
   /** Memcached: a photo with its latest comments (or an invalidation marker, services/cache.ts). */
   photo: (photoId: bigint | string) => `photo:${photoId}`,
   user: (userId: bigint | string) => `user:${userId}`,

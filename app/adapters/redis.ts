@@ -1,4 +1,11 @@
-import { Redis } from 'ioredis';
+import { Redis, type Result } from 'ioredis';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    /** The script SET_IF_NEWER, defined on every client createRedis makes. */
+    setIfNewer(key: string, versionKey: string, value: string, version: string): Result<number, Context>;
+  }
+}
 
 /** The only module that talks to Redis. */
 
@@ -18,6 +25,7 @@ export function createRedis(url: string, commandTimeoutMs?: number): RedisClient
     ...(commandTimeoutMs ? { commandTimeout: commandTimeoutMs } : {}),
   });
   client.on('error', () => {});
+  client.defineCommand('setIfNewer', { numberOfKeys: 2, lua: SET_IF_NEWER });
   return client;
 }
 
@@ -40,6 +48,22 @@ export async function execPipeline(pipeline: Pipeline): Promise<Array<unknown>> 
   const failed = results.find(([err]) => err);
   if (failed) throw failed[0];
   return results.map(([, value]) => value);
+}
+
+/**
+ * Sets a value only if its version is newer than the one stored beside it (versions are decimal
+ * integers without leading zeros, compared by length then text: they exceed Lua's 2^53).
+ */
+const SET_IF_NEWER = `
+local old = redis.call('GET', KEYS[2])
+local new = ARGV[2]
+if old and (#old > #new or (#old == #new and old >= new)) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], new)
+return 1`;
+
+export async function redisSetIfNewer(client: RedisClient, key: string, versionKey: string, value: string, version: string): Promise<boolean> {
+  return (await client.setIfNewer(key, versionKey, value, version)) === 1;
 }
 
 export async function redisPing(url: string, loadingCounts = false): Promise<boolean> {

@@ -50,6 +50,7 @@ const LOCK_CLASS = 7101;
  * likes and comments on the photo's; follows are stored twice (following on the follower's shard,
  * followers on the followee's) so both directions are one-shard reads. usernames maps a name to
  * its user and lives on the shard the name hashes to, so sign-up and log-in find it on any tier.
+ * outbox holds what writes still have to do in Redis and Memcached (empty once they did it).
  * Keys and indexes come separately (shardKeysSql), after a bulk load.
  */
 export function shardTablesSql(shard: number): string {
@@ -104,6 +105,12 @@ CREATE TABLE ${s}.followers (
   followee_id bigint NOT NULL,
   follower_id bigint NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
+);
+-- Effects a write must also have outside PostgreSQL, written in its transaction (services/outbox.ts).
+-- The id (from next_id(), so it tells the row's time) orders them and versions the counters they set.
+CREATE TABLE ${s}.outbox (
+  id bigint NOT NULL DEFAULT ${s}.next_id(),
+  effects jsonb NOT NULL
 );`;
 }
 
@@ -121,6 +128,7 @@ ALTER TABLE ${s}.likes ADD PRIMARY KEY (photo_id, user_id);
 ALTER TABLE ${s}.comments ADD PRIMARY KEY (id);
 ALTER TABLE ${s}.following ADD PRIMARY KEY (follower_id, followee_id);
 ALTER TABLE ${s}.followers ADD PRIMARY KEY (followee_id, follower_id);
+ALTER TABLE ${s}.outbox ADD PRIMARY KEY (id);
 CREATE INDEX ON ${s}.photos (owner_id, id DESC);
 CREATE INDEX ON ${s}.comments (photo_id, id DESC);`;
 }

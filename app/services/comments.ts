@@ -3,15 +3,15 @@ import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { shardSchema } from '../schema/ids.ts';
 import { keys } from '../keys.ts';
-import { invalidate } from './cache.ts';
+import { afterCommit, recordEffects } from './outbox.ts';
 import { LATEST_COMMENTS, type Comment } from './photos.ts';
 import { checkShard } from './users.ts';
 
-/** A comment on the photo's shard with the photo's denormalized count and latest comments; the cached photo is invalidated. */
+/** A comment on the photo's shard with the photo's denormalized count and latest comments; the cached photo is invalidated through the outbox. */
 export async function addComment(ctx: AppContext, photoId: bigint, userId: bigint, text: string): Promise<Comment> {
   const shard = checkShard(ctx, photoId);
   const s = shardSchema(shard);
-  const row = await pgTransaction(ctx.router.writePool(shard), async (q) => {
+  const { comment, outbox } = await pgTransaction(ctx.router.writePool(shard), async (q) => {
     const [photo] = await q(`UPDATE ${s}.photos SET comment_count = comment_count + 1 WHERE id = $1 RETURNING id`, [photoId.toString()]);
     if (!photo) throw new AppError('PHOTO_NOT_FOUND');
     const [c] = await q<{ id: string; created_at: Date }>(`INSERT INTO ${s}.comments (photo_id, user_id, text) VALUES ($1, $2, $3) RETURNING id, created_at`, [
@@ -25,9 +25,8 @@ export async function addComment(ctx: AppContext, photoId: bigint, userId: bigin
       photoId.toString(),
       JSON.stringify([comment]),
     ]);
-    return comment;
+    return { comment, outbox: await recordEffects(q, shard, [{ t: 'cache', keys: [keys.photo(photoId)] }]) };
   });
-  // A failed invalidation leaves the cached photo for at most its TTL.
-  await invalidate(ctx, [keys.photo(photoId)]).catch(() => {});
-  return row;
+  await afterCommit(ctx, outbox);
+  return comment;
 }

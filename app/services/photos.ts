@@ -1,10 +1,12 @@
 import { pgPrepared, pgQuery, pgTransaction, type PgPool } from '../adapters/postgres.ts';
+import { fanoutJobId } from '../adapters/queue.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { keys } from '../keys.ts';
 import { shardOf, shardSchema } from '../schema/ids.ts';
-import { fill, invalidate, lookup, lookupMany, poolFor, type CacheLookup } from './cache.ts';
+import { fill, lookup, lookupMany, poolFor, type CacheLookup } from './cache.ts';
 import { readCounters } from './counters.ts';
+import { afterCommit, recordEffects, type Effect } from './outbox.ts';
 import { checkShard } from './users.ts';
 
 export interface Photo {
@@ -128,11 +130,14 @@ export async function getPhoto(ctx: AppContext, id: bigint, likeCounter: string 
   return likeCounter === null ? page : { ...page, likeCount: Number(likeCounter) };
 }
 
-/** Upload: the row on the owner's shard (photo bytes stay in the blob store), then the cached profile is invalidated and fan-out is queued. */
+/**
+ * Upload: the row on the owner's shard (photo bytes stay in the blob store), with an outbox row that
+ * queues the fan-out and invalidates the owner's cached profile (its photo count) after the commit.
+ */
 export async function uploadPhoto(ctx: AppContext, ownerId: bigint, objectKey: string, caption: string): Promise<{ photo: Photo; fanoutJob: string }> {
   const shard = checkShard(ctx, ownerId);
   const s = shardSchema(shard);
-  const row = await pgTransaction(ctx.router.writePool(shard), async (q) => {
+  const { row, outbox } = await pgTransaction(ctx.router.writePool(shard), async (q) => {
     const [user] = await q(`UPDATE ${s}.users SET photo_count = photo_count + 1 WHERE id = $1 RETURNING id`, [ownerId.toString()]);
     if (!user) throw new AppError('USER_NOT_FOUND');
     const [photo] = await q<PhotoRow>(`INSERT INTO ${s}.photos (owner_id, object_key, caption) VALUES ($1, $2, $3) RETURNING ${PHOTO_COLUMNS}`, [
@@ -140,13 +145,15 @@ export async function uploadPhoto(ctx: AppContext, ownerId: bigint, objectKey: s
       objectKey,
       caption,
     ]);
-    return photo!;
+    const effects: Effect[] = [
+      { t: 'cache', keys: [keys.user(ownerId)] },
+      { t: 'fanout', photoId: photo!.id, ownerId: ownerId.toString() },
+    ];
+    return { row: photo!, outbox: await recordEffects(q, shard, effects) };
   });
+  await afterCommit(ctx, outbox);
   const photo = toPhoto(row);
-  // A failed invalidation leaves the cached profile for at most its TTL.
-  await invalidate(ctx, [keys.user(ownerId)]).catch(() => {});
-  const fanoutJob = await ctx.queue.enqueue({ photoId: photo.id, ownerId: photo.ownerId, cursor: '0' });
-  return { photo, fanoutJob };
+  return { photo, fanoutJob: fanoutJobId({ photoId: photo.id, ownerId: photo.ownerId, cursor: '0' }) };
 }
 
 /** A user's grid, newest first, paged by id (`before`). */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemcached, mcGet } from '../../app/adapters/memcached.ts';
 import { nodeByRole } from '../../harness/stack/types.ts';
 import { apiClient } from '../helpers/api-client.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
@@ -36,12 +37,16 @@ describe('Memcached failing: reads fall back to PostgreSQL, writes still land', 
   const reader = () => t.manifest.userIds[3]!;
   const token = () => t.tokenOf(reader());
 
-  it('serves photos, profiles and feeds while Memcached answers nothing', async () => {
+  it('serves photos, profiles and feeds while Memcached answers nothing, and drops no invalidation', async () => {
     const photo = t.manifest.photoIds[11]!;
     const other = t.manifest.photoIds[12]!;
     const user = t.manifest.userIds[4]!;
+    // Cached before the stop: the comment made during it must still show once Memcached is back.
     expect((await api('GET', `/photos/${photo}`, { token: token() })).status).toBe(200);
     expect((await api('GET', `/users/${user}`, { token: token() })).status).toBe(200);
+    const mc = createMemcached(t.memcachedUrl);
+    let cachedBefore: string | undefined;
+    await eventually('the photo page to be cached', async () => (cachedBefore = (await mcGet(mc, `photo:${photo}`))?.toString()) !== undefined);
     signal('memcached', 'SIGSTOP');
     try {
       for (const path of [`/photos/${photo}`, `/photos/${other}`, `/users/${user}`, `/users/${reader()}/feed`]) {
@@ -55,6 +60,18 @@ describe('Memcached failing: reads fall back to PostgreSQL, writes still land', 
       expect(page.body.latestComments[0]?.text).toBe('while memcached slept');
     } finally {
       signal('memcached', 'SIGCONT');
+    }
+    // The page cached before the stop is invalidated once Memcached answers again (by the outbox
+    // sweeper: the write's own attempt failed), and reads through the cache show the comment.
+    try {
+      await eventually('the stale page to leave the cache', async () => (await mcGet(mc, `photo:${photo}`).catch(() => undefined))?.toString() !== cachedBefore);
+    } finally {
+      mc.close();
+    }
+    for (let i = 0; i < 3; i++) {
+      const page = await api('GET', `/photos/${photo}`, { token: token() });
+      expect(page.body.latestComments[0]?.text).toBe('while memcached slept');
+      await new Promise((r) => setTimeout(r, 600));
     }
   });
 
