@@ -3,6 +3,7 @@ import { decodeId } from '../schema/ids.ts';
 import { pushActivity } from './activity.ts';
 import { invalidate } from './cache.ts';
 import { setCounter } from './counters.ts';
+import { syncFeedWithFollow, syncFollowersSide } from './follow-sync.ts';
 import type { Effect, OutboxRow } from './outbox.ts';
 
 /**
@@ -11,7 +12,8 @@ import type { Effect, OutboxRow } from './outbox.ts';
  * - activity: a member named by the row id (a repeat adds nothing);
  * - fanout: a job id the queue deduplicates (and pushes that are ZADDs);
  * - cache: markers (setting one twice is one); dropped once older than the cache TTL, when every
- *   entry written before it has expired.
+ *   entry written before it has expired;
+ * - follow-sync, feed-follow: converge on the follower's side as it is now.
  */
 export async function applyEffect(ctx: AppContext, e: Effect, row: OutboxRow): Promise<void> {
   switch (e.t) {
@@ -25,5 +27,12 @@ export async function applyEffect(ctx: AppContext, e: Effect, row: OutboxRow): P
     case 'cache':
       if (Date.now() - Number(decodeId(BigInt(row.id)).timeMs) < ctx.config.cacheTtlSec * 1000) await invalidate(ctx, e.keys);
       return;
+    case 'follow-sync':
+      await syncFollowersSide(ctx, BigInt(e.follower), BigInt(e.followee)).then(({ settled }) => {
+        if (!settled) throw new Error('follow kept changing while its other side was written');
+      });
+      return;
+    case 'feed-follow':
+      return syncFeedWithFollow(ctx, BigInt(e.follower), BigInt(e.followee));
   }
 }

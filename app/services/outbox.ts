@@ -5,7 +5,7 @@ import type { ActivityItem } from './activity.ts';
 
 /**
  * The outbox. What a write must also do outside its PostgreSQL transaction (Redis counters and
- * activity, the fan-out job, cache invalidation)
+ * activity, the fan-out job, cache invalidation, the other side of a follow, the follower's feed)
  * is written as a row of effects in that same transaction, on the same shard. After the commit the
  * effects run at once; what fails stays in the row and a sweeper (outbox-sweeper.ts) runs it again
  * until it succeeds. So a Redis or Memcached error delays an effect, it cannot lose one.
@@ -18,7 +18,11 @@ export type Effect =
   | { t: 'counter'; key: string; value: number }
   | { t: 'activity'; user: string; item: ActivityItem }
   | { t: 'fanout'; photoId: string; ownerId: string }
-  | { t: 'cache'; keys: string[] };
+  | { t: 'cache'; keys: string[] }
+  /** Make the followee's side of a follow match the follower's side as it is now. */
+  | { t: 'follow-sync'; follower: string; followee: string }
+  /** Make the follower's built feed match the follow as it is now. */
+  | { t: 'feed-follow'; follower: string; followee: string };
 
 export type EffectKind = Effect['t'];
 
