@@ -9,17 +9,18 @@ import { startTestStack, type TestStack } from '../helpers/stack.ts';
 /**
  * Every route fuzzed from its schema against the real app on a real stack: no request may get a
  * 5xx, every error is `{error:{code,message}}` with a catalogued code, none may hang.
- * FUZZ_RUNS (default 3000) and FUZZ_SEED (default 16) set the run; a failure prints its seed and
- * path for fast-check to replay.
+ * FUZZ_RUNS (default 3000), FUZZ_SEED (default 16) and FUZZ_TIER (default cache) set the run; a
+ * failure prints its seed and path for fast-check to replay.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
 const SEED = Number(process.env.FUZZ_SEED ?? 16);
+const TIER = process.env.FUZZ_TIER ?? 'cache';
 const TIMEOUT_MS = 10_000;
 
 let t: TestStack;
 let pool: Pool;
 beforeAll(async () => {
-  t = await startTestStack({ tier: 'cache', logicalShards: 8, workers: 1 });
+  t = await startTestStack({ tier: TIER, logicalShards: 8, pgShards: 2, workers: 1 });
   pool = new Pool(t.app.baseUrl, { connections: 4, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
 }, 120_000);
 afterAll(async () => {
@@ -47,7 +48,7 @@ const describeRequest = (req: BuiltRequest): string =>
   `${req.method} ${req.path} ${JSON.stringify(req.headers)} body ${req.body ? JSON.stringify(Buffer.from(req.body).toString('latin1')).slice(0, 300) : '-'}`;
 
 describe('the app under schema-driven fuzzing (real PostgreSQL, Redis, Memcached)', () => {
-  it(`answers ${RUNS} generated requests (seed ${SEED}) without a 5xx, a stray error shape or a hang`, async () => {
+  it(`answers ${RUNS} generated requests (seed ${SEED}, tier ${TIER}) without a 5xx, a stray error shape or a hang`, async () => {
     const world: FuzzWorld = { userIds: t.manifest.userIds, photoIds: t.manifest.photoIds, tokenOf: t.tokenOf, logicalShards: t.logicalShards };
     const seen = new Map<string, number>();
     const started = Date.now();
@@ -66,7 +67,7 @@ describe('the app under schema-driven fuzzing (real PostgreSQL, Redis, Memcached
     );
     const seconds = (Date.now() - started) / 1000;
     const outcomes = [...seen].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}: ${n}`);
-    process.stdout.write(`fuzz: ${RUNS} runs, seed ${SEED}, ${seconds.toFixed(1)} s (${(RUNS / seconds).toFixed(0)} req/s)\n  ${outcomes.join('\n  ')}\n`);
+    process.stdout.write(`fuzz: ${RUNS} runs, seed ${SEED}, tier ${TIER}, ${seconds.toFixed(1)} s (${(RUNS / seconds).toFixed(0)} req/s)\n  ${outcomes.join('\n  ')}\n`);
     // The run reached the stores, not only the validators.
     expect((seen.get('200') ?? 0) + (seen.get('201') ?? 0)).toBeGreaterThan(RUNS / 10);
   }, 600_000);
