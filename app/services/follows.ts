@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { FOLLOWING, syncFollowersSide, writeSide } from './follow-sync.ts';
-import { afterCommit } from './outbox.ts';
+import { afterCommit, leaveToSweeper } from './outbox.ts';
 import { checkShard, userExists } from './users.ts';
 
 /**
@@ -19,7 +19,10 @@ export async function setFollow(ctx: AppContext, followerId: bigint, followeeId:
     { t: 'follow-sync', ...pair },
     { t: 'feed-follow', ...pair },
   ]);
-  const theirs = await syncFollowersSide(ctx, followerId, followeeId);
+  const theirs = await syncFollowersSide(ctx, followerId, followeeId).catch((err: unknown) => {
+    leaveToSweeper(ctx, mine.row); // the other node failed: the sweeper finishes the follow
+    throw err;
+  });
   // A sync that settled need not run again; one that did not stays in the row for the sweeper.
   await afterCommit(ctx, mine.row, theirs.settled ? ['follow-sync'] : []);
   return { changed: mine.changed || theirs.changed };

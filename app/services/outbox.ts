@@ -95,6 +95,11 @@ function keepOnly(row: OutboxRow, effects: Effect[]): [string, unknown[]] {
   return [`UPDATE ${shardSchema(row.shard)}.outbox SET effects = $2 WHERE id = $1`, [row.id, JSON.stringify(effects)]];
 }
 
+/** A row whose effects could not even be tried now (the caller failed first): swept soon. */
+export function leaveToSweeper(ctx: AppContext, row: OutboxRow | null): void {
+  if (row) ctx.outbox.dirty.add(row.shard);
+}
+
 function markDone(ctx: AppContext, row: OutboxRow): void {
   const ids = ctx.outbox.done.get(row.shard) ?? [];
   ids.push(row.id);
