@@ -33,7 +33,7 @@ export async function authenticate(ctx: AppContext, req: FastifyRequest, alsoKey
   return values;
 }
 
-/** preHandler form of authenticate. */
+/** Hook form of authenticate (routes run it onRequest: before the body is parsed). */
 export function requireSession(ctx: AppContext) {
   return async (req: FastifyRequest): Promise<void> => {
     await authenticate(ctx, req);

@@ -1,23 +1,29 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { createMemcached } from './adapters/memcached.ts';
 import { createFanoutQueue } from './adapters/queue.ts';
-import { createRedis } from './adapters/redis.ts';
+import { isPgUnavailable } from './adapters/postgres.ts';
+import { createRedis, isRedisUnavailable } from './adapters/redis.ts';
 import { registerAuth } from './auth.ts';
 import type { AppConfig } from './config.ts';
 import type { AppContext } from './context.ts';
 import { AppError, errorBody, type AppErrorCode } from './errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { stringFormats } from './routes/formats.ts';
+import { acceptJsonOnly } from './routes/json-body.ts';
 import { photoRoutes } from './routes/photos.ts';
 import { userRoutes } from './routes/users.ts';
 import { createTierRouter } from './tiers/index.ts';
 import { requestContext } from './request-context.ts';
+import { applyEffect } from './services/effects.ts';
+import { createOutboxState } from './services/outbox.ts';
+import { startOutboxSweeper } from './services/outbox-sweeper.ts';
 import { pinToPrimary } from './services/sessions.ts';
 
 /** Connects the tier's stores; closing the context closes every client. */
 export function createContext(config: AppConfig): AppContext & { close(): Promise<void> } {
   const router = createTierRouter(config);
-  const redis = createRedis(config.redis);
-  const memcached = createMemcached(config.memcached);
+  const redis = createRedis(config.redis, config.redisTimeoutMs);
+  const memcached = createMemcached(config.memcached, config.cacheTimeoutMs);
   const queue = createFanoutQueue(config.redis);
   return {
     config,
@@ -25,6 +31,7 @@ export function createContext(config: AppConfig): AppContext & { close(): Promis
     redis,
     memcached,
     queue,
+    outbox: createOutboxState(applyEffect),
     async close() {
       memcached.close();
       await queue.close().catch(() => {});
@@ -53,9 +60,7 @@ function toAppError(thrown: unknown): AppError | null {
   if (err.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
   if (err.statusCode === 413) return new AppError('BODY_TOO_LARGE');
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return new AppError('BAD_REQUEST', err.message);
-  const code = err.code ?? '';
-  if (/ECONNREFUSED|ETIMEDOUT|ECONNRESET|57P01|53300/.test(code) || /not connected|timed out|Connection is closed/i.test(err.message ?? ''))
-    return new AppError('BACKEND_UNAVAILABLE');
+  if (isPgUnavailable(thrown) || isRedisUnavailable(thrown)) return new AppError('BACKEND_UNAVAILABLE');
   return null;
 }
 
@@ -66,12 +71,13 @@ export function buildApp(config: AppConfig, ctx: AppContext & { close(): Promise
     bodyLimit: 16 * 1024,
     maxParamLength: 200,
     // Bodies must have the declared types: "wrong types" are 400s, not silently coerced.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, formats: stringFormats } },
     frameworkErrors: (err, _req, reply) => {
       void (reply as FastifyReply).status(400).send(errorBody('BAD_REQUEST', err.message));
     },
   });
   registerAuth(app);
+  acceptJsonOnly(app);
   if (config.tier === 'replicas' && config.readYourWritesMs > 0) {
     // Read-your-writes: each request runs in its own context, which the replicas router reads deep
     // in services; a session that wrote reads from the primary for a while (set before the answer
@@ -97,6 +103,11 @@ export function buildApp(config: AppConfig, ctx: AppContext & { close(): Promise
   userRoutes(app, ctx);
   photoRoutes(app, ctx);
 
-  app.addHook('onClose', async () => ctx.close());
+  // Effects that failed after their commit are run again from here (services/outbox.ts).
+  const sweeper = startOutboxSweeper(ctx);
+  app.addHook('onClose', async () => {
+    await sweeper.stop();
+    await ctx.close();
+  });
   return app;
 }

@@ -18,11 +18,27 @@ export interface AppConfig {
   fanoutChunk: number;
   /** replicas tier: after a write, the session reads from the primary for this long (0: never, a control). */
   readYourWritesMs: number;
+  /** A Memcached call that takes longer is a miss (reads go to PostgreSQL). */
+  cacheTimeoutMs: number;
+  /** A Redis call that takes longer fails (503): a Redis that answers nothing must not hang requests. */
+  redisTimeoutMs: number;
+  /** How often the outbox sweeper retries effects that failed after their commit (services/outbox.ts). */
+  outboxSweepMs: number;
   /** App server processes behind the one port (node:cluster); 1 = a single process. */
   processes: number;
 }
 
-export const APP_DEFAULTS = { cacheTtlSec: 300, pgPoolSize: 16, feedCap: 100, fanoutChunk: 10_000, readYourWritesMs: 5_000, processes: 1 } as const;
+export const APP_DEFAULTS = {
+  cacheTtlSec: 300,
+  pgPoolSize: 16,
+  feedCap: 100,
+  fanoutChunk: 10_000,
+  readYourWritesMs: 5_000,
+  cacheTimeoutMs: 250,
+  redisTimeoutMs: 2_000,
+  outboxSweepMs: 1_000,
+  processes: 1,
+} as const;
 
 export function parseAppConfig(text: string | undefined): AppConfig {
   if (!text) throw new Error('TIERBENCH_APP is not set: the app is started by the harness (bench run)');
@@ -40,6 +56,8 @@ export function parseAppConfig(text: string | undefined): AppConfig {
   if (!Number.isInteger(c.fanoutChunk) || c.fanoutChunk < 1) problems.push('fanoutChunk: a positive integer');
   if (!Number.isInteger(c.processes) || c.processes < 1 || c.processes > 64) problems.push('processes: an integer from 1 to 64');
   if (!Number.isInteger(c.readYourWritesMs) || c.readYourWritesMs < 0) problems.push('readYourWritesMs: an integer >= 0');
+  for (const k of ['cacheTimeoutMs', 'redisTimeoutMs', 'outboxSweepMs'] as const)
+    if (!Number.isInteger(c[k]) || c[k] < 1) problems.push(`${k}: a positive integer (milliseconds)`);
   if (problems.length) throw new Error(`invalid TIERBENCH_APP: ${problems.join('; ')}`);
   return c;
 }

@@ -11,7 +11,9 @@ export const keys = {
   followingCount: (userId: bigint | string) => `following:${userId}`,
   /** Fan-outs that reached every follower: JSON {photoId, ownerId, doneAtMs}, newest first (capped). */
   fanoutDone: 'fanout:done',
-  /** Memcached: a photo, with its latest comments once a photo page has read them. */
+  /** The version (outbox row id) of the value a counter key holds (services/counters.ts). */
+  counterVersion: (counterKey: string) => `${counterKey}:v`,
+  /** Memcached: a photo with its latest comments (or an invalidation marker, services/cache.ts). */
   photo: (photoId: bigint | string) => `photo:${photoId}`,
   user: (userId: bigint | string) => `user:${userId}`,
 } as const;

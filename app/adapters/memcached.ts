@@ -4,8 +4,22 @@ import memjs from 'memjs';
 
 export type MemcachedClient = memjs.Client;
 
-export function createMemcached(servers: string): MemcachedClient {
-  return memjs.Client.create(servers, { retries: 1, timeout: 1, conntimeout: 1, logger: { log: () => {} } });
+/**
+ * A client that gives up quickly: one try per call within `timeoutMs`, and after a failure the
+ * node is skipped for a second (memjs' failover: calls fail at once with "No servers available"),
+ * so a node that hangs costs one timeout a second, not one per call.
+ */
+export function createMemcached(servers: string, timeoutMs = 1000): MemcachedClient {
+  const seconds = timeoutMs / 1000;
+  return memjs.Client.create(servers, {
+    retries: 1,
+    timeout: seconds,
+    conntimeout: seconds,
+    failover: true,
+    failoverTime: 1,
+    keepAlive: true,
+    logger: { log: () => {} },
+  });
 }
 
 export async function mcGet(client: MemcachedClient, key: string): Promise<Buffer | null> {
@@ -31,8 +45,63 @@ export async function mcSet(client: MemcachedClient, key: string, value: string,
   await client.set(key, value, { expires: ttlSeconds });
 }
 
+/** Stores only if the key is absent; false if it exists. */
+export async function mcAdd(client: MemcachedClient, key: string, value: string, ttlSeconds: number): Promise<boolean> {
+  return client.add(key, value, { expires: ttlSeconds });
+}
+
 export async function mcDelete(client: MemcachedClient, key: string): Promise<void> {
   await client.delete(key);
+}
+
+// Binary-protocol opcodes and statuses memjs does not wrap: GET's CAS token and SET with a CAS.
+const OP_GET = 0x00;
+const OP_SET = 0x01;
+const STATUS_OK = 0x0000;
+const STATUS_NOT_FOUND = 0x0001;
+const STATUS_EXISTS = 0x0002;
+
+/** One request through memjs' own connection, timeout and failover handling (Client#perform). */
+function perform(client: MemcachedClient, opcode: number, key: string, extras: Buffer | string, value: Buffer | string, cas?: Buffer): Promise<memjs.Response> {
+  client.incrSeq();
+  const seq = client.seq;
+  const request = memjs.Utils.makeRequestBuffer(opcode, key, extras, value, seq);
+  if (cas) cas.copy(request, 16); // the header's CAS field
+  return new Promise((resolve, reject) => client.perform(key, request, seq, (err, response: memjs.Response) => (err ? reject(err) : resolve(response))));
+}
+
+/** An item with its CAS token (memcached's `gets`); null when absent. */
+export interface CasItem {
+  value: Buffer;
+  cas: Buffer;
+}
+
+export async function mcGets(client: MemcachedClient, key: string): Promise<CasItem | null> {
+  const res = await perform(client, OP_GET, key, '', '');
+  if (res.header.status === STATUS_NOT_FOUND) return null;
+  if (res.header.status !== STATUS_OK) throw new Error(`memcached GET ${key}: status ${res.header.status}`);
+  return { value: res.val, cas: Buffer.from(res.header.cas) };
+}
+
+/** Many `gets` pipelined on the one connection, like mcGetMulti. */
+export async function mcGetsMulti(client: MemcachedClient, keys: readonly string[]): Promise<Map<string, CasItem>> {
+  const items = await Promise.all(keys.map((k) => mcGets(client, k)));
+  const out = new Map<string, CasItem>();
+  keys.forEach((k, i) => {
+    const item = items[i];
+    if (item) out.set(k, item);
+  });
+  return out;
+}
+
+/** SET only if the item still has this CAS token (memcached's `cas`): false if it changed or went away. */
+export async function mcCas(client: MemcachedClient, key: string, value: string, ttlSeconds: number, cas: Buffer): Promise<boolean> {
+  const extras = Buffer.alloc(8); // flags 0, then the expiry
+  extras.writeUInt32BE(ttlSeconds, 4);
+  const res = await perform(client, OP_SET, key, extras, value, cas);
+  if (res.header.status === STATUS_OK) return true;
+  if (res.header.status === STATUS_EXISTS || res.header.status === STATUS_NOT_FOUND) return false;
+  throw new Error(`memcached CAS ${key}: status ${res.header.status}`);
 }
 
 /** memcached's own `stats` of the first server answering, values as strings. */

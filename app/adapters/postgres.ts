@@ -83,17 +83,29 @@ export type TxQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: st
 /** Runs fn in one transaction on one pooled connection; rolls back if it throws. */
 export async function pgTransaction<T>(pool: PgPool, fn: (q: TxQuery) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await fn(async (text, values) => (await client.query(text, values)).rows);
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
+    // A connection that cannot even roll back is not given back to the pool.
+    await client.query('ROLLBACK').catch((e: Error) => (broken = e));
     throw err;
   } finally {
-    client.release();
+    client.release(broken);
   }
+}
+
+/**
+ * PostgreSQL could not be reached or cannot serve now (shutting down, starting, out of connections,
+ * a statement cancelled or timed out): load or an outage, not a bug.
+ */
+export function isPgUnavailable(err: unknown): boolean {
+  const code = pgErrorCode(err) ?? '';
+  if (/^(08|53|57P0)/.test(code) || code === '57014' || /^E(CONNREFUSED|CONNRESET|TIMEDOUT|PIPE|HOSTUNREACH)$/.test(code)) return true;
+  return err instanceof Error && /Connection terminated|not connected|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(err.message);
 }
 
 /** SQLSTATE of a PostgreSQL error, e.g. '23505' for a unique violation. */

@@ -26,13 +26,17 @@ export function idQuery(query: Record<string, unknown>, name: string): bigint | 
   return id;
 }
 
-/** JSON schema for a string field: bounded length, no control characters. */
+/** JSON schema for a string field: bounded length, well-formed Unicode without control characters (formats.ts). */
 export const text = (minLength: number, maxLength: number, pattern?: string) => ({
   type: 'string',
   minLength,
   maxLength,
-  ...(pattern ? { pattern } : { pattern: '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F]*$' }),
+  format: 'text',
+  ...(pattern ? { pattern } : {}),
 });
+
+/** A blob-store object key (formats.ts: relative, safe characters, no dot segments). */
+export const objectKey = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, format: 'object-key' });
 
 export const objectSchema = (properties: Record<string, unknown>, required: string[]) => ({
   type: 'object',

@@ -28,10 +28,14 @@ const photoPageSchema = {
   },
 };
 
+/** Body schema, exported for the schema-driven fuzz test. */
+export const COMMENT_BODY = objectSchema({ text: text(1, 2200) }, ['text']);
+
 type LikeParams = { Params: { id: string; userId: string } };
 
 export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const auth = { preHandler: requireSession(ctx) };
+  // onRequest: a request without a session is 401 before its body is read or validated.
+  const auth = { onRequest: requireSession(ctx) };
 
   // The hot read: the session and the like counter come back in one Redis round trip.
   app.get<{ Params: { id: string } }>('/photos/:id', { schema: { response: { 200: photoPageSchema } } }, async (req) => {
@@ -56,7 +60,7 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post<{ Params: { id: string }; Body: { text: string } }>(
     '/photos/:id/comments',
-    { ...auth, schema: { body: objectSchema({ text: text(1, 2200) }, ['text']) } },
+    { ...auth, schema: { body: COMMENT_BODY } },
     async (req, reply) => reply.status(201).send(await addComment(ctx, idParam(req.params.id), sessionUser(req), req.body.text)),
   );
 }

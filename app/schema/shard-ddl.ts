@@ -5,12 +5,17 @@ import { EPOCH_MS, shardSchema } from './ids.ts';
  *
  * Instagram's published version reads nextval() and clock_timestamp() separately, so a backend
  * preempted between the two can collide with a later one. Here both are read under a per-shard
- * advisory lock held only for the few microseconds of the function (session-level, released before
- * returning, so it never spans the caller's transaction), and the (ms << 10 | seq) tick kept in a
- * sequence only moves forward: never a duplicate, also with a clock that steps back. The sequence
- * is jumped to the clock (setval, a WAL record each) only when it is behind; otherwise nextval
- * (WAL-logged once per 32 calls) hands out the next tick, borrowing from the next millisecond
- * when 1024 ids were made in one.
+ * advisory lock, and the (ms << 10 | seq) tick kept in a sequence only moves forward: never a
+ * duplicate, also with a clock that steps back. The sequence is jumped to the clock (setval, a WAL
+ * record each) only when it is behind; otherwise nextval (WAL-logged once per 32 calls) hands out
+ * the next tick, borrowing from the next millisecond when 1024 ids were made in one.
+ *
+ * The lock is transaction-level, so it cannot outlive an error: a call cancelled while holding it
+ * (statement_timeout, pg_cancel_backend) aborts its transaction and the lock goes with it. A
+ * session-level lock stayed held by the pooled connection and stopped the shard's id making. To
+ * hold it only for the call, not until the caller's transaction ends, it is taken in a block that
+ * ends by raising: the block is a subtransaction, whose rollback releases the lock, while the
+ * sequence's new value stays (sequences are not transactional) and so do the function's variables.
  */
 function idFunctionSql(schema: string, shard: number): string {
   return `
@@ -20,16 +25,22 @@ DECLARE
   wanted bigint;
   tick bigint;
 BEGIN
-  PERFORM pg_advisory_lock(${LOCK_CLASS}, ${shard});
-  wanted := ((floor(extract(epoch FROM clock_timestamp()) * 1000))::bigint - ${EPOCH_MS}) << 10;
-  tick := nextval('${schema}.id_tick');
-  IF tick < wanted THEN
-    tick := setval('${schema}.id_tick', wanted);
-  END IF;
-  PERFORM pg_advisory_unlock(${LOCK_CLASS}, ${shard});
+  BEGIN
+    PERFORM pg_advisory_xact_lock(${LOCK_CLASS}, ${shard});
+    wanted := ((floor(extract(epoch FROM clock_timestamp()) * 1000))::bigint - ${EPOCH_MS}) << 10;
+    tick := nextval('${schema}.id_tick');
+    IF tick < wanted THEN
+      tick := setval('${schema}.id_tick', wanted);
+    END IF;
+    RAISE SQLSTATE '${RELEASE_STATE}';
+  EXCEPTION WHEN SQLSTATE '${RELEASE_STATE}' THEN NULL;
+  END;
   RETURN ((tick >> 10) << 23) | (${shard}::bigint << 10) | (tick & 1023);
 END $$;`;
 }
+
+/** The SQLSTATE next_id() raises to roll its lock-holding block back (caught inside it). */
+const RELEASE_STATE = 'TBID0';
 
 /** Advisory-lock class id reserved for next_id() (the other int4 is the shard). */
 const LOCK_CLASS = 7101;
@@ -39,6 +50,7 @@ const LOCK_CLASS = 7101;
  * likes and comments on the photo's; follows are stored twice (following on the follower's shard,
  * followers on the followee's) so both directions are one-shard reads. usernames maps a name to
  * its user and lives on the shard the name hashes to, so sign-up and log-in find it on any tier.
+ * outbox holds what writes still have to do in Redis and Memcached (empty once they did it).
  * Keys and indexes come separately (shardKeysSql), after a bulk load.
  */
 export function shardTablesSql(shard: number): string {
@@ -93,6 +105,12 @@ CREATE TABLE ${s}.followers (
   followee_id bigint NOT NULL,
   follower_id bigint NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
+);
+-- Effects a write must also have outside PostgreSQL, written in its transaction (services/outbox.ts).
+-- The id (from next_id(), so it tells the row's time) orders them and versions the counters they set.
+CREATE TABLE ${s}.outbox (
+  id bigint NOT NULL DEFAULT ${s}.next_id(),
+  effects jsonb NOT NULL
 );`;
 }
 
@@ -110,6 +128,7 @@ ALTER TABLE ${s}.likes ADD PRIMARY KEY (photo_id, user_id);
 ALTER TABLE ${s}.comments ADD PRIMARY KEY (id);
 ALTER TABLE ${s}.following ADD PRIMARY KEY (follower_id, followee_id);
 ALTER TABLE ${s}.followers ADD PRIMARY KEY (followee_id, follower_id);
+ALTER TABLE ${s}.outbox ADD PRIMARY KEY (id);
 CREATE INDEX ON ${s}.photos (owner_id, id DESC);
 CREATE INDEX ON ${s}.comments (photo_id, id DESC);`;
 }

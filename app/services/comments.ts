@@ -2,14 +2,16 @@ import { pgTransaction } from '../adapters/postgres.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { shardSchema } from '../schema/ids.ts';
-import { forgetPhoto, LATEST_COMMENTS, type Comment } from './photos.ts';
+import { keys } from '../keys.ts';
+import { afterCommit, recordEffects } from './outbox.ts';
+import { LATEST_COMMENTS, type Comment } from './photos.ts';
 import { checkShard } from './users.ts';
 
-/** A comment on the photo's shard with the photo's denormalized count and latest comments; the cached photo is deleted. */
+/** A comment on the photo's shard with the photo's denormalized count and latest comments; the cached photo is invalidated through the outbox. */
 export async function addComment(ctx: AppContext, photoId: bigint, userId: bigint, text: string): Promise<Comment> {
   const shard = checkShard(ctx, photoId);
   const s = shardSchema(shard);
-  const row = await pgTransaction(ctx.router.writePool(shard), async (q) => {
+  const { comment, outbox } = await pgTransaction(ctx.router.writePool(shard), async (q) => {
     const [photo] = await q(`UPDATE ${s}.photos SET comment_count = comment_count + 1 WHERE id = $1 RETURNING id`, [photoId.toString()]);
     if (!photo) throw new AppError('PHOTO_NOT_FOUND');
     const [c] = await q<{ id: string; created_at: Date }>(`INSERT INTO ${s}.comments (photo_id, user_id, text) VALUES ($1, $2, $3) RETURNING id, created_at`, [
@@ -23,8 +25,8 @@ export async function addComment(ctx: AppContext, photoId: bigint, userId: bigin
       photoId.toString(),
       JSON.stringify([comment]),
     ]);
-    return comment;
+    return { comment, outbox: await recordEffects(q, shard, [{ t: 'cache', keys: [keys.photo(photoId)] }]) };
   });
-  await forgetPhoto(ctx, photoId);
-  return row;
+  await afterCommit(ctx, outbox);
+  return comment;
 }

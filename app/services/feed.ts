@@ -1,4 +1,5 @@
 import { pgQuery } from '../adapters/postgres.ts';
+import { execPipeline } from '../adapters/redis.ts';
 import type { AppContext } from '../context.ts';
 import { keys } from '../keys.ts';
 import { shardOf, shardSchema } from '../schema/ids.ts';
@@ -26,7 +27,7 @@ export async function pushToFeeds(ctx: AppContext, userIds: readonly (bigint | s
   const p = ctx.redis.pipeline();
   const score = scoreOf(photoId);
   for (const u of userIds) p.zadd(keys.feed(u), score, photoId).zremrangebyrank(keys.feed(u), 0, -(feedCap(ctx) + 2));
-  await p.exec();
+  await execPipeline(p);
 }
 
 async function followeesOf(ctx: AppContext, userId: bigint): Promise<bigint[]> {
@@ -69,19 +70,16 @@ export async function rebuildFeed(ctx: AppContext, userId: bigint): Promise<void
   const p = ctx.redis.pipeline();
   for (const id of ids) p.zadd(key, scoreOf(id), id);
   p.zadd(key, '+inf', SENTINEL).zremrangebyrank(key, 0, -(feedCap(ctx) + 2));
-  await p.exec();
+  await execPipeline(p);
 }
 
 /** A page of the home feed, hydrated with one Memcached multi-get; a missing feed is rebuilt first. */
 export async function readFeed(ctx: AppContext, userId: bigint, offset: number, limit: number): Promise<{ photos: Photo[]; next: number | null; rebuilt: boolean }> {
   const read = async () => {
-    const res = await ctx.redis
-      .pipeline()
-      .zscore(keys.feed(userId), SENTINEL)
-      .zrevrange(keys.feed(userId), offset + 1, offset + limit)
-      .exec();
-    const sentinel = res?.[0]?.[1] as string | null;
-    const ids = (res?.[1]?.[1] as string[] | undefined) ?? [];
+    const [sentinel, ids] = (await execPipeline(ctx.redis.pipeline().zscore(keys.feed(userId), SENTINEL).zrevrange(keys.feed(userId), offset + 1, offset + limit))) as [
+      string | null,
+      string[],
+    ];
     return { built: sentinel !== null, ids };
   };
   let page = await read();

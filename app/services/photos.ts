@@ -1,11 +1,13 @@
-import { mcDelete, mcGet, mcGetMulti, mcSet } from '../adapters/memcached.ts';
-import { pgPrepared, pgQuery, pgTransaction } from '../adapters/postgres.ts';
+import { pgPrepared, pgQuery, pgTransaction, type PgPool } from '../adapters/postgres.ts';
+import { fanoutJobId } from '../adapters/queue.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { keys } from '../keys.ts';
 import { shardOf, shardSchema } from '../schema/ids.ts';
+import { fill, lookup, lookupMany, poolFor, type CacheLookup } from './cache.ts';
 import { readCounters } from './counters.ts';
-import { checkShard, forgetProfile } from './users.ts';
+import { afterCommit, recordEffects, type Effect } from './outbox.ts';
+import { checkShard } from './users.ts';
 
 export interface Photo {
   id: string;
@@ -51,23 +53,31 @@ export function toPhoto(r: PhotoRow): Photo {
   };
 }
 
-/** Reads photos from their shards (grouped by shard) and fills the cache. */
-async function photosFromDb(ctx: AppContext, ids: readonly bigint[], out: Map<string, Photo>): Promise<void> {
-  const byShard = new Map<number, string[]>();
-  for (const id of ids) {
+/** What `photo:<id>` holds: the photo page, with its latest comments. */
+type PhotoPage = Photo & { latestComments: Comment[] };
+
+const toPage = (r: PhotoRow & { latest_comments: Comment[] }): PhotoPage => ({ ...toPhoto(r), latestComments: r.latest_comments });
+
+/**
+ * Reads photos that missed from their shards, one query per shard and source (a marked key is read
+ * on the primary, services/cache.ts), and fills the cache.
+ */
+async function photosFromDb(ctx: AppContext, misses: ReadonlyMap<bigint, CacheLookup>, out: Map<string, Photo>): Promise<void> {
+  const groups = new Map<string, { pool: PgPool; shard: number; ids: string[] }>();
+  for (const [id, found] of misses) {
     const shard = shardOf(id);
-    if (shard < ctx.config.logicalShards) byShard.set(shard, [...(byShard.get(shard) ?? []), id.toString()]);
+    if (shard >= ctx.config.logicalShards) continue;
+    const group = `${shard}:${found.state === 'marked'}`;
+    if (!groups.has(group)) groups.set(group, { pool: poolFor(ctx, shard, found), shard, ids: [] });
+    groups.get(group)!.ids.push(id.toString());
   }
   await Promise.all(
-    [...byShard].map(async ([shard, list]) => {
-      const rows = await pgQuery<PhotoRow>(ctx.router.readPool(shard), `SELECT ${PHOTO_COLUMNS} FROM ${shardSchema(shard)}.photos WHERE id = ANY($1::bigint[])`, [list]);
-      await Promise.all(
-        rows.map((r) => {
-          const p = toPhoto(r);
-          out.set(p.id, p);
-          return mcSet(ctx.memcached, keys.photo(p.id), JSON.stringify(p), ctx.config.cacheTtlSec);
-        }),
-      );
+    [...groups.values()].map(async ({ pool, shard, ids }) => {
+      const rows = await pgQuery<PhotoRow & { latest_comments: Comment[] }>(pool, `SELECT ${PHOTO_COLUMNS}, latest_comments FROM ${shardSchema(shard)}.photos WHERE id = ANY($1::bigint[])`, [ids]);
+      for (const r of rows) {
+        out.set(r.id, toPhoto(r));
+        void fill(ctx, keys.photo(r.id), misses.get(BigInt(r.id))!, JSON.stringify(toPage(r)));
+      }
     }),
   );
 }
@@ -76,16 +86,16 @@ async function photosFromDb(ctx: AppContext, ids: readonly bigint[], out: Map<st
 export async function loadPhotos(ctx: AppContext, ids: readonly bigint[]): Promise<Map<string, Photo>> {
   const out = new Map<string, Photo>();
   if (ids.length === 0) return out;
-  const cached = await mcGetMulti(ctx.memcached, ids.map((id) => keys.photo(id)));
-  const missing: bigint[] = [];
+  const found = await lookupMany(ctx, ids.map((id) => keys.photo(id)));
+  const misses = new Map<bigint, CacheLookup>();
   for (const id of ids) {
-    const hit = cached.get(keys.photo(id));
-    if (hit) {
-      const { latestComments: _, ...photo } = JSON.parse(hit.toString('utf8')) as CachedPhoto;
+    const f = found.get(keys.photo(id))!;
+    if (f.state === 'hit') {
+      const { latestComments: _, ...photo } = JSON.parse(f.value.toString('utf8')) as PhotoPage;
       out.set(id.toString(), photo);
-    } else missing.push(id);
+    } else misses.set(id, f);
   }
-  await photosFromDb(ctx, missing, out);
+  await photosFromDb(ctx, misses, out);
   return out;
 }
 
@@ -98,36 +108,36 @@ export async function withLikeCounts(ctx: AppContext, photos: Photo[]): Promise<
 /** The photo row with its denormalized latest comments, by primary key on the photo's shard. */
 const photoPageSql = (schema: string): string => `SELECT ${PHOTO_COLUMNS}, latest_comments FROM ${schema}.photos WHERE id = $1`;
 
-/** What `photo:<id>` holds: the photo, and its latest comments once a photo page read them. */
-type CachedPhoto = Photo & { latestComments?: Comment[] };
-
 /**
  * A photo with its live like count and latest comments. The like counter comes from the caller
  * (read in the session lookup's round trip); photo and comments are one Memcached key, and a miss
  * is one primary-key read on the photo's shard (comments denormalized into the row), written back.
  */
-export async function getPhoto(ctx: AppContext, id: bigint, likeCounter: string | null): Promise<Photo & { latestComments: Comment[] }> {
+export async function getPhoto(ctx: AppContext, id: bigint, likeCounter: string | null): Promise<PhotoPage> {
   const shard = checkShard(ctx, id);
-  const hit = await mcGet(ctx.memcached, keys.photo(id));
-  let page: Photo & { latestComments: Comment[] };
-  const cached = hit ? (JSON.parse(hit.toString('utf8')) as CachedPhoto) : null;
-  if (cached?.latestComments) page = cached as Photo & { latestComments: Comment[] };
+  const key = keys.photo(id);
+  const found = await lookup(ctx, key);
+  let page: PhotoPage;
+  if (found.state === 'hit') page = JSON.parse(found.value.toString('utf8')) as PhotoPage;
   else {
     const s = shardSchema(shard);
-    const [row] = await pgPrepared<PhotoRow & { latest_comments: Comment[] }>(ctx.router.readPool(shard), `photo-page-${s}`, photoPageSql(s), [id.toString()]);
+    const [row] = await pgPrepared<PhotoRow & { latest_comments: Comment[] }>(poolFor(ctx, shard, found), `photo-page-${s}`, photoPageSql(s), [id.toString()]);
     if (!row) throw new AppError('PHOTO_NOT_FOUND');
-    page = { ...toPhoto(row), latestComments: row.latest_comments };
+    page = toPage(row);
     // The fill is best-effort and off the response path: a lost fill is only a later miss.
-    mcSet(ctx.memcached, keys.photo(id), JSON.stringify(page), ctx.config.cacheTtlSec).catch(() => {});
+    void fill(ctx, key, found, JSON.stringify(page));
   }
   return likeCounter === null ? page : { ...page, likeCount: Number(likeCounter) };
 }
 
-/** Upload: the row on the owner's shard (photo bytes stay in the blob store), then fan-out is queued. */
+/**
+ * Upload: the row on the owner's shard (photo bytes stay in the blob store), with an outbox row that
+ * queues the fan-out and invalidates the owner's cached profile (its photo count) after the commit.
+ */
 export async function uploadPhoto(ctx: AppContext, ownerId: bigint, objectKey: string, caption: string): Promise<{ photo: Photo; fanoutJob: string }> {
   const shard = checkShard(ctx, ownerId);
   const s = shardSchema(shard);
-  const row = await pgTransaction(ctx.router.writePool(shard), async (q) => {
+  const { row, outbox } = await pgTransaction(ctx.router.writePool(shard), async (q) => {
     const [user] = await q(`UPDATE ${s}.users SET photo_count = photo_count + 1 WHERE id = $1 RETURNING id`, [ownerId.toString()]);
     if (!user) throw new AppError('USER_NOT_FOUND');
     const [photo] = await q<PhotoRow>(`INSERT INTO ${s}.photos (owner_id, object_key, caption) VALUES ($1, $2, $3) RETURNING ${PHOTO_COLUMNS}`, [
@@ -135,12 +145,15 @@ export async function uploadPhoto(ctx: AppContext, ownerId: bigint, objectKey: s
       objectKey,
       caption,
     ]);
-    return photo!;
+    const effects: Effect[] = [
+      { t: 'cache', keys: [keys.user(ownerId)] },
+      { t: 'fanout', photoId: photo!.id, ownerId: ownerId.toString() },
+    ];
+    return { row: photo!, outbox: await recordEffects(q, shard, effects) };
   });
+  await afterCommit(ctx, outbox);
   const photo = toPhoto(row);
-  await forgetProfile(ctx, ownerId);
-  const fanoutJob = await ctx.queue.enqueue({ photoId: photo.id, ownerId: photo.ownerId, cursor: '0' });
-  return { photo, fanoutJob };
+  return { photo, fanoutJob: fanoutJobId({ photoId: photo.id, ownerId: photo.ownerId, cursor: '0' }) };
 }
 
 /** A user's grid, newest first, paged by id (`before`). */
@@ -154,9 +167,4 @@ export async function photoGrid(ctx: AppContext, ownerId: bigint, before: bigint
   );
   const photos = await withLikeCounts(ctx, rows.map(toPhoto));
   return { photos, next: rows.length === limit ? (rows.at(-1)?.id ?? null) : null };
-}
-
-/** Drops the cached photo (and with it the cached latest comments). */
-export async function forgetPhoto(ctx: AppContext, id: bigint): Promise<void> {
-  await mcDelete(ctx.memcached, keys.photo(id));
 }

@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { mcDelete, mcGet, mcSet } from '../adapters/memcached.ts';
 import { pgErrorCode, pgQuery } from '../adapters/postgres.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { keys } from '../keys.ts';
 import { shardOf, shardSchema } from '../schema/ids.ts';
 import { usernameShard } from '../schema/usernames.ts';
+import { fill, lookup, poolFor } from './cache.ts';
 import { readCounters } from './counters.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { createSession } from './sessions.ts';
@@ -116,23 +116,19 @@ export async function logIn(ctx: AppContext, username: string, password: string)
   return { userId: claim.user_id, token: await createSession(ctx, id) };
 }
 
-/** A profile: the row through Memcached (cache-aside), follower counts from Redis counters. */
+/** A profile: the row through Memcached (cache-aside, services/cache.ts), follower counts from Redis counters. */
 export async function getProfile(ctx: AppContext, id: bigint): Promise<UserProfile> {
   const shard = checkShard(ctx, id);
-  const cacheKey = keys.user(id);
-  const cached = await mcGet(ctx.memcached, cacheKey);
+  const key = keys.user(id);
+  const found = await lookup(ctx, key);
   let profile: UserProfile;
-  if (cached) profile = JSON.parse(cached.toString('utf8')) as UserProfile;
+  if (found.state === 'hit') profile = JSON.parse(found.value.toString('utf8')) as UserProfile;
   else {
-    const [row] = await pgQuery<UserRow>(ctx.router.readPool(shard), `SELECT ${USER_COLUMNS} FROM ${shardSchema(shard)}.users WHERE id = $1`, [id.toString()]);
+    const [row] = await pgQuery<UserRow>(poolFor(ctx, shard, found), `SELECT ${USER_COLUMNS} FROM ${shardSchema(shard)}.users WHERE id = $1`, [id.toString()]);
     if (!row) throw new AppError('USER_NOT_FOUND');
     profile = toProfile(row);
-    await mcSet(ctx.memcached, cacheKey, JSON.stringify(profile), ctx.config.cacheTtlSec);
+    void fill(ctx, key, found, JSON.stringify(profile));
   }
   const [followers, following] = await readCounters(ctx, [keys.followerCount(id), keys.followingCount(id)]);
   return { ...profile, followerCount: followers ?? profile.followerCount, followingCount: following ?? profile.followingCount };
-}
-
-export async function forgetProfile(ctx: AppContext, id: bigint): Promise<void> {
-  await mcDelete(ctx.memcached, keys.user(id));
 }

@@ -94,7 +94,8 @@ async function likesInActivity(s: Stores, owners: Set<string>, sinceMs: number):
     [sinceMs],
   );
   const p = s.redis.pipeline();
-  for (const r of rows) p.lrange(keys.activity(r.owner), 0, -1);
+  // A capped sorted set per user, newest scored highest (app/services/activity.ts).
+  for (const r of rows) p.zrevrange(keys.activity(r.owner), 0, -1);
   const lists = (await p.exec()) ?? [];
   const bad: string[] = [];
   rows.forEach((r, i) => {

@@ -17,8 +17,8 @@ import type { Manifest } from './dataset.ts';
  * only when complete (with its snapshot.json written last), so an interrupted one is never used.
  */
 
-/** Bump when the schema, the generator or the loader changes what a profile and seed produce (4: vacuumed). */
-export const SEED_FORMAT = 4;
+/** Bump when the schema, the generator or the loader changes what a profile and seed produce (4: vacuumed; 5: next_id's lock cannot leak; 6: outbox tables). */
+export const SEED_FORMAT = 6;
 
 /** Where snapshots are kept unless said otherwise (relative to the working directory). */
 export const DEFAULT_SNAPSHOTS = '.tierbench/snapshots';

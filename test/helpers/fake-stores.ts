@@ -3,6 +3,7 @@ import { APP_DEFAULTS } from '../../app/config.ts';
 import type { AppContext } from '../../app/context.ts';
 import { keys } from '../../app/keys.ts';
 import { makeId } from '../../app/schema/ids.ts';
+import { createOutboxState } from '../../app/services/outbox.ts';
 
 /** A session token the fake Redis knows, and its user. */
 export const FAKE_TOKEN = 'fake-session-token-0123456789';
@@ -38,6 +39,7 @@ export function fakeContext(tier = 'cache'): AppContext & { close(): Promise<voi
     redis: new Proxy(redis, { get: (t, prop) => (prop in t ? t[prop as keyof typeof t] : prop === 'then' ? undefined : () => untouchable('redis')) }) as unknown as AppContext['redis'],
     memcached: deny('memcached') as AppContext['memcached'],
     queue: deny('queue') as AppContext['queue'],
+    outbox: createOutboxState(async () => untouchable('outbox')),
     close: async () => {},
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgPool, pgExec, pgQuery, type PgPool } from '../../app/adapters/postgres.ts';
+import { createPgPool, pgExec, pgQuery, pgTransaction, type PgPool } from '../../app/adapters/postgres.ts';
 import { decodeId } from '../../app/schema/ids.ts';
 import { shardKeysSql, shardTablesSql } from '../../app/schema/shard-ddl.ts';
 import { localProvider } from '../../harness/stack/local.ts';
@@ -56,6 +56,9 @@ async function draw(fn: string, conns: number, perConn: number): Promise<bigint[
   return lanes.flat();
 }
 
+/** A pool of one connection: a session that stays open between calls, as the app's pooled ones do. */
+const onePool = (): PgPool => createPgPool(nodeByRole(stack, 'pg-primary').url, 1);
+
 function duplicates(ids: bigint[]): number {
   return ids.length - new Set(ids).size;
 }
@@ -74,6 +77,57 @@ describe('next_id() under concurrency (real PostgreSQL)', () => {
       expect(d.timeMs >= started - 5n && d.timeMs <= ended + 2_000n).toBe(true);
     }
   }, 300_000);
+
+  it("cannot leak its lock: a call cancelled while holding it leaves the shard's id making working", async () => {
+    const [blocker, victim, other] = [onePool(), onePool(), onePool()];
+    try {
+      // Hold the shard's id sequence (ALTER SEQUENCE locks it against nextval) so that a call stops
+      // inside next_id(), after taking its lock...
+      const b = await blocker.connect();
+      await b.query('BEGIN');
+      await b.query('ALTER SEQUENCE s0005.id_tick CACHE 1');
+      // ...and is cancelled there (statement_timeout) inside a transaction, as an INSERT's id default
+      // would be in the app's pgTransaction, whose connection goes back to the pool after ROLLBACK.
+      await pgQuery(victim, "SET statement_timeout = '300ms'");
+      const cancelled = await pgTransaction(victim, (q) => q('SELECT s0005.next_id()')).then(
+        () => 'not cancelled',
+        (err: Error) => err.message,
+      );
+      expect(cancelled).toMatch(/statement timeout/);
+      await b.query('ROLLBACK');
+      b.release();
+      // Another connection still gets ids (a leaked lock would hold them back for ever).
+      await pgQuery(other, "SET statement_timeout = '3s'");
+      const after = await pgQuery(other, 'SELECT s0005.next_id()').then(
+        () => 'an id',
+        (err: Error) => err.message,
+      );
+      expect(after).toBe('an id');
+      expect(await pgQuery(other, "SELECT pid FROM pg_locks WHERE locktype = 'advisory'")).toEqual([]);
+    } finally {
+      await Promise.all([blocker, victim, other].map((p) => p.end()));
+    }
+  });
+
+  it("holds its lock only for the call, not until the caller's transaction ends", async () => {
+    const [caller, other] = [onePool(), onePool()];
+    const c = await caller.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query('SELECT s0005.next_id()');
+      // The caller's transaction is still open: another call must not wait for it.
+      await pgQuery(other, "SET statement_timeout = '2s'");
+      const got = await pgQuery(other, 'SELECT s0005.next_id()').then(
+        () => 'an id',
+        (err: Error) => err.message,
+      );
+      expect(got).toBe('an id');
+    } finally {
+      await c.query('ROLLBACK').catch(() => {});
+      c.release();
+      await Promise.all([caller, other].map((p) => p.end()));
+    }
+  });
 
   it("shows the published function's race: the same check finds its duplicates", async () => {
     // Not every run of the published function collides; a few attempts make it near certain.

@@ -21,7 +21,7 @@ interface Case {
   method: string;
   path: string;
   body?: unknown;
-  raw?: string;
+  raw?: string | Uint8Array;
   type?: string;
   token?: boolean;
   status: number;
@@ -75,6 +75,36 @@ const cases: Case[] = [
   { method: 'GET', path: `/users/${makeId(1_000_000n, 4, 2)}/feed`, token: true, status: 403, code: 'FORBIDDEN' },
   { method: 'PATCH', path: `/users/${me}`, token: true, status: 404, code: 'ROUTE_NOT_FOUND' },
   { method: 'GET', path: '/nowhere', status: 404, code: 'ROUTE_NOT_FOUND' },
+  // Lone surrogates (valid JSON, not valid Unicode) in every text field: 400, never stored.
+  { method: 'POST', path: `/photos/${photo}/comments`, token: true, raw: '{"text":"\\ud800"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+  { method: 'POST', path: `/photos/${photo}/comments`, token: true, raw: '{"text":"a\\udc00b"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+  { method: 'POST', path: '/users', raw: '{"username":"a\\ud800bc","password":"long enough"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+  { method: 'POST', path: '/users', raw: '{"username":"okname","password":"long \\udfff enough"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+  { method: 'POST', path: '/users', raw: '{"username":"okname","password":"long enough","fullName":"\\ud83d"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+  { method: 'POST', path: '/users', raw: '{"username":"okname","password":"long enough","bio":"x\\ude00"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+  { method: 'POST', path: '/sessions', raw: '{"username":"\\ud800","password":"x"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+  { method: 'POST', path: `/users/${me}/photos`, token: true, raw: '{"objectKey":"a.jpg","caption":"\\udbff"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+  { method: 'POST', path: `/users/${me}/photos`, token: true, raw: '{"objectKey":"a\\ud800.jpg"}', type: 'application/json', status: 400, code: 'INVALID_BODY' },
+  // Bytes that are not UTF-8 are not JSON text.
+  { method: 'POST', path: `/photos/${photo}/comments`, token: true, raw: Buffer.from([0x7b, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]), type: 'application/json', status: 400, code: 'INVALID_JSON' },
+  // Authentication comes before the body is read: no token is 401 whatever the body.
+  { method: 'POST', path: `/photos/${photo}/comments`, raw: '', type: 'application/json', status: 401, code: 'UNAUTHENTICATED' },
+  { method: 'POST', path: `/photos/${photo}/comments`, body: {}, status: 401, code: 'UNAUTHENTICATED' },
+  { method: 'POST', path: `/users/${me}/photos`, raw: 'junk', type: 'text/plain', status: 401, code: 'UNAUTHENTICATED' },
+  // Object keys: relative, safe characters, no dot segments, bounded.
+  { method: 'POST', path: `/users/${me}/photos`, token: true, body: { objectKey: '../../x/secret.jpg' }, status: 400, code: 'INVALID_BODY' },
+  { method: 'POST', path: `/users/${me}/photos`, token: true, body: { objectKey: 'a/../../b.jpg' }, status: 400, code: 'INVALID_BODY' },
+  { method: 'POST', path: `/users/${me}/photos`, token: true, body: { objectKey: '/etc/passwd' }, status: 400, code: 'INVALID_BODY' },
+  { method: 'POST', path: `/users/${me}/photos`, token: true, body: { objectKey: 'a//b.jpg' }, status: 400, code: 'INVALID_BODY' },
+  { method: 'POST', path: `/users/${me}/photos`, token: true, body: { objectKey: 'a/./b.jpg' }, status: 400, code: 'INVALID_BODY' },
+  { method: 'POST', path: `/users/${me}/photos`, token: true, body: { objectKey: '..' }, status: 400, code: 'INVALID_BODY' },
+  { method: 'POST', path: `/users/${me}/photos`, token: true, body: { objectKey: 'a/b/' }, status: 400, code: 'INVALID_BODY' },
+  { method: 'POST', path: `/users/${me}/photos`, token: true, body: { objectKey: 'a\\b.jpg' }, status: 400, code: 'INVALID_BODY' },
+  // Only JSON bodies: another content type is 415, not parsed as something else.
+  { method: 'POST', path: '/users', raw: '{"username":"okname","password":"long enough"}', type: 'text/plain', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  { method: 'POST', path: '/sessions', raw: 'x', type: 'text/plain; charset=utf-8', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  { method: 'POST', path: `/photos/${photo}/comments`, token: true, raw: '{"text":"hi"}', type: 'text/plain', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  { method: 'POST', path: '/users', raw: '{"username":"okname","password":"long enough"}', type: 'application/json; charset=latin1', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
 ];
 
 describe('malformed input gets 4xx with a stable code, never 5xx (app with fake stores)', () => {
@@ -83,9 +113,9 @@ describe('malformed input gets 4xx with a stable code, never 5xx (app with fake 
     it(`${label} -> ${c.status} ${c.code}`, async () => {
       const headers: Record<string, string> = {};
       if (c.token) headers.authorization = `Bearer ${FAKE_TOKEN}`;
-      let payload: string | undefined;
+      let payload: string | Buffer | undefined;
       if (c.raw !== undefined) {
-        payload = c.raw;
+        payload = typeof c.raw === 'string' ? c.raw : Buffer.from(c.raw);
         headers['content-type'] = c.type ?? 'application/json';
       } else if (c.body !== undefined) {
         payload = JSON.stringify(c.body);

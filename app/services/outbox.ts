@@ -1,0 +1,179 @@
+import { pgExec, pgQuery, pgTransaction, type PgPool, type TxQuery } from '../adapters/postgres.ts';
+import type { AppContext } from '../context.ts';
+import { EPOCH_MS, makeId, shardSchema } from '../schema/ids.ts';
+import type { ActivityItem } from './activity.ts';
+
+/**
+ * The outbox. What a write must also do outside its PostgreSQL transaction (Redis counters and
+ * activity, the fan-out job, cache invalidation, the other side of a follow, the follower's feed)
+ * is written as a row of effects in that same transaction, on the same shard. After the commit the
+ * effects run at once; what fails stays in the row and a sweeper (outbox-sweeper.ts) runs it again
+ * until it succeeds. So a Redis or Memcached error delays an effect, it cannot lose one.
+ *
+ * An effect may run more than once (a sweep beside a slow first run, a crash before the row is
+ * deleted), so each is idempotent or converges on PostgreSQL's current state (effects.ts).
+ */
+export type Effect =
+  /** The count as the transaction left it; stored only if newer than what Redis has (the row id orders them). */
+  | { t: 'counter'; key: string; value: number }
+  | { t: 'activity'; user: string; item: ActivityItem }
+  | { t: 'fanout'; photoId: string; ownerId: string }
+  | { t: 'cache'; keys: string[] }
+  /** Make the followee's side of a follow match the follower's side as it is now. */
+  | { t: 'follow-sync'; follower: string; followee: string }
+  /** Make the follower's built feed match the follow as it is now. */
+  | { t: 'feed-follow'; follower: string; followee: string };
+
+export type EffectKind = Effect['t'];
+
+/**
+ * A row of effects. Its id comes from the shard's next_id(), called after the transaction locked
+ * the rows it counts: of two commits changing one count, the later has the larger id. The id also
+ * carries the row's creation time.
+ */
+export interface OutboxRow {
+  shard: number;
+  id: string;
+  effects: Effect[];
+}
+
+export type ApplyEffect = (ctx: AppContext, effect: Effect, row: OutboxRow) => Promise<unknown>;
+
+/** The outbox's state in one process. */
+export interface OutboxState {
+  apply: ApplyEffect;
+  /** Shards where an effect failed in this process: the sweeper visits them every round. */
+  dirty: Set<number>;
+  /** Rows whose effects all ran, deleted in batches. */
+  done: Map<number, string[]>;
+  flushTimer: NodeJS.Timeout | null;
+}
+
+export function createOutboxState(apply: ApplyEffect): OutboxState {
+  return { apply, dirty: new Set(), done: new Map(), flushTimer: null };
+}
+
+/** A call that may not take longer inline (the rest is the sweeper's), and in a sweep. */
+const INLINE_LIMIT_MS = 1_000;
+const SWEEP_LIMIT_MS = 5_000;
+const SWEEP_BATCH = 100;
+const FLUSH_DELAY_MS = 50;
+
+/** Writes the effects in the caller's transaction, after the rows they count were changed. */
+export async function recordEffects(q: TxQuery, shard: number, effects: Effect[]): Promise<OutboxRow | null> {
+  if (effects.length === 0) return null;
+  const [row] = await q<{ id: string }>(`INSERT INTO ${shardSchema(shard)}.outbox (effects) VALUES ($1) RETURNING id::text`, [JSON.stringify(effects)]);
+  return { shard, id: row!.id, effects };
+}
+
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`outbox effect took over ${ms} ms`)), ms)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** Runs effects side by side (they are independent); returns the ones that failed. */
+async function run(ctx: AppContext, row: OutboxRow, effects: Effect[], limitMs: number): Promise<Effect[]> {
+  const ok = await Promise.all(effects.map((e) => within(ctx.outbox.apply(ctx, e, row), limitMs).then(() => true, () => false)));
+  return effects.filter((_, i) => !ok[i]);
+}
+
+/**
+ * After the commit: runs the row's effects but those the caller already did. Never throws: what
+ * failed stays in the row (the rest is taken out of it) and the shard is swept soon.
+ */
+export async function afterCommit(ctx: AppContext, row: OutboxRow | null, alreadyDone: readonly EffectKind[] = []): Promise<void> {
+  if (!row) return;
+  const failed = await run(ctx, row, row.effects.filter((e) => !alreadyDone.includes(e.t)), INLINE_LIMIT_MS);
+  if (failed.length === 0) return markDone(ctx, row);
+  ctx.outbox.dirty.add(row.shard);
+  if (failed.length < row.effects.length) await pgQuery(ctx.router.writePool(row.shard), ...keepOnly(row, failed)).catch(() => {});
+}
+
+/** The statement that leaves only `effects` (the failed ones) in a row. */
+function keepOnly(row: OutboxRow, effects: Effect[]): [string, unknown[]] {
+  return [`UPDATE ${shardSchema(row.shard)}.outbox SET effects = $2 WHERE id = $1`, [row.id, JSON.stringify(effects)]];
+}
+
+/** A row whose effects could not even be tried now (the caller failed first): swept soon. */
+export function leaveToSweeper(ctx: AppContext, row: OutboxRow | null): void {
+  if (row) ctx.outbox.dirty.add(row.shard);
+}
+
+function markDone(ctx: AppContext, row: OutboxRow): void {
+  const ids = ctx.outbox.done.get(row.shard) ?? [];
+  ids.push(row.id);
+  ctx.outbox.done.set(row.shard, ids);
+  ctx.outbox.flushTimer ??= setTimeout(() => void flushDone(ctx), FLUSH_DELAY_MS);
+}
+
+/**
+ * Deletes finished rows, one statement list per node. A lost delete only means the sweeper runs
+ * those effects again, which they allow.
+ */
+export async function flushDone(ctx: AppContext): Promise<void> {
+  if (ctx.outbox.flushTimer) clearTimeout(ctx.outbox.flushTimer);
+  ctx.outbox.flushTimer = null;
+  const byPool = new Map<PgPool, string[]>();
+  for (const [shard, ids] of ctx.outbox.done) {
+    const pool = ctx.router.writePool(shard);
+    // Ids are bigints PostgreSQL made: safe to write into the statement.
+    byPool.set(pool, [...(byPool.get(pool) ?? []), `DELETE FROM ${shardSchema(shard)}.outbox WHERE id IN (${ids.join(',')})`]);
+  }
+  ctx.outbox.done.clear();
+  await Promise.all([...byPool].map(([pool, statements]) => pgExec(pool, statements.join(';')).catch(() => {})));
+}
+
+/** The smallest id made at `unixMs`: rows with smaller ids are older. */
+const idAt = (unixMs: number): string => makeId(BigInt(unixMs) - EPOCH_MS, 0, 0).toString();
+
+/** Shards per probe statement: one UNION over a thousand shards spends long in planning. */
+const PROBE_BATCH = 64;
+
+/**
+ * Which of `shards` hold rows made at least `minAgeMs` ago: one cheap statement per 64 shards of a
+ * node, so a full sweep costs a few queries when (as usual) every outbox is empty.
+ */
+export async function shardsWithRows(ctx: AppContext, shards: readonly number[], minAgeMs: number): Promise<number[]> {
+  const byPool = new Map<PgPool, number[]>();
+  for (const shard of shards) {
+    const pool = ctx.router.writePool(shard);
+    byPool.set(pool, [...(byPool.get(pool) ?? []), shard]);
+  }
+  const found: number[] = [];
+  for (const [pool, list] of byPool)
+    for (let i = 0; i < list.length; i += PROBE_BATCH) {
+      const probe = list
+        .slice(i, i + PROBE_BATCH)
+        .map((shard) => `SELECT ${shard} AS shard WHERE EXISTS (SELECT 1 FROM ${shardSchema(shard)}.outbox WHERE id < $1)`)
+        .join(' UNION ALL ');
+      const rows = await pgQuery<{ shard: number }>(pool, probe, [idAt(Date.now() - minAgeMs)]);
+      found.push(...rows.map((r) => r.shard));
+    }
+  return found;
+}
+
+/**
+ * Runs the effects left in a shard's rows made at least `minAgeMs` ago, oldest first, a batch at a
+ * time; rows another sweeper holds are skipped. True when the shard had nothing left failing.
+ */
+export async function sweepShard(ctx: AppContext, shard: number, minAgeMs: number): Promise<boolean> {
+  const s = shardSchema(shard);
+  return pgTransaction(ctx.router.writePool(shard), async (q) => {
+    const rows = await q<{ id: string; effects: Effect[] }>(
+      `SELECT id::text, effects FROM ${s}.outbox WHERE id < $1 ORDER BY id LIMIT ${SWEEP_BATCH} FOR UPDATE SKIP LOCKED`,
+      [idAt(Date.now() - minAgeMs)],
+    );
+    let clean = rows.length < SWEEP_BATCH;
+    for (const { id, effects } of rows) {
+      const row = { shard, id, effects };
+      const failed = await run(ctx, row, effects, SWEEP_LIMIT_MS);
+      if (failed.length === 0) await q(`DELETE FROM ${s}.outbox WHERE id = $1`, [id]);
+      else {
+        clean = false;
+        if (failed.length < effects.length) await q(...keepOnly(row, failed));
+      }
+    }
+    return clean;
+  });
+}
