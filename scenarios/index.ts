@@ -1,13 +1,19 @@
+import { cacheStampede } from './cache-stampede.ts';
+import { feedReads } from './feed-reads.ts';
+import { instagramDay } from './instagram-day.ts';
+import { likeStorm } from './like-storm.ts';
 import { photoReads } from './photo-reads.ts';
+import { readAfterWrite, readAfterWriteControl } from './read-after-write.ts';
 import type { Scenario } from './types.ts';
+import { uploads } from './uploads.ts';
 
-/** The scenario registry: one entry per file in scenarios/. */
-export const scenarios: Readonly<Record<string, Scenario>> = {
-  [photoReads.name]: photoReads,
-};
+/** The scenario registry: one entry per scenario file in scenarios/. */
+export const scenarios: Readonly<Record<string, Scenario>> = Object.fromEntries(
+  [feedReads, likeStorm, uploads, instagramDay, cacheStampede, readAfterWrite, readAfterWriteControl, photoReads].map((s) => [s.name, s]),
+);
 
-/** What `bench run` runs when no --scenario is given. */
-export const DEFAULT_SCENARIOS: readonly string[] = ['photo-reads'];
+/** What `bench run` runs when no --scenario is given: the mission's three, on every tier. */
+export const DEFAULT_SCENARIOS: readonly string[] = ['feed-reads', 'like-storm', 'uploads'];
 
 export function scenarioNames(): string[] {
   return Object.keys(scenarios);

@@ -80,6 +80,12 @@ export interface OperationSpec {
    * dropped, unfinished), its follow-ups are not issued and are counted as skipped.
    */
   then?: FollowUp[];
+  /**
+   * What an OK answer must hold to be a fresh one: its body includes this text (a template, e.g.
+   * '{photoId}' from a parent's capture, or 'comment {seq}'). An OK answer without it stays OK and
+   * is counted in counts.expectFailed (a stale read: the user did not see their own write).
+   */
+  expect?: { bodyIncludes: string };
 }
 
 export interface ConstantArrivalRate {

@@ -6,7 +6,7 @@ import { checkKey } from './validate-key.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
 const KEYS = ['name', 'weight', 'method', 'path'];
-const OPTIONAL = ['key', 'actor', 'body', 'okStatuses', 'capture', 'then'];
+const OPTIONAL = ['key', 'actor', 'body', 'okStatuses', 'capture', 'then', 'expect'];
 
 /** What the cross-checks need to know about an operation (scenarios/validate-refs.ts). */
 export interface OpInfo {
@@ -96,6 +96,11 @@ export function checkOperation(p: Problems, v: unknown, path: string, vars: Read
   statuses?.forEach((s, i) => integer(p, s, at(at(path, 'okStatuses'), i), 100, 599));
   checkCapture(p, op, path, vars, info);
   checkThen(p, op, path, info);
+  if (op.expect !== undefined) {
+    const expect = object(p, op.expect, at(path, 'expect'), 'what an OK answer must hold', ['bodyIncludes']);
+    const text = expect && string(p, expect.bodyIncludes, at(path, 'expect.bodyIncludes'), 'a text (template) the answer body must include');
+    if (text !== undefined && text !== '') template(p, text, at(path, 'expect.bodyIncludes'), vars, info);
+  }
   if (isRecord(op.capture) && op.then === undefined) p.add(at(path, 'capture'), 'captures values but has no follow-ups (then) to use them: its answers would be read for nothing');
   return info;
 }

@@ -1,5 +1,6 @@
 import { createPgPool, pgQuery, type PgPool } from '../../app/adapters/postgres.ts';
 import { createRedis, type RedisClient } from '../../app/adapters/redis.ts';
+import { createMemcached, mcGet } from '../../app/adapters/memcached.ts';
 import { keys } from '../../app/keys.ts';
 import { EPOCH_MS, shardOf, shardSchema } from '../../app/schema/ids.ts';
 import { nodeOfShard } from '../../app/schema/shard-map.ts';
@@ -21,6 +22,8 @@ export interface ConsistencyTarget {
   logicalShards: number;
   /** Photos a home feed keeps (the app's feedCap). */
   feedCap: number;
+  /** Memcached, to look for pages older than their rows; omitted: not looked for. */
+  memcachedUrl?: string;
 }
 
 interface Stores {
@@ -219,6 +222,29 @@ async function commentCounts(s: Stores, photos: Set<string>): Promise<CheckResul
 }
 
 /**
+ * No cached photo page older than its row: a page whose comment count is below the primary's was
+ * filled from a lagging replica after a write (the stale fill the invalidation markers prevent).
+ */
+async function noStalePages(s: Stores, memcachedUrl: string, photos: Set<string>): Promise<CheckResult> {
+  const rows = await perShard<{ id: string; comment_count: number }>(s, photos, (sc) => `SELECT id::text, comment_count FROM ${sc}.photos WHERE id = ANY($1::bigint[])`);
+  const mc = createMemcached(memcachedUrl);
+  const bad: string[] = [];
+  let cached = 0;
+  try {
+    for (const r of rows) {
+      const value = await mcGet(mc, keys.photo(r.id)).catch(() => null);
+      if (value === null || value.toString('utf8').startsWith('!')) continue;
+      cached++;
+      const page = JSON.parse(value.toString('utf8')) as { commentCount?: number };
+      if ((page.commentCount ?? 0) < r.comment_count) bad.push(`photo ${r.id}: cached with ${page.commentCount} comments, the row has ${r.comment_count}`);
+    }
+  } finally {
+    mc.close();
+  }
+  return { name: 'cache: no stale page written back (a cached photo older than its row)', ok: bad.length === 0, detail: `${bad.length} of ${cached} cached pages of photos commented on are stale${bad.length ? `: ${bad.slice(0, SAMPLE).join('; ')}` : ''}` };
+}
+
+/**
  * The consistency checks of whatever the trial touched (checks that would look at nothing are
  * left out: a read-only trial gets none), and the photos it uploaded. sinceMs: wall time the
  * trial's first write could have happened (its warm-up start).
@@ -238,6 +264,7 @@ export async function consistencyChecks(target: ConsistencyTarget, touched: Touc
       out.push(await photoCounts(s, touched.uploaders), await uploadsInFeeds(s, uploads));
     }
     if (touched.commentedPhotos.size) out.push(await commentCounts(s, touched.commentedPhotos));
+    if (touched.commentedPhotos.size && target.memcachedUrl) out.push(await noStalePages(s, target.memcachedUrl, touched.commentedPhotos));
     return { checks: out, uploads: uploads.map((p) => p.id) };
   } finally {
     s.redis.disconnect();

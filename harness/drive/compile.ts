@@ -11,6 +11,8 @@ export interface CompiledOp {
   body: ReadonlyArray<readonly [string, Template | number | boolean]> | undefined;
   keySampler: KeySampler | undefined;
   actorSampler: KeySampler | undefined;
+  /** What an OK answer's body must include (operation.expect.bodyIncludes), or undefined. */
+  expect: Template | undefined;
 }
 
 export interface CompileContext {
@@ -44,7 +46,8 @@ export function compileOperation(op: OperationSpec, ctx: CompileContext, inherit
   const where = `operation "${op.name}"`;
   const path = compileTemplate(op.path, `${where} path "${op.path}"`, ctx.scope, encodeURIComponent);
   const body = compileBody(op, where, ctx.scope);
-  const templates = [path, ...(body ?? []).flatMap(([, v]) => (typeof v === 'object' ? [v] : []))];
+  const expect = op.expect === undefined ? undefined : compileTemplate(op.expect.bodyIncludes, `${where} expect.bodyIncludes`, ctx.scope, asIs);
+  const templates = [path, ...(body ?? []).flatMap(([, v]) => (typeof v === 'object' ? [v] : [])), ...(expect ? [expect] : [])];
   for (const name of ['key', 'actor'] as const) {
     if (op[name] === undefined && !inherits[name] && templates.some((t) => usesBuiltin(t, name))) {
       throw new RangeError(`${where} uses {${name}} in its path or body but has no "${name}" distribution to draw it from`);
@@ -59,11 +62,12 @@ export function compileOperation(op: OperationSpec, ctx: CompileContext, inherit
     body,
     keySampler: op.key === undefined ? undefined : createKeySampler(op.key, populations, rng, scope.vars),
     actorSampler: op.actor === undefined ? undefined : createKeySampler(op.actor, populations, rng, scope.vars),
+    expect,
   };
 }
 
 /** The wire parts of a request: path, headers (authorization when it has an actor) and JSON body. */
-export function buildParts(c: CompiledOp, v: TemplateValues, sessionToken: ((userId: string) => string) | undefined): { path: string; headers: Record<string, string>; body: string | undefined } {
+export function buildParts(c: CompiledOp, v: TemplateValues, sessionToken: ((userId: string) => string) | undefined): { path: string; headers: Record<string, string>; body: string | undefined; expectIncludes: string | undefined } {
   const headers: Record<string, string> = {};
   if (v.actor !== undefined && sessionToken !== undefined) headers.authorization = `Bearer ${sessionToken(v.actor)}`;
   let body: string | undefined;
@@ -73,5 +77,5 @@ export function buildParts(c: CompiledOp, v: TemplateValues, sessionToken: ((use
     body = JSON.stringify(obj);
     headers['content-type'] = 'application/json';
   }
-  return { path: fill(c.path, v, encodeURIComponent), headers, body };
+  return { path: fill(c.path, v, encodeURIComponent), headers, body, expectIncludes: c.expect === undefined ? undefined : fill(c.expect, v, asIs) };
 }

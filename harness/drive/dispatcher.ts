@@ -9,6 +9,8 @@ export interface WireRequest {
   okStatuses: readonly number[] | undefined;
   /** Read the answer's body and hand it to done (for captures); otherwise it is discarded unread. */
   readBody?: boolean;
+  /** Text an OK answer's body must include to be fresh (read with readBody). */
+  expectIncludes?: string;
 }
 
 /**
@@ -218,6 +220,7 @@ export class Dispatcher<Tag = never> {
     e.state = DONE;
     e.abort = null;
     e.recorder?.ended(e.op, outcome, e.intendedUs, e.writtenUs, doneUs);
+    if (outcome.kind === 'ok' && e.wire.expectIncludes !== undefined && !(body ?? '').includes(e.wire.expectIncludes)) e.recorder?.expectFailed(e.op);
     if (e.wire.method !== 'GET') this.onWriteEnded?.(e.wire, outcome);
     if (e.tag !== null) this.onTagEnded(e.tag, outcome.kind === 'ok', doneUs, body);
     // The slot this request held is where the oldest dropped request would have gone.

@@ -26,6 +26,7 @@ function mergeCounts(list: readonly OperationCounts[]): OperationCounts {
     addRecord(out.byStatus, c.byStatus);
     // Skipped follow-ups appear only where there were some, as the recorder writes them.
     if (c.skipped !== undefined) out.skipped = (out.skipped ?? 0) + c.skipped;
+    if (c.expectFailed !== undefined) out.expectFailed = (out.expectFailed ?? 0) + c.expectFailed;
     if (c.skippedBy !== undefined) addRecord((out.skippedBy ??= {}), c.skippedBy);
   }
   return out;

@@ -259,7 +259,7 @@ export class OpenModel {
   }
 
   #submit(st: StreamState, r: ScheduledRequest, intendedUs: number, recorder: Recorder | null, tag: ParentTag | null, now: number): boolean {
-    const wire = { method: r.operation.method, path: r.path, headers: r.headers, body: r.body, okStatuses: r.operation.okStatuses, readBody: r.capture !== undefined };
+    const wire = { method: r.operation.method, path: r.path, headers: r.headers, body: r.body, okStatuses: r.operation.okStatuses, readBody: r.capture !== undefined || r.expectIncludes !== undefined, ...(r.expectIncludes !== undefined ? { expectIncludes: r.expectIncludes } : {}) };
     const sent = st.dispatcher.submit(r.opIndex, intendedUs, wire, recorder, now, tag);
     // A dropped parent is never sent: its follow-ups are settled (skipped) now.
     if (!sent && tag !== null) settleParent(tag, false, now, undefined, this.#followUps);

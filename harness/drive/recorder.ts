@@ -108,6 +108,12 @@ export class Recorder {
     this.#record(op, cls, intendedUs, latency);
   }
 
+  /** An OK answer that lacked what the operation expects (a stale read); it stays OK. */
+  expectFailed(op: number): void {
+    const c = this.#op(op).counts;
+    c.expectFailed = (c.expectFailed ?? 0) + 1;
+  }
+
   /** A dropped request's wait ended (a slot freed, or the trial stopped): at least this long. */
   dropEnded(op: number, intendedUs: number, endUs: number): void {
     this.#record(op, 'dropped', intendedUs, Math.max(0, Math.round(endUs - intendedUs)));

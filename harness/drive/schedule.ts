@@ -36,6 +36,8 @@ export interface ScheduledRequest {
   capture: readonly CaptureSpec[] | undefined;
   /** Values captured by the requests it follows, by capture slot; undefined for a drawn request. */
   captured: ReadonlyArray<string | undefined> | undefined;
+  /** Text its OK answer's body must include (a fresh read), or undefined. */
+  expectIncludes: string | undefined;
 }
 
 /**
@@ -197,15 +199,15 @@ export function createSchedule(
       const actor = c.actorSampler?.();
       const followUps = drawFollowUps(local, true);
       const i = index++;
-      const { path, headers, body } = buildParts(c, { key, actor, seq: i, captured: undefined }, sessionToken);
-      return { index: i, offsetUs: offsetOf(i), opIndex: opBase + local, operation, path, headers, body, key, actor, followUps, capture: plan.captures[local], captured: undefined };
+      const { path, headers, body, expectIncludes } = buildParts(c, { key, actor, seq: i, captured: undefined }, sessionToken);
+      return { index: i, offsetUs: offsetOf(i), opIndex: opBase + local, operation, path, headers, body, key, actor, followUps, capture: plan.captures[local], captured: undefined, expectIncludes };
     },
     followUp(d, parent, captured): ScheduledRequest {
       const c = compiled[d.local]!;
       const key = d.key ?? parent.key;
       const actor = d.actor ?? parent.actor;
-      const { path, headers, body } = buildParts(c, { key, actor, seq: parent.index, captured }, sessionToken);
-      return { index: parent.index, offsetUs: parent.offsetUs, opIndex: d.opIndex, operation: ops[d.local]!, path, headers, body, key, actor, followUps: d.children, capture: plan.captures[d.local], captured };
+      const { path, headers, body, expectIncludes } = buildParts(c, { key, actor, seq: parent.index, captured }, sessionToken);
+      return { index: parent.index, offsetUs: parent.offsetUs, opIndex: d.opIndex, operation: ops[d.local]!, path, headers, body, key, actor, followUps: d.children, capture: plan.captures[d.local], captured, expectIncludes };
     },
   };
 }

@@ -56,6 +56,8 @@ export interface OperationCounts {
   unfinished: number;
   /** Answers by HTTP status ("200", "404", ...), "network" and "timeout". */
   byStatus: Record<string, number>;
+  /** OK answers without what the operation expects in them (operation.expect): stale reads. */
+  expectFailed?: number;
   /**
    * Follow-ups of this operation that were not issued (absent when none), by reason in skippedBy.
    * Not part of scheduled: a skipped follow-up never came due. For an operation issued only as a

@@ -73,7 +73,7 @@ export function accountingChecks(operations: Record<string, OperationResult>, sc
 async function afterTrialChecks(input: TrialInput, writes: Array<[string, number]>, sinceMs: number): Promise<{ checks: CheckResult[]; fanout?: TrialFanout }> {
   if (writes.length === 0 || input.signal.aborted) return { checks: [] };
   const redisUrl = nodeByRole(input.stack, 'redis').url;
-  const target = { pgUrls: primaries(input.stack).map((n) => n.url), redisUrl, logicalShards: input.logicalShards, feedCap: input.feedCap ?? APP_DEFAULTS.feedCap };
+  const target = { pgUrls: primaries(input.stack).map((n) => n.url), redisUrl, memcachedUrl: nodeByRole(input.stack, 'memcached').url, logicalShards: input.logicalShards, feedCap: input.feedCap ?? APP_DEFAULTS.feedCap };
   const settled = await settleBackgroundWork(target);
   const { checks, uploads } = await consistencyChecks(target, touchedBy(writes), sinceMs);
   return { checks: [settled, ...checks], ...(uploads.length ? { fanout: await fanoutLag(redisUrl, uploads, sinceMs) } : {}) };

@@ -11,6 +11,7 @@ import { touchedBy } from '../../harness/checks/touched.ts';
 import { WriteLog } from '../../harness/drive/write-log.ts';
 import type { CheckResult } from '../../harness/results/types.ts';
 import { apiClient } from '../helpers/api-client.ts';
+import { createMemcached, mcDelete, mcSet } from '../../app/adapters/memcached.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 
 /**
@@ -35,12 +36,13 @@ const byName = (checks: CheckResult[], prefix: string): CheckResult => {
   if (!c) throw new Error(`no check named ${prefix}*: ${checks.map((x) => x.name).join(', ')}`);
   return c;
 };
+const api = () => apiClient(t.app.baseUrl).call;
 const run = async () => (await consistencyChecks(target, touchedBy(log.entries()), since)).checks;
 
 beforeAll(async () => {
   t = await startTestStack({ tier: 'sharded', pgShards: 2, logicalShards: L });
   pools = t.pgUrls.map((u) => createPgPool(u, 2));
-  target = { pgUrls: t.pgUrls, redisUrl: t.redisUrl, logicalShards: L, feedCap: APP_DEFAULTS.feedCap };
+  target = { pgUrls: t.pgUrls, redisUrl: t.redisUrl, memcachedUrl: t.memcachedUrl, logicalShards: L, feedCap: APP_DEFAULTS.feedCap };
   since = Date.now() - 1000;
   const api = apiClient(t.app.baseUrl).call;
   const users = t.manifest.userIds;
@@ -85,6 +87,7 @@ describe('checks after a trial, for what it touched', () => {
       'uploads: photo_count = rows',
       "uploads: in every follower's built feed",
       'comments: comment_count = rows',
+      'cache: no stale page written back (a cached photo older than its row)',
     ]);
     for (const c of checks) expect(c.ok, `${c.name}: ${c.detail}`).toBe(true);
     expect(byName(checks, 'uploads: in every')!.detail).toMatch(/0 of [1-9]\d* \(photo, follower\) pairs missing over 1 uploads/);
@@ -173,6 +176,21 @@ describe('checks after a trial, for what it touched', () => {
     } finally {
       await pgQuery(poolOf(uploader), `UPDATE ${schemaOf(uploader)}.users SET photo_count = photo_count - 1 WHERE id = $1`, [uploader]);
       await pgQuery(poolOf(likedPhoto), `UPDATE ${schemaOf(likedPhoto)}.photos SET comment_count = comment_count - 1 WHERE id = $1`, [likedPhoto]);
+    }
+  });
+
+  it('fail when a photo page older than its row sits in the cache', async () => {
+    const mc = createMemcached(t.memcachedUrl);
+    try {
+      const page = await api()('GET', `/photos/${likedPhoto}`, { token: t.tokenOf(t.manifest.userIds[0]!) });
+      expect(page.status).toBe(200);
+      await mcSet(mc, keys.photo(likedPhoto), JSON.stringify({ ...page.body, commentCount: page.body.commentCount - 1 }), 60);
+      const c = byName(await run(), 'cache: no stale page');
+      expect(c.ok).toBe(false);
+      expect(c.detail).toContain(`photo ${likedPhoto}: cached with`);
+    } finally {
+      await mcDelete(mc, keys.photo(likedPhoto)).catch(() => {});
+      mc.close();
     }
   });
 
