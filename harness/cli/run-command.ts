@@ -1,13 +1,22 @@
 import { resolveRunConfig } from '../config/resolve.ts';
 import { runOptions } from '../config/options.ts';
-import { ExitCode, InterruptedError } from '../errors.ts';
+import { ExitCode, InterruptedError, UsageError } from '../errors.ts';
 import type { CliIo, CommandResult } from './cli.ts';
 import { renderTerminalSummary } from '../report/terminal.ts';
 import { renderTierTable } from '../report/tier-table.ts';
 import { configOrigin } from '../run/provenance.ts';
-import { runBench } from '../run/run.ts';
+import { runBench, runScenarios } from '../run/run.ts';
+import { loadScenarioFile } from '../../scenarios/validate.ts';
+import type { Scenario } from '../../scenarios/types.ts';
 import { progressPrinter } from '../seed/progress.ts';
 import { relative } from 'node:path';
+
+/** A user's scenario file, validated as a whole: every problem, one line each, exit 2. */
+async function userScenario(path: string): Promise<Scenario> {
+  const out = await loadScenarioFile(path);
+  if ('problems' in out) throw new UsageError(`--scenario-file ${path}: ${out.problems.length} problem${out.problems.length > 1 ? 's' : ''}:\n${out.problems.join('\n')}`);
+  return out.scenario;
+}
 
 /** `bench run`: validate everything first, then run; Ctrl-C stops cleanly with exit 130. */
 export async function runCommand(argv: Record<string, unknown>, io: CliIo): Promise<CommandResult> {
@@ -18,6 +27,9 @@ export async function runCommand(argv: Record<string, unknown>, io: CliIo): Prom
   }
   const sources = { flags, env: process.env, configFile: argv.config as string | undefined };
   const config = resolveRunConfig(sources);
+  // Every scenario is checked as a whole before any server starts (exit 2 with every problem).
+  const fromFile = config.scenarioFile ? await userScenario(config.scenarioFile) : undefined;
+  const scenarios = runScenarios(config, fromFile);
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -36,15 +48,15 @@ export async function runCommand(argv: Record<string, unknown>, io: CliIo): Prom
   const log = (line: string) => io.out(line + '\n');
   const command = ['bench', ...process.argv.slice(2)].join(' ');
   try {
-    const { results, htmlPath } = await runBench(config, { command, signal: controller.signal, log, progress: progressPrinter(process.stdout, log), configOrigin: configOrigin(sources) });
+    const { results, htmlPath } = await runBench(config, { command, signal: controller.signal, log, progress: progressPrinter(process.stdout, log), configOrigin: configOrigin(sources), scenarios });
     log('');
     log(renderTerminalSummary(results));
     if (results.trials.length > 1) log(renderTierTable(results));
     log(`results: ${relative(process.cwd(), htmlPath.replace(/index\.html$/, 'results.json'))}`);
     log(`report:  ${relative(process.cwd(), htmlPath)}`);
-    const failed = results.trials.flatMap((t) => t.checks.filter((c) => !c.ok).map((c) => `${t.tier}/${t.scenario}: ${c.name}`));
+    const failed = results.trials.flatMap((t) => [...t.checks, ...(t.thresholds ?? [])].filter((c) => !c.ok).map((c) => `${t.tier}/${t.scenario}: ${c.name}`));
     if (failed.length) {
-      io.err(`bench: ${failed.length} check${failed.length > 1 ? 's' : ''} failed (exit 99): ${failed.join('; ')}\n`);
+      io.err(`bench: ${failed.length} check${failed.length > 1 ? 's or thresholds' : ' or threshold'} failed (exit 99): ${failed.join('; ')}\n`);
       return ExitCode.gate;
     }
   } catch (err) {

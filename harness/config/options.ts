@@ -31,6 +31,7 @@ export const runOptions: OptionSpec[] = [
   { key: 'stack', flag: 'stack', describe: `stack provider: ${providerNames.join(', ')}`, default: 'local', parse: choice(() => providerNames) },
   { key: 'stackConfig', flag: 'stack-config', describe: 'with --stack external: JSON file of node URLs ({ tier, nodes: [{ name, role, url }] })', parse: parseString },
   { key: 'scenario', flag: 'scenario', describe: `scenarios to run on each tier, comma-separated (bench list shows them): ${scenarioNames().join(', ')}`, default: DEFAULT_SCENARIOS.join(','), parse: choices(scenarioNames) },
+  { key: 'scenarioFile', flag: 'scenario-file', describe: "a scenario of your own, a JSON (or .ts) file, instead of --scenario: validated as a whole before anything starts", parse: parseString },
   { key: 'profile', flag: 'profile', describe: `dataset profile: ${profileNames.join(', ')}`, default: 'small', parse: choice(() => profileNames) },
   { key: 'seed', flag: 'seed', describe: 'dataset seed (same seed, same rows)', default: '1', parse: (t) => parseNumberInRange(t, 0, 2 ** 31 - 1, true) },
   { key: 'scenarioSeed', flag: 'scenario-seed', describe: 'request stream seed (same seed, same requests)', default: '1', parse: (t) => parseNumberInRange(t, 0, 2 ** 31 - 1, true) },
@@ -63,6 +64,8 @@ export interface RunConfig {
   stackConfig?: string;
   /** Scenarios to run on each tier, in order. */
   scenario: string[];
+  /** A user's scenario file, run instead of the named ones. */
+  scenarioFile?: string;
   profile: string;
   seed: number;
   scenarioSeed: number;

@@ -30,6 +30,8 @@ export interface RunContext {
   progress?: SeedProgress;
   /** Where the configuration came from (flags, BENCH_* variables, --config file), for results. */
   configOrigin?: ConfigOrigin;
+  /** The scenarios to run, resolved and checked up front (runScenarios); default: from config. */
+  scenarios?: Scenario[];
 }
 
 export interface RunOutcome {
@@ -39,12 +41,33 @@ export interface RunOutcome {
 }
 
 /** A scenario with the flags' load-shape overrides applied (a flag a scenario cannot take is a usage error). */
-export function effectiveScenario(config: RunConfig, name: string): Scenario {
-  const base = scenarios[name];
-  if (!base) throw new UsageError(`unknown scenario "${name}"`);
+export function effectiveScenario(config: RunConfig, base: Scenario): Scenario {
   const out = withLoadOverrides(base, { rate: config.rate, duration: config.duration, warmup: config.warmup, connections: config.connections, maxInFlight: config.maxInFlight });
-  if ('problems' in out) throw new UsageError(out.problems.map((p) => `${name}: ${p}`).join('\n'));
+  if ('problems' in out) throw new UsageError(out.problems.map((p) => `${base.name}: ${p}`).join('\n'));
   return out.scenario;
+}
+
+/**
+ * The run's scenarios, overrides applied, all checked before anything starts: the registered ones
+ * --scenario names, or a user's scenario file (already validated) in their place.
+ */
+export function runScenarios(config: RunConfig, fromFile?: Scenario): Scenario[] {
+  const bases = fromFile ? [fromFile] : config.scenario.map((name) => {
+    const s = scenarios[name];
+    if (!s) throw new UsageError(`unknown scenario "${name}"`);
+    return s;
+  });
+  const problems: string[] = [];
+  const out = bases.flatMap((b) => {
+    try {
+      return [effectiveScenario(config, b)];
+    } catch (err) {
+      problems.push((err as Error).message);
+      return [];
+    }
+  });
+  if (problems.length) throw new UsageError(problems.join('\n'));
+  return out;
 }
 
 function checkAborted(signal: AbortSignal): void {
@@ -66,9 +89,9 @@ function linkLatest(outDir: string, runId: string): void {
 }
 
 /** The run's id: its tier and scenario when there is one of each, "multi" otherwise. */
-function runIdOf(config: RunConfig, startedAt: Date): string {
+function runIdOf(config: RunConfig, names: string[], startedAt: Date): string {
   const one = (list: string[]) => (list.length === 1 ? list[0]! : 'multi');
-  return makeRunId(one(config.tier), one(config.scenario), startedAt);
+  return makeRunId(one(config.tier), one(names), startedAt);
 }
 
 /** The SLO sweeps and the headline hold tiers to. */
@@ -95,9 +118,8 @@ function trialInput(config: RunConfig, ctx: RunContext, launched: LaunchedStack,
 async function runTier(config: RunConfig, ctx: RunContext, launched: LaunchedStack): Promise<Trial[]> {
   const trials: Trial[] = [];
   const tier = launched.stack.tier;
-  for (const name of config.scenario) {
+  for (const scenario of ctx.scenarios ?? runScenarios(config)) {
     checkAborted(ctx.signal);
-    const scenario = effectiveScenario(config, name);
     if (scenario.tiers && !scenario.tiers.includes(tier)) {
       ctx.log(`${scenario.name} applies to ${scenario.tiers.join(', ')}: not run on ${tier}`);
       continue;
@@ -126,7 +148,7 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
   const startedAt = new Date();
   const loadAtStart = loadAverageNow();
   const dirty = gitDirty();
-  const runId = runIdOf(config, startedAt);
+  const runId = runIdOf(config, (ctx.scenarios ?? runScenarios(config)).map((s) => s.name), startedAt);
   const trials: Trial[] = [];
   let first: { launched: LaunchedStack; environment: ResultsFile['environment'] } | undefined;
   for (const tier of config.tier) {

@@ -35,6 +35,22 @@ describe('bench CLI input validation (in process)', () => {
     });
   }
 
+  it('rejects a scenario file with every problem listed, one line each, before anything starts (exit 2)', async () => {
+    const { code, err } = await cli('run', '--scenario-file', 'test/fixtures/scenarios/many-errors.json');
+    expect(code).toBe(2);
+    const lines = err.trim().split('\n');
+    expect(lines[0]).toMatch(/^bench: --scenario-file test\/fixtures\/scenarios\/many-errors.json: \d+ problems:$/);
+    expect(lines.length).toBeGreaterThan(10);
+    expect(err).toContain('bench: colour: unknown key');
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses load flags a scenario cannot take, naming the scenario (exit 2)', async () => {
+    const { code, err } = await cli('run', '--scenario', 'like-storm', '--rate', '100');
+    expect(code).toBe(2);
+    expect(err).toMatch(/like-storm: /);
+  });
+
   it('reports every bad value of one command together, one line each', async () => {
     const { code, err } = await cli('run', '--rate', '0', '--duration', 'soon', '--tier', 'moon');
     expect(code).toBe(2);
