@@ -13,6 +13,6 @@ export const feedReads: SingleStreamScenario & { executor: ConstantArrivalRate }
     { name: 'photo', weight: 15, method: 'GET', path: '/photos/{key}', key: { kind: 'zipf', population: 'photos', theta: 0.99 }, actor: { kind: 'zipf', population: 'users', theta: 0.99 } },
     { name: 'profile', weight: 5, method: 'GET', path: '/users/{key}', key: { kind: 'zipf', population: 'users', theta: 0.99 }, actor: { kind: 'zipf', population: 'users', theta: 0.99 } },
   ],
-  executor: { kind: 'constant-arrival-rate', rate: 300, durationSec: 20, warmupSec: 10, connections: 32, maxInFlight: 10_000, timeoutMs: 2000 },
+  executor: { kind: 'constant-arrival-rate', rate: 200, durationSec: 20, warmupSec: 10, connections: 32, maxInFlight: 10_000, timeoutMs: 2000 },
   thresholds: ['errors.rate < 1%', 'feed.p99 < 2s'],
 };

@@ -12,7 +12,7 @@ const liker = { kind: 'uniform', population: 'users' } as const;
 
 export const likeStorm: Scenario = {
   name: 'like-storm',
-  description: "the most-followed user posts a photo, then it is liked at 400/s (with 10% unlikes and some repeats) for 15 s over a background of feed and photo reads",
+  description: "the most-followed user posts a photo, then it is liked at 180/s (with 10% unlikes and some repeats) for 15 s over a background of feed and photo reads",
   vars: { celebrity: 'the most-followed seeded user', stormPhoto: 'the photo the celebrity posts before the trial' },
   setup: [
     { var: 'celebrity', pick: 'most-followed-user' },
@@ -25,7 +25,7 @@ export const likeStorm: Scenario = {
         { name: 'feed', weight: 60, method: 'GET', path: '/users/{actor}/feed?limit=20', actor: reader },
         { name: 'photo', weight: 40, method: 'GET', path: '/photos/{key}', key: { kind: 'zipf', population: 'photos', theta: 0.99 }, actor: reader },
       ],
-      executor: { kind: 'constant-arrival-rate', rate: 150, durationSec: 25, warmupSec: 5, connections: 16, maxInFlight: 10_000, timeoutMs: 2000 },
+      executor: { kind: 'constant-arrival-rate', rate: 100, durationSec: 25, warmupSec: 5, connections: 16, maxInFlight: 10_000, timeoutMs: 2000 },
     },
     {
       name: 'storm',
@@ -36,7 +36,7 @@ export const likeStorm: Scenario = {
         // Everyone who likes it looks at it: the count on the hot photo is read as it moves.
         { name: 'viewStormPhoto', weight: 3, method: 'GET', path: '/photos/{stormPhoto}', actor: liker },
       ],
-      executor: { kind: 'constant-arrival-rate', rate: 520, durationSec: 15, warmupSec: 0, connections: 32, maxInFlight: 10_000, timeoutMs: 2000 },
+      executor: { kind: 'constant-arrival-rate', rate: 260, durationSec: 15, warmupSec: 0, connections: 32, maxInFlight: 10_000, timeoutMs: 2000 },
     },
   ],
   thresholds: ['errors.rate < 1%'],

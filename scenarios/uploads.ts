@@ -9,28 +9,29 @@ import type { Scenario } from './types.ts';
  */
 export const uploads: Scenario = {
   name: 'uploads',
-  description: 'uploads at 20/s by users drawn by Zipf, plus the most-followed user posting every 4 s, over feed reads; fan-out lag and queue depth measured',
+  description: 'uploads at 8/s by users drawn uniformly, plus the most-followed user posting every 10 s, over feed reads; fan-out lag and queue depth measured',
   vars: { celebrity: 'the most-followed seeded user' },
   setup: [{ var: 'celebrity', pick: 'most-followed-user' }],
   streams: [
     {
       name: 'uploads',
       operations: [
-        { name: 'upload', weight: 1, method: 'POST', path: '/users/{actor}/photos', actor: { kind: 'zipf', population: 'users', theta: 0.99 }, body: { objectKey: 'u/{actor}/{seq}.jpg', caption: 'photo {seq}' } },
+        // Uniform: most uploads are by ordinary users (a few dozen followers), not by the most followed.
+        { name: 'upload', weight: 1, method: 'POST', path: '/users/{actor}/photos', actor: { kind: 'uniform', population: 'users' }, body: { objectKey: 'u/{actor}/{seq}.jpg', caption: 'photo {seq}' } },
       ],
-      executor: { kind: 'constant-arrival-rate', rate: 20, durationSec: 20, warmupSec: 5, connections: 8, maxInFlight: 10_000, timeoutMs: 5000 },
+      executor: { kind: 'constant-arrival-rate', rate: 8, durationSec: 20, warmupSec: 5, connections: 8, maxInFlight: 10_000, timeoutMs: 5000 },
     },
     {
       name: 'celebrity',
       operations: [
         { name: 'celebrityUpload', weight: 1, method: 'POST', path: '/users/{actor}/photos', actor: { kind: 'fixed', value: '{celebrity}' }, body: { objectKey: 'c/{actor}/{seq}.jpg', caption: 'a celebrity post' } },
       ],
-      executor: { kind: 'constant-arrival-rate', rate: 0.25, durationSec: 20, warmupSec: 0, connections: 2, maxInFlight: 100, timeoutMs: 5000 },
+      executor: { kind: 'constant-arrival-rate', rate: 0.1, durationSec: 20, warmupSec: 0, connections: 2, maxInFlight: 100, timeoutMs: 5000 },
     },
     {
       name: 'reads',
       operations: [{ name: 'feed', weight: 1, method: 'GET', path: '/users/{actor}/feed?limit=20', actor: { kind: 'zipf', population: 'users', theta: 0.99 } }],
-      executor: { kind: 'constant-arrival-rate', rate: 150, durationSec: 20, warmupSec: 5, connections: 16, maxInFlight: 10_000, timeoutMs: 2000 },
+      executor: { kind: 'constant-arrival-rate', rate: 100, durationSec: 20, warmupSec: 5, connections: 16, maxInFlight: 10_000, timeoutMs: 2000 },
     },
   ],
   thresholds: ['errors.rate < 1%'],
