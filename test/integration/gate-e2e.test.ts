@@ -31,7 +31,11 @@ const profileReads: Scenario = {
 
 const SHORT = ['--profile', 'tiny', '--logical-shards', '8', '--snapshots', 'off', '--workers', '1', '--window', '1500ms', '--warmup', '1s', '--closed-window', '1s', '--closed-warmup', '500ms'];
 
-/** Busy-wait per photo request: large enough that three blocks on a shared 2-core machine FAIL it every time. */
+/**
+ * Busy-wait per photo request: about the route's whole request time here (p50 ~1.5 ms at this rate),
+ * large enough that three blocks FAIL it on a shared 2-core machine whose load moves single trials
+ * by tens of percent. The five real injected-slowdown gates (README) use a ~25% cost with 5 blocks.
+ */
 const BUSY_MICROS = 1500;
 
 function bufferIo(): CliIo & { text: () => string } {
@@ -56,11 +60,13 @@ describe('bench gate: an injected slowdown on one route', () => {
     writeFileSync(config, JSON.stringify({ scenarios: ['photo-reads', 'profile-reads'], abbaBlocks: 3, alpha: 0.1, relative: { throughput: '-10%', p50: '+10%', p90: 'report', p99: 'report' } }));
     affinityBefore = affinityOf(process.pid);
     io = bufferIo();
-    const argv = { baseline: THIS_ROOT, candidate, 'gate-config': config, rate: '300', 'order-seed': '7', out: out() } as Record<string, unknown>;
+    // Unpinned: on a machine others load too, an app confined to one core is where their load lands
+    // (the A-against-A test below keeps the default pinning).
+    const argv = { baseline: THIS_ROOT, candidate, 'gate-config': config, rate: '150', 'order-seed': '7', pin: false, out: out() } as Record<string, unknown>;
     for (let i = 0; i < SHORT.length; i += 2) argv[SHORT[i]!.slice(2)] = SHORT[i + 1];
     code = await gateCommand(argv, io, { scenarios: { ...registry, [profileReads.name]: profileReads }, tmpBase: base.dir });
     record = JSON.parse(readFileSync(join(out(), 'gate.json'), 'utf8')) as GateRecord;
-  }, 400_000);
+  }, 900_000);
   afterAll(() => base.remove());
 
   it('FAILs (exit 99) on the slowed route, its throughput and p50 beyond their thresholds', () => {
@@ -79,7 +85,8 @@ describe('bench gate: an injected slowdown on one route', () => {
     const other = record.report.ratios.filter((r) => r.scenario === 'profile-reads');
     expect(other.length).toBeGreaterThan(0);
     for (const r of other) expect(r.verdict, r.message).not.toBe('FAIL');
-    expect(record.report.counts.every((c) => c.verdict === 'PASS'), JSON.stringify(record.report.counts)).toBe(true);
+    // Counts of the slowed route may fail too (a stalled trial times out); the other route's do not.
+    for (const c of record.report.counts.filter((x) => x.scenario === 'profile-reads')) expect(c.verdict, c.message).toBe('PASS');
   });
 
   it('records every trial, the block orders, the versions and the load in gate.json', () => {
@@ -94,8 +101,8 @@ describe('bench gate: an injected slowdown on one route', () => {
     expect(record.versions.baseline).toMatchObject({ kind: 'directory', label: 'A' });
     expect(record.versions.candidate).toMatchObject({ kind: 'directory', label: 'B' });
     expect(record.loads.map((l) => [l.scenario, l.method, l.gateRate])).toEqual([
-      ['photo-reads', 'given', 300],
-      ['profile-reads', 'given', 300],
+      ['photo-reads', 'given', 150],
+      ['profile-reads', 'given', 150],
     ]);
     const m = record.trials[1]!.scenarios['photo-reads']!;
     expect(m.gated['ok.rate']).toBe(m.closed['ok.rate']);
@@ -117,7 +124,7 @@ describe('bench gate: an injected slowdown on one route', () => {
     for (const t of record.trials) expect(isAlive(t.appPid)).toBe(false);
     expect(readdirSync(base.dir).filter((f) => f.startsWith('tierbench-'))).toEqual([]);
     expect(affinityOf(process.pid)).toBe(affinityBefore);
-    expect(record.environment.pinning.applied).toBe(affinityBefore !== null);
+    expect(record.environment.pinning).toMatchObject({ applied: false, note: 'not pinned (--pin off)' });
   });
 });
 
@@ -134,7 +141,7 @@ describe('bench gate: A against A', () => {
     run = runBench(['gate', '--baseline', 'HEAD', '--candidate', 'HEAD', '--gate-config', config, ...SHORT, '--sweep-window', '1s', '--sweep-windows', '4', '--out', join(base.dir, 'out')], base.dir, THIS_ROOT);
     ({ code } = await run.exit);
     record = JSON.parse(readFileSync(join(base.dir, 'out', 'gate.json'), 'utf8')) as GateRecord;
-  }, 300_000);
+  }, 900_000);
   afterAll(() => base.remove());
 
   it('does not FAIL: exit 0, both versions the same commit in git work trees', () => {

@@ -114,6 +114,8 @@ export interface TrialRecord extends PlannedTrial {
   discarded: boolean;
   startedAt: string;
   seconds: number;
+  /** Of those, starting the app process and its workers until they answered. */
+  appStartSeconds: number;
   appPid: number;
   pinned: boolean;
   loadAverage: number;
@@ -346,6 +348,7 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
       const trialStart = performance.now();
       const startedAt = new Date().toISOString();
       const { app: a, pinned } = await startVersion(planned.version);
+      const appStartSeconds = Math.round((performance.now() - trialStart) / 100) / 10;
       const scenarios: Record<string, ScenarioMeasurement> = {};
       const where = planned.block === null ? 'warm-up, discarded' : `block ${planned.block + 1} ${planned.slot}`;
       try {
@@ -380,7 +383,7 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
       } finally {
         await stopApp();
       }
-      trials.push({ ...planned, discarded: planned.block === null, startedAt, seconds: Math.round((performance.now() - trialStart) / 100) / 10, appPid: a.pid, pinned, loadAverage: load1(), scenarios });
+      trials.push({ ...planned, discarded: planned.block === null, startedAt, seconds: Math.round((performance.now() - trialStart) / 100) / 10, appStartSeconds, appPid: a.pid, pinned, loadAverage: load1(), scenarios });
     }
     phase('trials');
 
