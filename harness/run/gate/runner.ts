@@ -165,10 +165,16 @@ function checkAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new InterruptedError(String(signal.reason ?? 'SIGINT'));
 }
 
-/** The scenario as an open-model window at a rate (connections enough for it, as the sweep's). */
+/**
+ * The scenario as an open-model window at a rate. Connections: enough that a fresh app process on
+ * a flushed cache (slower in its first seconds than the warm one the sweep measured) never runs
+ * out of them: one per 25 req/s, at least 64, at most 256. HTTP/1.1 has one request in flight per
+ * connection, and too few would queue requests in the generator, building a backlog a rate at half
+ * the capacity never drains.
+ */
 export function openAt(scenario: Scenario, rate: number, durationSec: number, warmupSec: number): Scenario {
   const e = scenario.executor;
-  const connections = Math.max(e.connections, Math.min(256, Math.ceil(rate / 200)));
+  const connections = Math.max(e.connections, 64, Math.min(256, Math.ceil(rate / 25)));
   const maxInFlight = Math.max(e.kind === 'closed-loop' ? 10_000 : e.maxInFlight, connections);
   return { ...scenario, executor: { kind: 'constant-arrival-rate', rate, durationSec, warmupSec, connections, maxInFlight, timeoutMs: e.timeoutMs } };
 }
