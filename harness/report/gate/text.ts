@@ -72,12 +72,24 @@ export function pairedValues(record: GateRecord, scenario: string, metricName: s
 /** One sentence of the verdict for people. */
 export function verdictSentence(record: GateRecord): string {
   const r = record.report;
-  const failed = [...r.ratios, ...r.counts].filter((x) => x.verdict === 'FAIL').map((x) => `${x.scenario} ${x.metric}`);
+  const failedRatios = r.ratios.filter((x) => x.verdict === 'FAIL').map((x) => `${x.scenario} ${x.metric}`);
+  const failedCounts = r.counts.filter((x) => x.verdict === 'FAIL').map((x) => `${x.scenario} ${x.metric} ${x.baseline} → ${x.candidate} (${x.rule})`);
+  const failedAbsolute = r.absolute.filter((x) => x.verdict === 'FAIL').map((x) => `${x.scenario} absolute thresholds`);
   const invalid = [...r.ratios, ...r.counts].filter((x) => x.verdict === 'INVALID').map((x) => `${x.scenario} ${x.metric}`);
   const checks = record.checksFailed.length ? ` ${record.checksFailed.length} after-trial check(s) failed, so the gate exits 99.` : '';
   switch (r.verdict) {
     case 'FAIL':
-      return `The candidate is slower: ${failed.join(', ')} worsened beyond the threshold, significantly after Holm's correction.${checks}`;
+      return (
+        'The candidate is worse: ' +
+        [
+          failedRatios.length ? `${failedRatios.join(', ')} worsened beyond the threshold, significantly after Holm's correction` : '',
+          failedCounts.length ? `more failed requests in B's trials than in A's: ${failedCounts.join(', ')}` : '',
+          failedAbsolute.length ? `${failedAbsolute.join(', ')} did not hold` : '',
+        ]
+          .filter(Boolean)
+          .join('; ') +
+        `.${checks}`
+      );
     case 'INVALID':
       return `The data cannot support a verdict (${invalid.join(', ')}): the gate fails closed.${checks}`;
     case 'INCONCLUSIVE':

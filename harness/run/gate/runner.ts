@@ -405,6 +405,9 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
     const limited = trials.flatMap((t) => Object.entries(t.scenarios).filter(([, m]) => m.generatorLimited).map(([name]) => `trial ${t.index} ${name}`));
     if (limited.length) notes.push(`the generator was limited in ${limited.join(', ')}: the machine was busy; those trials' latency may be the generator's`);
     if (!pinning.applied) notes.push(`${pinning.note}: app and generator shared the cores`);
+    const busiest = Math.max(loadStart, ...trials.map((t) => t.loadAverage));
+    if (busiest > cores)
+      notes.push(`the machine was busy: a 1-minute load average up to ${busiest} on ${cores} cores (other work than this gate's); trials of both versions were moved by it, so intervals are wide and a no-increase count rule can trip on one stalled trial`);
     for (const v of [versions.baseline, versions.candidate]) if (v.sameLockfile === false) notes.push(`${v.label}'s package-lock.json differs from this checkout's: its app ran on this checkout's node_modules`);
     if (checksFailed.length) notes.push(`${checksFailed.length} after-trial check(s) failed: the gate exits 99 whatever its verdict`);
     const exitCode = checksFailed.length ? 99 : report.exitCode;
