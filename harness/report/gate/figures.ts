@@ -14,7 +14,13 @@ import { metricLabel, pairedValues } from './text.ts';
 const A_STYLE: SeriesStyle = styleAt(0);
 const B_STYLE: SeriesStyle = { ...styleAt(1), dash: [6, 3] };
 
-const pairAxis = (n: number) => ({ type: 'linear', min: 0.5, max: n + 0.5, title: { display: true, text: 'pair (run order: block 1 first pair, block 1 second pair, ...)', font: { size: 12 } }, ticks: { precision: 0, stepSize: 1, font: { size: 11 } } });
+const pairAxis = (n: number) => ({
+  type: 'linear',
+  min: 0,
+  max: n + 1,
+  title: { display: true, text: 'pair (run order: block 1 first pair, block 1 second pair, ...)', font: { size: 12 } },
+  ticks: { stepSize: 1, font: { size: 11 }, callback: (v: number | string) => (Number(v) >= 1 && Number(v) <= n ? String(v) : '') },
+});
 
 function pairedPanel(record: GateRecord, scenario: string, metric: string) {
   const values = pairedValues(record, scenario, metric);
@@ -35,23 +41,30 @@ function pairedPanel(record: GateRecord, scenario: string, metric: string) {
 
 function changePanel(record: GateRecord, scenario: string, metric: string) {
   const r = record.report.ratios.find((x) => x.scenario === scenario && x.metric === metric);
-  const changes = r?.stats?.lnRatios.map((x, i) => ({ x: i + 1, y: (Math.exp(x) - 1) * 100 })) ?? [];
+  // B/A per pair on a log scale: a halving and a doubling are equally far from 1, and one stalled trial does not flatten the rest.
+  const ratios = r?.stats?.lnRatios.map((x, i) => ({ x: i + 1, y: Math.exp(x) })) ?? [];
+  const at = (pct: number) => 1 + pct / 100;
   const horizontal: HorizontalMarker[] = [];
-  if (r?.thresholdPct !== null && r?.thresholdPct !== undefined) horizontal.push({ y: r.thresholdPct, label: `threshold ${formatPercent(r.thresholdPct)}`, color: '#D55E00' });
+  if (r?.thresholdPct !== null && r?.thresholdPct !== undefined) horizontal.push({ y: at(r.thresholdPct), label: `threshold ${formatPercent(r.thresholdPct)}`, color: '#D55E00' });
   if (r?.stats) {
-    horizontal.push({ y: r.stats.estimatePct, label: `estimate ${formatPercent(r.stats.estimatePct)}`, color: '#0072B2' });
+    horizontal.push({ y: at(r.stats.estimatePct), label: `estimate ${formatPercent(r.stats.estimatePct)}`, color: '#0072B2' });
     const [lo, hi] = r.stats.intervalPct;
-    if (lo !== null) horizontal.push({ y: lo, label: `interval ${formatPercent(lo)}`, color: '#7f7f7f' });
-    if (hi !== null) horizontal.push({ y: hi, label: `interval ${formatPercent(hi)}`, color: '#7f7f7f' });
+    if (lo !== null) horizontal.push({ y: at(lo), label: `interval ${formatPercent(lo)}`, color: '#7f7f7f' });
+    if (hi !== null) horizontal.push({ y: at(hi), label: `interval ${formatPercent(hi)}`, color: '#7f7f7f' });
   }
-  horizontal.push({ y: 0, label: 'no change', color: '#000000' });
-  const ys = [...changes.map((c) => c.y), ...horizontal.map((h) => h.y)].filter((v) => Number.isFinite(v));
-  const pad = Math.max(2, (Math.max(...ys) - Math.min(...ys)) * 0.1);
+  horizontal.push({ y: 1, label: 'no change', color: '#000000' });
+  const ys = [...ratios.map((c) => c.y), ...horizontal.map((h) => h.y)].filter((v) => Number.isFinite(v) && v > 0);
   return lineChart({
-    title: `${metricLabel(metric)}: B vs A per pair (${r?.verdict ?? 'n/a'})`,
-    lines: [{ label: 'change of B against A (%)', points: changes, style: styleAt(2), allPoints: true }],
-    x: pairAxis(changes.length),
-    y: linearAxis('change (%)', { beginAtZero: false, min: Math.min(...ys) - pad, max: Math.max(...ys) + pad }),
+    title: `${metricLabel(metric)}: B / A per pair (${r?.verdict ?? 'n/a'})`,
+    lines: [{ label: 'B / A', points: ratios, style: styleAt(2), allPoints: true }],
+    x: pairAxis(ratios.length),
+    y: {
+      type: 'logarithmic',
+      min: Math.min(...ys) / 1.15,
+      max: Math.max(...ys) * 1.15,
+      title: { display: true, text: 'B / A (log scale; 1 = no change)', font: { size: 12 } },
+      ticks: { font: { size: 11 }, callback: (v: number | string) => { const n = Number(v); const m = n / 10 ** Math.floor(Math.log10(n) + 1e-9); return [1, 2, 5].some((k) => Math.abs(m - k) < 1e-6) || [0.8, 0.9, 1.1, 1.25, 1.5].includes(Number(n.toPrecision(3))) ? `${Number(n.toPrecision(3))}×` : ''; } },
+    },
     markers: { horizontal },
     legend: false,
   });
@@ -85,7 +98,7 @@ export function gateFigures(record: GateRecord): FigureSpec[] {
         panelFigure(
           `gate/${scenario}/changes`,
           `${scenario}: change of B against A per pair. ${alt}`,
-          `${scenario}: each pair's change of B against A in percent, with the threshold, the Hodges–Lehmann estimate and the ends of its interval.`,
+          `${scenario}: each pair's B / A on a log scale (1 = no change), with the threshold, the Hodges–Lehmann estimate and the ends of its interval.`,
           [],
           () => gated.map((m) => changePanel(record, scenario, m)),
           gridOf(`${scenario}: change per pair`, gated.length, 2, 300),
