@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { runOptions, type OptionSpec } from '../config/options.ts';
 import { compareOptions, reportOptions } from '../config/report-options.ts';
+import { GATE_EPILOG, gateOptions } from '../config/gate-options.ts';
 import { BenchError, ExitCode, UsageError, type ExitCodeValue } from '../errors.ts';
 
 /** Where the CLI writes: the process's streams in `bench`, buffers in tests. */
@@ -32,12 +33,12 @@ export function reportError(err: unknown, io: CliIo): ExitCodeValue {
 }
 
 /** Register a command's flags from its option table (values are validated by the table, not yargs). */
-function flagsOf(y: Argv, specs: readonly OptionSpec[]): Argv {
+function flagsOf(y: Argv, specs: readonly OptionSpec[], epilog = EPILOG): Argv {
   for (const o of specs) {
     const describe = o.describe + (o.default !== undefined ? ` [default: ${o.default}]` : '');
     y.option(o.flag, o.boolean ? { type: 'boolean', describe } : { type: 'string', describe, requiresArg: true });
   }
-  return y.epilog(EPILOG);
+  return y.epilog(epilog);
 }
 
 function runFlags(y: Argv): Argv {
@@ -91,7 +92,13 @@ export async function runCli(args: readonly string[], io: CliIo = processIo): Pr
         ),
       handle(async () => (await import('./compare-command.ts')).compareCommand),
     )
-    .demandCommand(1, 'name a command: run, list, stack, report or compare')
+    .command(
+      'gate',
+      'performance regression gate: run a baseline and a candidate version of the app in ABBA blocks on one stack and decide FAIL, PASS or INCONCLUSIVE (gate.json, gate.md, gate.html)',
+      (y) => flagsOf(y, gateOptions, GATE_EPILOG),
+      handle(async () => (await import('./gate-command.ts')).gateCommand),
+    )
+    .demandCommand(1, 'name a command: run, list, stack, report, compare or gate')
     .strict()
     .help()
     .alias('h', 'help')

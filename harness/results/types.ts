@@ -302,6 +302,8 @@ export interface SweepResult {
   warmupSec: number;
   /** Which resource saturated first at the knee: "app CPU", "pg-shard-2 CPU quota", "generator", ... */
   saturatedFirst: string | null;
+  /** Why the search stopped where it did, in words (absent in files written before it was kept). */
+  stoppedBecause?: string;
 }
 
 /**

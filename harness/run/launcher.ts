@@ -143,8 +143,17 @@ export async function launchStack(req: LaunchRequest): Promise<LaunchedStack> {
 /** The app's settings a launch decides; the rest have the app's defaults. */
 export type AppSettings = Partial<Pick<AppConfig, 'cacheTtlSec' | 'pgPoolSize' | 'feedCap' | 'fanoutChunk' | 'readYourWritesMs' | 'processes'>>;
 
+/** Which app to start: by default this checkout's. */
+export interface AppSource {
+  /**
+   * Root directory of the app version to run (its app/server.ts and app/worker.ts): a work tree of
+   * another version, as `bench gate` makes for its baseline and candidate. Default: this checkout.
+   */
+  appRoot?: string;
+}
+
 /** The app and its fan-out workers, each in its own process, on a launched stack. */
-export async function startAppOn(launched: LaunchedStack, settings: AppSettings = {}, workers = 2): Promise<LaunchedApp> {
+export async function startAppOn(launched: LaunchedStack, settings: AppSettings = {}, workers = 2, source: AppSource = {}): Promise<LaunchedApp> {
   const { stack } = launched;
   const appDir = mkdtempSync(join(launched.baseDir, 'tierbench-app-'));
   chmodSync(appDir, 0o755);
@@ -158,7 +167,7 @@ export async function startAppOn(launched: LaunchedStack, settings: AppSettings 
     ...settings,
   };
   try {
-    const app = await startApp(sup, launch, workers);
+    const app = await startApp(sup, launch, workers, source.appRoot);
     return { ...app, launch, sup, stop: () => sup.stopAll() };
   } catch (err) {
     await sup.stopAll();

@@ -15,6 +15,16 @@ export interface SweepInput extends TrialInput {
   appPid: number;
   /** Highest rate to try. */
   maxRate?: number;
+  /** First rate of the ramp (default: half the scenario's rate, or 50 for a closed loop). */
+  startRate?: number;
+  /**
+   * A smaller (or larger) budget than a full sweep's: window length, growth of the ramp, bisections,
+   * repeats at the knee, interval width and window count (default DEFAULT_SWEEP); bench gate uses a
+   * short one to find the rate it gates at.
+   */
+  budget?: Partial<SweepBudget>;
+  /** Longest adaptive warm-up, seconds (default 60). */
+  warmupMaxSec?: number;
   log: (line: string) => void;
 }
 
@@ -22,6 +32,9 @@ export interface SweepInput extends TrialInput {
 export function sweepable(scenario: Scenario): scenario is SingleStreamScenario {
   return scenario.streams === undefined;
 }
+
+/** The parts of a sweep plan a caller may shrink. */
+export type SweepBudget = { -readonly [K in keyof typeof DEFAULT_SWEEP]: number };
 
 /** The scenario at another constant rate, for one window. */
 function atRate(scenario: SingleStreamScenario, rate: number, durationSec: number, warmupSec: number): SingleStreamScenario {
@@ -43,7 +56,7 @@ const WARMUP_MAX_S = 60;
 async function adaptiveWarmup(input: SweepInput, rate: number): Promise<number> {
   let best = Number.POSITIVE_INFINITY;
   let spent = 0;
-  while (spent < WARMUP_MAX_S && !input.signal.aborted) {
+  while (spent < (input.warmupMaxSec ?? WARMUP_MAX_S) && !input.signal.aborted) {
     const out = await drive({ baseUrl: input.baseUrl, scenario: atRate(input.scenario, rate, WARMUP_SLICE_S, 0), seed: input.scenarioSeed + 1000 + spent, populations: input.populations, sessionSeed: input.sessionSeed, signal: input.signal });
     spent += WARMUP_SLICE_S;
     const p99 = mergeEncoded(Object.values(out.operations).map((o) => o.latency.all.encoded)).getValueAtPercentile(99);
@@ -55,10 +68,10 @@ async function adaptiveWarmup(input: SweepInput, rate: number): Promise<number> 
 }
 
 /** One sweep step from a measured window: the all-requests figures, SLO verdict and node CPU. */
-async function step(input: SweepInput, rate: number, repeat: number, index: number): Promise<{ step: SweepStep; appCpuShare: number }> {
+async function step(input: SweepInput, rate: number, repeat: number, index: number, windowSec: number): Promise<{ step: SweepStep; appCpuShare: number }> {
   const appBefore = processTreeCpuSeconds(input.appPid) ?? 0;
-  const { out, backends } = await measureWindow({ ...input, scenario: atRate(input.scenario, rate, DEFAULT_SWEEP.windowSec, 1), scenarioSeed: input.scenarioSeed + 1 + index, progress: () => {} });
-  const appCpuShare = ((processTreeCpuSeconds(input.appPid) ?? 0) - appBefore) / (DEFAULT_SWEEP.windowSec + 1);
+  const { out, backends } = await measureWindow({ ...input, scenario: atRate(input.scenario, rate, windowSec, 1), scenarioSeed: input.scenarioSeed + 1 + index, progress: () => {} });
+  const appCpuShare = ((processTreeCpuSeconds(input.appPid) ?? 0) - appBefore) / (windowSec + 1);
   const ops = Object.values(out.operations);
   const all = mergeEncoded(ops.map((o) => o.latency.all.encoded));
   const sum = (f: (c: (typeof ops)[number]['counts']) => number) => ops.reduce((n, o) => n + f(o.counts), 0);
@@ -68,7 +81,7 @@ async function step(input: SweepInput, rate: number, repeat: number, index: numb
   const s: SweepStep = {
     rate,
     repeat,
-    durationSec: DEFAULT_SWEEP.windowSec,
+    durationSec: windowSec,
     achievedRate: out.generator.achievedRate,
     p50Us: has ? all.getValueAtPercentile(50) : null,
     p99Us: has ? all.getValueAtPercentile(99) : null,
@@ -101,11 +114,12 @@ function saturatedFirst(steps: ReadonlyArray<{ step: SweepStep; appCpuShare: num
 
 /** The sweep of one scenario on one tier: adaptive warm-up, then the search for the knee. */
 export async function sweepTrial(input: SweepInput): Promise<SweepResult> {
-  const startRate = Math.max(10, Math.round((offeredRateOf(input.scenario) ?? 200) / 2));
+  const startRate = Math.max(10, Math.round(input.startRate ?? (offeredRateOf(input.scenario) ?? 200) / 2));
   const warmupSec = await adaptiveWarmup(input, startRate);
   const measured: Array<{ step: SweepStep; appCpuShare: number }> = [];
-  const outcome = await runSweep({ slo: input.slo, startRate, maxRate: input.maxRate ?? 50_000, ...DEFAULT_SWEEP }, async (rate, repeat) => {
-    const m = await step(input, rate, repeat, measured.length);
+  const budget: SweepBudget = { ...DEFAULT_SWEEP, ...input.budget };
+  const outcome = await runSweep({ slo: input.slo, startRate, maxRate: input.maxRate ?? 50_000, ...budget }, async (rate, repeat) => {
+    const m = await step(input, rate, repeat, measured.length, budget.windowSec);
     measured.push(m);
     return m.step;
   });
@@ -117,5 +131,6 @@ export async function sweepTrial(input: SweepInput): Promise<SweepResult> {
     maxSustainable: outcome.estimate,
     warmupSec,
     saturatedFirst: saturatedFirst(measured, quotas),
+    stoppedBecause: outcome.stoppedBecause,
   };
 }

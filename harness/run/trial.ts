@@ -152,18 +152,25 @@ export async function measureWindow(input: TrialInput): Promise<MeasuredWindow> 
   return { out, backends: backendsOf(input.stack, input.logicalShards, samples), events: (await actions?.events()) ?? [] };
 }
 
-/**
- * One scenario against one tier: a cold cache, warm-up (not recorded), the measured window, then
- * the checks of what it wrote.
- */
-export async function runTrial(input: TrialInput): Promise<Trial> {
-  const memcached = createMemcached(nodeByRole(input.stack, 'memcached').url);
+/** Flushes the stack's Memcached: every trial starts with a cold cache. */
+export async function flushCache(stack: Stack): Promise<void> {
+  const memcached = createMemcached(nodeByRole(stack, 'memcached').url);
   try {
-    // Every trial starts with a cold cache; the warm-up fills it, unrecorded.
     await mcFlush(memcached);
   } finally {
     memcached.close();
   }
+}
+
+/**
+ * One scenario against one tier: a cold cache, warm-up (not recorded), the measured window, then
+ * the checks of what it wrote.
+ * @param opts.flushCache false: keep the cache as the previous window left it (bench gate's
+ *   closed-loop window follows its open-model window on the same app process); default true
+ */
+export async function runTrial(input: TrialInput, opts: { flushCache?: boolean } = {}): Promise<Trial> {
+  // Every trial starts with a cold cache; the warm-up fills it, unrecorded.
+  if (opts.flushCache !== false) await flushCache(input.stack);
   const { out, backends, events } = await measureWindow(input);
   const after = await afterTrialChecks(input, out.writes, Date.parse(out.timing.warmupStartedAt));
   const checks = [...accountingChecks(out.operations, input.scenario), ...after.checks];

@@ -1,0 +1,128 @@
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { runCli, type CliIo } from '../../harness/cli/cli.ts';
+import { defaultGateOut, gateConfigOf } from '../../harness/cli/gate-command.ts';
+import { resolveGateConfig } from '../../harness/gate/config.ts';
+import { evaluateGate } from '../../harness/gate/gate.ts';
+import { blocksOf, planGate } from '../../harness/gate/schedule.ts';
+import { renderGateMarkdown } from '../../harness/report/gate/markdown.ts';
+import { gatedMetrics, METRIC_SOURCES, type GateRecord, type TrialRecord } from '../../harness/run/gate/runner.ts';
+import { classifySpec } from '../../harness/run/gate/versions.ts';
+import type { FlatMetrics } from '../../harness/thresholds/metrics.ts';
+
+function bufferIo(): CliIo & { text: () => string } {
+  let text = '';
+  return { out: (t) => void (text += t), err: (t) => void (text += t), text: () => text };
+}
+
+describe('gate plan', () => {
+  it('puts a warm-up trial of A first, then per block two A and two B trials with each pair adjacent', () => {
+    const plan = planGate(5, 42);
+    expect(plan.trials[0]).toEqual({ index: 0, version: 'A', block: null, slot: 'warmup' });
+    expect(plan.trials).toHaveLength(21);
+    plan.orders.forEach((order, b) => {
+      const trials = plan.trials.filter((t) => t.block === b);
+      expect(trials.map((t) => t.version).join('')).toBe(order);
+      const pos = (slot: string) => trials.findIndex((t) => t.slot === slot);
+      expect(Math.abs(pos('a1') - pos('b1'))).toBe(1);
+      expect(Math.abs(pos('a2') - pos('b2'))).toBe(1);
+    });
+  });
+
+  it('draws the orders from the seed: the same seed the same orders, both orders over many blocks', () => {
+    expect(planGate(8, 3).orders).toEqual(planGate(8, 3).orders);
+    const many = planGate(200, 1).orders;
+    expect(many.filter((o) => o === 'ABBA').length).toBeGreaterThan(70);
+    expect(many.filter((o) => o === 'BAAB').length).toBeGreaterThan(70);
+    expect(() => planGate(0, 1)).toThrow(RangeError);
+  });
+
+  it('hands the core its blocks by slot, the warm-up left out, and refuses a missing trial', () => {
+    const plan = planGate(2, 9);
+    const measured = new Map(plan.trials.map((t) => [t.index, `${t.version}${t.slot}`] as const));
+    expect(blocksOf(plan, measured)).toEqual([
+      { a1: 'Aa1', b1: 'Bb1', b2: 'Bb2', a2: 'Aa2' },
+      { a1: 'Aa1', b1: 'Bb1', b2: 'Bb2', a2: 'Aa2' },
+    ]);
+    measured.delete(3);
+    expect(() => blocksOf(plan, measured)).toThrow(/not measured/);
+  });
+});
+
+describe('gated metrics of a trial', () => {
+  it('takes latency from the open-model window, throughput from the closed loop, counts from both', () => {
+    const open: FlatMetrics = { 'latency.p50': 1200, 'ok.rate': 500, 'errors.count': 1, 'timeouts.count': 0, 'dropped.count': 2 };
+    const closed: FlatMetrics = { 'latency.p50': 3000, 'ok.rate': 4000, 'errors.count': 2, 'timeouts.count': 0, 'dropped.count': 0 };
+    const g = gatedMetrics(open, closed);
+    expect(g).toMatchObject({ 'latency.p50': 1200, 'ok.rate': 4000, 'errors.count': 3, 'timeouts.count': 0, 'dropped.count': 2, 'open.ok.rate': 500, 'closed.latency.p50': 3000 });
+    expect(gatedMetrics(open, { ...closed, 'errors.count': undefined })['errors.count']).toBeUndefined();
+  });
+});
+
+describe('gate config and flags', () => {
+  it('refuses scenarios the registry does not have, naming the accepted ones (exit 2 through the CLI)', async () => {
+    expect(() => gateConfigOf(undefined, undefined, { 'photo-reads': {} as never })).toThrow(/feed-reads, instagram-day are not in the scenario registry.*accepted: photo-reads/s);
+    expect(gateConfigOf(undefined, ['photo-reads'], { 'photo-reads': {} as never }).config.scenarios).toEqual(['photo-reads']);
+    const io = bufferIo();
+    expect(await runCli(['gate', '--gate-config', '/nonexistent.json', '--window', 'soon'], io)).toBe(2);
+    expect(io.text()).toMatch(/--window: "soon" is not a duration/);
+  });
+
+  it('keeps the core\'s refusal of a gate that could never FAIL', () => {
+    expect(() => resolveGateConfig({ scenarios: ['photo-reads'], abbaBlocks: 1 })).toThrow(/could never FAIL/);
+  });
+
+  it('documents its exit codes in --help', async () => {
+    const io = bufferIo();
+    expect(await runCli(['gate', '--help'], io)).toBe(0);
+    const text = io.text().replace(/\s+/g, ' ');
+    expect(text).toMatch(/--baseline .*--candidate .*0 PASS or INCONCLUSIVE .*99 FAIL or INVALID .*2 usage .*3 stack or environment/);
+  });
+
+  it('reads a spec as a directory with an app or a git ref, and says what is accepted otherwise', () => {
+    expect(() => classifySpec('no-such-ref-or-dir-xyz', 'baseline')).toThrow(/neither a directory nor a git ref.*accepted/);
+    expect(() => classifySpec(tmpdir(), 'candidate')).toThrow(/without app\/server.ts/);
+    expect(classifySpec('.', 'candidate').kind).toBe('directory');
+    expect(defaultGateOut(new Date(2025, 0, 2, 3, 4, 5))).toBe('reports/gate-20250102-030405');
+  });
+});
+
+/** A synthetic gate record: noisy A/A data through the real core. */
+function record(blocks: number): GateRecord {
+  const config = resolveGateConfig({ scenarios: ['photo-reads'], abbaBlocks: blocks });
+  const plan = planGate(blocks, 5);
+  const trials: TrialRecord[] = plan.trials.map((t) => {
+    const f = 1 + 0.05 * Math.sin(t.index * 1.7);
+    const gated: FlatMetrics = { 'latency.p50': 1500 * f, 'latency.p90': 4000 * f, 'latency.p99': 9000 * f, 'ok.rate': 4000 / f, 'errors.count': 0, 'timeouts.count': 0, 'dropped.count': 0 };
+    return { ...t, discarded: t.block === null, startedAt: '', seconds: 15, appStartSeconds: 2, appPid: 1000 + t.index, pinned: true, loadAverage: 1, scenarios: { 'photo-reads': { gated, open: gated, closed: gated, generatorLimited: false, generatorLimitReasons: [], generatorCpuShare: { open: 0.1, closed: 0.4 }, appCpuUsPerRequest: { open: 200, closed: 150 }, checksFailed: [] } } };
+  });
+  const measured = new Map(trials.map((t) => [t.index, t.scenarios['photo-reads']!.gated] as const));
+  const report = evaluateGate(config, [{ scenario: 'photo-reads', blocks: blocksOf(plan, measured) }]);
+  const version = (label: 'A' | 'B') => ({ label, role: label === 'A' ? ('baseline' as const) : ('candidate' as const), spec: 'HEAD', kind: 'git-ref' as const, sha: 'a'.repeat(40), dirty: false, tree: '/tmp/x', sameLockfile: true });
+  return {
+    kind: 'tierbench-gate', schemaVersion: 1, command: 'bench gate', startedAt: '', finishedAt: '', wallSeconds: 500, phases: {}, verdict: report.verdict, exitCode: report.exitCode, checksFailed: [], configSource: 'defaults', config,
+    settings: { configSource: 'defaults', tier: 'cache', profile: 'starter', seed: 1, scenarioSeed: 1, orderSeed: 5, logicalShards: 64, snapshots: null, nodeCpus: 0, nodeMemory: 0, workers: 2, cacheTtlSec: 300, windowSec: 4, warmupSec: 2, closedWindowSec: 3, closedWarmupSec: 1, closedConnections: 16, loadShare: 0.5, sweepWindowSec: 3, sweepWindows: 6, slo: { p99Ms: 50, errorBudget: 0.01, dropBudget: 0.001 }, pin: true },
+    versions: { baseline: version('A'), candidate: version('B') }, seeds: { dataset: 1, scenario: 1, order: 5 },
+    environment: { cores: 2, node: 'v20', pinning: { applied: true, appCores: '0', generatorCores: '1', note: 'pinned' }, loadAverage: { start: 1, end: 1 } },
+    dataset: { profile: 'starter', seed: 1, logicalShards: 64, digest: 'd'.repeat(64), source: 'snapshot', counts: { users: 1, photos: 1, follows: 1, likes: 1, comments: 1, rows: 5 } },
+    loads: [{ scenario: 'photo-reads', method: 'sweep', closedLoopProbe: 4000, capacity: { rate: 2000, low: 1900, high: 2100, method: 'x' }, sweepSteps: [], sweepStoppedBecause: 'done', gateRate: 1000, note: '50%' }],
+    plan: { orderSeed: 5, orders: plan.orders, warmupVersion: 'A' }, metricSources: METRIC_SOURCES, trials, report, notes: [],
+  };
+}
+
+describe('gate.md', () => {
+  it('leads with the verdict and the verdict table, and shows the smallest detectable change', () => {
+    const md = renderGateMarkdown(record(5));
+    expect(md).toMatch(/^## Performance gate: (✓ PASS|\? INCONCLUSIVE) \(exit 0\)/);
+    expect(md).toContain('| scenario | metric | threshold | change (estimate) | 90% interval | p (Holm-adjusted) | verdict |');
+    expect(md).toMatch(/\| photo-reads \| p50 latency \| \+10\.0% \| [+-±]\d/);
+    expect(md).toContain('Smallest detectable change');
+    expect(md).toContain('<summary>Trials</summary>');
+  });
+
+  it('stays under 64 KiB for a long gate by leaving out the trial table and saying so', () => {
+    const md = renderGateMarkdown(record(400));
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(64 * 1024);
+    expect(md).toMatch(/left out to stay under 64 KiB/);
+  });
+});
