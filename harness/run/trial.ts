@@ -16,7 +16,7 @@ import { scheduleActions } from './actions.ts';
 import type { ProgressSecond } from '../drive/open-model.ts';
 import { drive } from '../drive/run.ts';
 import type { DriveOutput, DrivePhase, Populations } from '../drive/types.ts';
-import { backendSeries, memcachedDelta, postgresDelta, redisDelta, shardWrites, type BackendSample } from '../metrics/backends.ts';
+import { backendSeries, memcachedWindowDelta, postgresWindowDelta, redisWindowDelta, shardWrites, type BackendSample } from '../metrics/backends.ts';
 import type { SamplerTask } from '../metrics/sampler-protocol.ts';
 import { startSampler } from '../metrics/sampler.ts';
 import type { CheckResult, OperationResult, Trial, TrialEvent, TrialFanout } from '../results/types.ts';
@@ -100,16 +100,16 @@ function backendsOf(stack: Stack, logicalShards: number, samples: readonly Backe
   const series = backendSeries(samples, pgNodes.map((n) => n.name), primaryNodes.length);
   const zeroMc = { getHits: 0, getMisses: 0, hitRate: null, sets: 0, deletes: 0, evictions: 0, currItemsAtEnd: 0 };
   const zeroRedis = { commandsProcessed: 0, keyspaceHits: 0, keyspaceMisses: 0, usedMemoryBytesAtEnd: 0 };
+  // Over the window: changes between consecutive samples added up, so a node stopped and started
+  // again in it (a fault scenario) counts before and after, not only since its restart.
   return {
-    memcached: first?.memcached && last?.memcached ? memcachedDelta(first.memcached, last.memcached) : zeroMc,
-    redis: first?.redis && last?.redis ? redisDelta(first.redis, last.redis) : zeroRedis,
+    memcached: memcachedWindowDelta(samples.map((s) => s.memcached)) ?? zeroMc,
+    redis: redisWindowDelta(samples.map((s) => s.redis)) ?? zeroRedis,
     postgres: pgNodes.flatMap((n, i) => {
-      const a = first?.postgres[i];
-      const b = last?.postgres[i];
-      if (!a || !b) return [];
       // A replica holds what its primary holds.
       const shards = shardRange(Math.min(i, primaryNodes.length - 1), logicalShards, primaryNodes.length);
-      const stats = postgresDelta({ name: n.name, role: n.role, shards, cpuQuota: n.cpuQuota ?? null }, a, b);
+      const stats = postgresWindowDelta({ name: n.name, role: n.role, shards, cpuQuota: n.cpuQuota ?? null }, samples.map((s) => s.postgres[i]));
+      if (!stats) return [];
       const lag = i >= primaryNodes.length ? last?.lag?.[i - primaryNodes.length] : undefined;
       return [lag ? { ...stats, replicaLagBytes: lag.bytes, replicaLagSeconds: lag.seconds } : stats];
     }),
