@@ -10,6 +10,7 @@ import { checkResources, estimateNeeds } from '../seed/resources.ts';
 import { SnapshotStore } from '../seed/snapshot.ts';
 import type { NodeCapacity } from '../stack/capacity.ts';
 import { stackProvider } from '../stack/registry.ts';
+import { enableRedisPersistence } from '../stack/redis-persistence.ts';
 import { waitForReplicas } from '../stack/replication.ts';
 import { attachedStack } from '../stack/state.ts';
 import { Supervisor } from '../stack/supervisor.ts';
@@ -132,6 +133,9 @@ export async function launchStack(req: LaunchRequest): Promise<LaunchedStack> {
     }
     // Writes of the snapshot's save (none) or of the seed reach the replicas before a trial starts.
     await waitForReplicas(primaries(stack)[0]!.url, replicasOf(stack).map((n) => n.url));
+    // Trials run with Redis persisting what they write (redis-persistence.ts says why); an
+    // external stack's Redis is as its operator configured it.
+    if (stack.provider !== 'external') await enableRedisPersistence(nodeByRole(stack, 'redis').url);
     checkAborted(req.signal);
     return { stack, manifest, source: found ? 'snapshot' : manifest.seededNow ? 'seeded' : 'stack', baseDir, down };
   } catch (err) {
