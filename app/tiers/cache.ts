@@ -9,6 +9,8 @@ export function cacheTier(config: AppConfig): TierRouter {
     name: 'cache',
     readPool: () => primary,
     writePool: () => primary,
+    writeNode: () => 0,
+    downNodes: () => [],
     close: () => primary.end(),
   };
 }
