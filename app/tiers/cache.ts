@@ -11,6 +11,7 @@ export function cacheTier(config: AppConfig): TierRouter {
     writePool: () => primary,
     writeNode: () => 0,
     downNodes: () => [],
+    pools: () => [primary],
     close: () => primary.end(),
   };
 }

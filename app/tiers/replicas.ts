@@ -74,6 +74,7 @@ export function replicasTier(config: AppConfig): TierRouter {
     writePool: () => primary,
     writeNode: () => 0,
     downNodes: () => replicas.filter((r) => r.health.down).map((r) => r.health.label),
+    pools: () => [primary, ...replicas.map((r) => r.pool)],
     close: async () => {
       await Promise.all([primary, ...replicas.map((r) => r.pool)].map((p) => p.end()));
     },

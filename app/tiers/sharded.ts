@@ -38,6 +38,7 @@ export function shardedTier(config: AppConfig): TierRouter {
     writePool: owner,
     writeNode: nodeOf,
     downNodes: () => health.filter((h) => h.down).map((h) => h.label),
+    pools: () => pools,
     close: async () => {
       await Promise.all(pools.map((p) => p.end()));
     },

@@ -1,4 +1,4 @@
-import type { PgTarget } from '../adapters/postgres.ts';
+import type { PgPool, PgTarget } from '../adapters/postgres.ts';
 
 /** A tier's routing policy: which PostgreSQL node serves a logical shard's reads and writes. */
 export interface TierRouter {
@@ -12,5 +12,7 @@ export interface TierRouter {
   writeNode(shard: number): number;
   /** PostgreSQL nodes the router is not sending to now (marked down after failing), for /health. */
   downNodes(): string[];
+  /** Every pool it holds: primaries in shard-map order, then replicas. */
+  pools(): readonly PgPool[];
   close(): Promise<void>;
 }
