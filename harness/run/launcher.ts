@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig } from '../../app/config.ts';
-import { InterruptedError, UsageError } from '../errors.ts';
+import { InterruptedError, StackError, UsageError } from '../errors.ts';
 import { ensureDataset, type Manifest } from '../seed/dataset.ts';
 import { profiles } from '../seed/profiles.ts';
 import { progressPrinter, type SeedProgress } from '../seed/progress.ts';
@@ -16,7 +16,9 @@ import { attachedStack } from '../stack/state.ts';
 import { Supervisor } from '../stack/supervisor.ts';
 import { pgNodesFor, primaries, replicasOf } from '../stack/topology.ts';
 import { nodeByRole, type Stack } from '../stack/types.ts';
-import { startApp, type AppLaunch, type AppProcess } from './app-process.ts';
+import { startApp, startWorker, type AppLaunch, type AppProcess } from './app-process.ts';
+import type { WorkerControl } from './actions.ts';
+import type { Supervised } from '../stack/supervisor.ts';
 
 /**
  * The one way to bring up what a trial runs on: a stack for a tier, its dataset (restored from a
@@ -61,7 +63,28 @@ export interface LaunchedStack {
 export interface LaunchedApp extends AppProcess {
   launch: AppLaunch;
   sup: Supervisor;
+  /** Its fan-out workers, killed and replaced by a kill-worker fault. */
+  fanoutWorkers: WorkerControl;
   stop(): Promise<void>;
+}
+
+/** Kills and starts the app's fan-out worker processes (`workers` is kept up to date). */
+function workerControl(sup: Supervisor, launch: AppLaunch, workers: Supervised[]): WorkerControl {
+  let started = workers.length;
+  return {
+    running: () => workers.filter((w) => !w.gone).map((w) => ({ pid: w.pid, name: w.name })),
+    async kill(pid) {
+      const w = workers.find((x) => x.pid === pid && !x.gone);
+      if (!w) throw new StackError(`no running fan-out worker ${pid}`);
+      process.kill(pid, 'SIGKILL');
+      await w.exited;
+    },
+    async start() {
+      const w = await startWorker(sup, launch, `worker-${++started}`);
+      workers.push(w);
+      return { pid: w.pid };
+    },
+  };
 }
 
 function checkAborted(signal: AbortSignal | undefined): void {
@@ -163,7 +186,7 @@ export async function startAppOn(launched: LaunchedStack, settings: AppSettings 
   };
   try {
     const app = await startApp(sup, launch, workers);
-    return { ...app, launch, sup, stop: () => sup.stopAll() };
+    return { ...app, launch, sup, fanoutWorkers: workerControl(sup, launch, app.workers), stop: () => sup.stopAll() };
   } catch (err) {
     await sup.stopAll();
     throw err;
