@@ -22,7 +22,7 @@ import { pinToPrimary } from './services/sessions.ts';
 /** Connects the tier's stores; closing the context closes every client. */
 export function createContext(config: AppConfig): AppContext & { close(): Promise<void> } {
   const router = createTierRouter(config);
-  const redis = createRedis(config.redis, config.redisTimeoutMs);
+  const redis = createRedis(config.redis, config.redisTimeoutMs, { failWhileLoading: true });
   const memcached = createMemcached(config.memcached, config.cacheTimeoutMs);
   const queue = createFanoutQueue(config.redis);
   return {
