@@ -55,7 +55,7 @@ describe('a shard primary stopped', () => {
   }, 120_000);
 
   it('shard-down: errors during the outage, none lost after it (the checks pass once the outbox is empty)', async () => {
-    const trial = await faultTrial(t, shortened(shardDown, { durationSec: 16, warmupSec: 3, rateScale: 0.5, actions: [{ atSec: 4, do: 'stop-node', node: 'pg-shard-1', forSec: 5 }] }));
+    const trial = await faultTrial(t, shortened(shardDown, { durationSec: 16, warmupSec: 3, rateScale: 1, actions: [{ atSec: 4, do: 'stop-node', node: 'pg-shard-1', forSec: 5 }] }));
     if (process.env.FAULTS_VERBOSE) for (const f of trial.faults ?? []) console.log(faultSentence(f));
     expect(failedChecks(trial)).toEqual([]);
     expect(trial.events.map((e) => e.kind)).toEqual(['node-stopped', 'node-started']);
