@@ -13,7 +13,6 @@ import { sessionToken } from '../seed/sessions.ts';
 import { replicasOf } from '../stack/topology.ts';
 import { nodeByRole, type Stack } from '../stack/types.ts';
 
-
 /** The app's fan-out workers, for a kill-worker fault. */
 export interface WorkerControl {
   /** Worker processes running now. */

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createSchedule } from '../../harness/drive/schedule.ts';
 import { FAULT_SCENARIOS, scenarios } from '../../scenarios/index.ts';
 import { withLoadOverrides } from '../../scenarios/overrides.ts';
@@ -153,6 +153,7 @@ describe('validateScenarioFile', () => {
 
 describe('loadScenarioFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tierbench-scenario-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads a JSON file, and says when it is not JSON, is missing or is of another kind', async () => {
     const good = join(dir, 'good.json');
