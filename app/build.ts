@@ -22,7 +22,7 @@ import { pinToPrimary } from './services/sessions.ts';
 /** Connects the tier's stores; closing the context closes every client. */
 export function createContext(config: AppConfig): AppContext & { close(): Promise<void> } {
   const router = createTierRouter(config);
-  const redis = createRedis(config.redis, config.redisTimeoutMs);
+  const redis = createRedis(config.redis, config.redisTimeoutMs, { failWhileLoading: true });
   const memcached = createMemcached(config.memcached, config.cacheTimeoutMs);
   const queue = createFanoutQueue(config.redis);
   return {
@@ -98,7 +98,8 @@ export function buildApp(config: AppConfig, ctx: AppContext & { close(): Promise
   });
   app.setNotFoundHandler((_req, reply) => reply.status(404).send(errorBody('ROUTE_NOT_FOUND')));
 
-  app.get('/health', async () => ({ ok: true, tier: ctx.router.name, pid: process.pid }));
+  // `down`: PostgreSQL nodes this process is not sending to now (a replica or shard that failed).
+  app.get('/health', async () => ({ ok: true, tier: ctx.router.name, pid: process.pid, down: ctx.router.downNodes() }));
   accountRoutes(app, ctx);
   userRoutes(app, ctx);
   photoRoutes(app, ctx);

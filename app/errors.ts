@@ -21,6 +21,7 @@ export const appErrors = {
   BODY_TOO_LARGE: { status: 413, message: 'the body is larger than this route accepts' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'send JSON with content-type: application/json' },
   BACKEND_UNAVAILABLE: { status: 503, message: 'a backing store did not answer' },
+  SHARD_UNAVAILABLE: { status: 503, message: 'the PostgreSQL node holding this logical shard is not answering; other shards are served' },
   INTERNAL: { status: 500, message: 'internal error' },
 } as const;
 

@@ -1,4 +1,4 @@
-import { startFanoutWorker } from './adapters/queue.ts';
+import { startFanoutWorker, workerName } from './adapters/queue.ts';
 import { createContext } from './build.ts';
 import { parseAppConfig } from './config.ts';
 import { failStartup, stopOnSignals } from './process-lifecycle.ts';
@@ -13,6 +13,8 @@ async function main(): Promise<void> {
   const ctx = createContext(config);
   const delayMs = Number(process.env.TIERBENCH_FANOUT_CHUNK_DELAY_MS ?? 0);
   const worker = startFanoutWorker(config.redis, (job) => fanOutChunk(ctx, job, config.fanoutChunk, delayMs), {
+    // Jobs name the process working on them: a fault scenario kills the worker holding one.
+    name: workerName(process.pid),
     concurrency: Number(process.env.TIERBENCH_WORKER_CONCURRENCY ?? 4),
     lockDurationMs: 5_000,
     stalledIntervalMs: 2_000,

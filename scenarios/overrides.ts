@@ -1,3 +1,4 @@
+import { actionProblems } from './actions.ts';
 import type { Executor, Scenario } from './types.ts';
 
 /** Load-shape values given on the command line (or config), each replacing the scenario's. */
@@ -34,7 +35,11 @@ export function withLoadOverrides(scenario: Scenario, o: LoadOverrides): { scena
   const problems: string[] = [];
   if (scenario.streams === undefined) {
     const executor = overrideExecutor(scenario.executor, o, `scenario "${scenario.name}"`, problems);
-    return problems.length ? { problems } : { scenario: { ...scenario, executor } };
+    if (problems.length) return { problems };
+    const out = { ...scenario, executor };
+    // A shorter --duration must still hold the scenario's timed actions (a fault and its recovery).
+    const late = o.duration === undefined ? [] : actionProblems(out).map((m) => `scenario "${scenario.name}" with --duration ${o.duration}: ${m}`);
+    return late.length ? { problems: late } : { scenario: out };
   }
   const flags: Array<[keyof LoadOverrides, string]> = [['rate', '--rate'], ['duration', '--duration'], ['connections', '--connections'], ['maxInFlight', '--max-in-flight']];
   for (const [key, flag] of flags) {

@@ -168,12 +168,37 @@ export type SetupStep =
   | { var: string; pick: 'most-followed-user'; rank?: number }
   | { var: string; request: { as: string; method: 'POST' | 'PUT'; path: string; body?: Record<string, string>; capture: string } };
 
-/** Something the harness does at a moment of the measured window (marked on every chart). */
-export interface TimedAction {
-  /** Seconds into the measured window. */
-  atSec: number;
-  do: 'flush-memcached';
-}
+/**
+ * A node a fault acts on, by its name in the stack (and in results): memcached, redis, pg-primary,
+ * pg-replica-1 ... (replicas tier), pg-shard-0 ... (sharded tier).
+ */
+export type FaultNode = 'memcached' | 'redis' | 'pg-primary' | `pg-replica-${number}` | `pg-shard-${number}`;
+
+/**
+ * Something the harness does at a moment of the measured window, marked on every chart as events.
+ * Faults (all but the flush) also become trial.faults: the outage, the errors during and after it,
+ * the recovery. A fault ends within the window (validation checks it fits), and is ended early if
+ * the window does: the node is always started again before the checks after the trial.
+ */
+export type TimedAction =
+  /** Every cached user and photo gone at once (trial.cacheRecovery). */
+  | { atSec: number; do: 'flush-memcached' }
+  /**
+   * A node stopped cleanly (SIGTERM; PostgreSQL: a fast shutdown; Redis writes its append-only
+   * file first), then started again forSec later (0: at once, a restart) on the same data and port.
+   */
+  | { atSec: number; do: 'stop-node'; node: FaultNode; forSec: number }
+  /** The same with SIGKILL to the node's processes: a crash (PostgreSQL recovers from its WAL). */
+  | { atSec: number; do: 'kill-node'; node: FaultNode; forSec: number }
+  /**
+   * A fan-out worker killed (SIGKILL) while it holds a job (it waits up to 5 s for one, then kills
+   * one anyway and says so); a replacement worker starts forSec later.
+   */
+  | { atSec: number; do: 'kill-worker'; forSec: number }
+  /** Every replica stops replaying WAL (pg_wal_replay_pause) for forSec, then resumes. */
+  | { atSec: number; do: 'pause-replication'; forSec: number };
+
+export type ActionKind = TimedAction['do'];
 
 /** App settings a scenario runs with (the app is started fresh for each trial). */
 export interface ScenarioAppSettings {

@@ -1,4 +1,5 @@
-import { at, array, integer, number, object, oneOf, Problems, string } from './check.ts';
+import { ACTION_KEYS, ACTION_KINDS, FAULT_NODE } from './actions.ts';
+import { at, array, integer, number, object, oneOf, pattern, Problems, string } from './check.ts';
 
 /** The tiers a scenario may name. */
 const TIERS = ['cache', 'replicas', 'sharded'] as const;
@@ -29,12 +30,21 @@ export function checkExtras(p: Problems, root: Record<string, unknown>, vars: Re
     if (r.body !== undefined) object(p, r.body, at(path, 'request.body'), 'a JSON body of strings', [], Object.keys(r.body as object));
   });
   for (const name of vars) if (root.setup !== undefined && !given.has(name)) p.add(at('vars', name), 'no set-up step gives it a value');
-  array(p, root.actions, 'actions', 'timed actions like { "atSec": 15, "do": "flush-memcached" }')?.forEach((a, i) => {
+  array(p, root.actions, 'actions', 'timed actions like { "atSec": 15, "do": "flush-memcached" } or { "atSec": 10, "do": "stop-node", "node": "memcached", "forSec": 10 }')?.forEach((a, i) => {
     const path = at('actions', i);
-    const act = object(p, a, path, 'an action', ['atSec', 'do']);
+    const act = object(p, a, path, 'an action', ['atSec', 'do'], ['node', 'forSec']);
     if (!act) return;
     number(p, act.atSec, at(path, 'atSec'), (n) => n >= 0, 'seconds into the window, >= 0');
-    oneOf(p, act.do, at(path, 'do'), ['flush-memcached'] as const);
+    const kind = oneOf(p, act.do, at(path, 'do'), ACTION_KINDS);
+    if (kind === undefined) return;
+    const takes = ACTION_KEYS[kind];
+    for (const key of ['node', 'forSec'] as const) {
+      if (act[key] !== undefined && !takes.includes(key)) p.add(at(path, key), `${kind} takes no ${key}`);
+      else if (act[key] === undefined && takes.includes(key)) p.add(at(path, key), `is required for ${kind}`);
+    }
+    if (takes.includes('node')) pattern(p, act.node, at(path, 'node'), FAULT_NODE, 'a node of the stack: memcached, redis, pg-primary, pg-replica-N (N from 1) or pg-shard-N (N from 0)');
+    if (kind === 'pause-replication') number(p, act.forSec, at(path, 'forSec'), (n) => n > 0, 'seconds the replicas stay paused, > 0');
+    else if (takes.includes('forSec')) number(p, act.forSec, at(path, 'forSec'), (n) => n >= 0, `seconds until ${kind === 'kill-worker' ? 'a replacement worker starts' : 'the node is started again'}, >= 0 (0: at once)`);
   });
   const app = root.app === undefined ? undefined : object(p, root.app, 'app', 'app settings', [], ['readYourWrites']);
   if (app) oneOf(p, app.readYourWrites, 'app.readYourWrites', ['writer-pinned', 'none'] as const);

@@ -12,6 +12,7 @@ import { parseThreshold } from '../harness/thresholds/parse.ts';
 import { array, at, isRecord, NAME, NAME_ACCEPTED, number, object, pattern, Problems, record, string } from './check.ts';
 import type { Scenario } from './types.ts';
 import { checkExecutor } from './validate-executor.ts';
+import { actionProblems } from './actions.ts';
 import { checkExtras } from './validate-extras.ts';
 import { checkOperation, type OpInfo } from './validate-operation.ts';
 import { checkStreamRefs, type StreamInfo } from './validate-refs.ts';
@@ -115,7 +116,10 @@ export function validateScenarioFile(data: unknown): ScenarioValidation {
   checkThresholds(p, root.thresholds, streams);
   checkExtras(p, root, vars);
   if (p.list.length > 0) return { problems: p.list };
-  return { scenario: { ...root, thresholds: (root.thresholds as string[] | undefined) ?? [] } as Scenario };
+  const scenario = { ...root, thresholds: (root.thresholds as string[] | undefined) ?? [] } as Scenario;
+  // Once the parts are sound: the actions fit the window and the tiers.
+  const late = actionProblems(scenario);
+  return late.length ? { problems: late } : { scenario };
 }
 
 /** The scenario a TypeScript or JavaScript module exports: its default export, or its only export. */

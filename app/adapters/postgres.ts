@@ -7,6 +7,16 @@ import copyStreams from 'pg-copy-streams';
 
 export type PgPool = pg.Pool;
 
+/**
+ * What the app's queries need of a pool: a pool itself, or a stand-in a tier's router hands out
+ * (one that picks a replica per query and moves to another when one fails, one that answers at
+ * once that a shard's node is down). pg.Pool is one.
+ */
+export interface PgTarget {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(queryTextOrConfig: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  connect(): Promise<pg.PoolClient>;
+}
+
 /** `settings` are session settings for every connection (e.g. { synchronous_commit: 'off' }). */
 export function createPgPool(url: string, max = 10, applicationName = 'tierbench', settings: Record<string, string> = {}, min = 0): PgPool {
   const options = Object.entries(settings)
@@ -28,7 +38,7 @@ export function createAppPgPool(url: string, size: number, applicationName: stri
 }
 
 export async function pgQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
-  pool: PgPool,
+  pool: PgTarget,
   text: string,
   values?: unknown[],
 ): Promise<R[]> {
@@ -37,7 +47,7 @@ export async function pgQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
 }
 
 /** Runs several statements separated by ';' as one simple query. */
-export async function pgExec(pool: PgPool, sql: string): Promise<void> {
+export async function pgExec(pool: PgTarget, sql: string): Promise<void> {
   await pool.query(sql);
 }
 
@@ -81,7 +91,7 @@ export async function pgCopyBinary(pool: PgPool, table: string, columns: readonl
 export type TxQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<R[]>;
 
 /** Runs fn in one transaction on one pooled connection; rolls back if it throws. */
-export async function pgTransaction<T>(pool: PgPool, fn: (q: TxQuery) => Promise<T>): Promise<T> {
+export async function pgTransaction<T>(pool: PgTarget, fn: (q: TxQuery) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -115,7 +125,7 @@ export function pgErrorCode(err: unknown): string | undefined {
 
 /** A named (prepared) statement: parsed and planned once per connection, then only bound and run. */
 export async function pgPrepared<R extends pg.QueryResultRow = pg.QueryResultRow>(
-  pool: PgPool,
+  pool: PgTarget,
   name: string,
   text: string,
   values: unknown[],

@@ -13,14 +13,20 @@ export type RedisClient = Redis;
 
 /**
  * `commandTimeoutMs` bounds a call to a Redis that accepts connections but does not answer (a
- * stopped or overloaded server); without it such a call waits for ever.
+ * stopped or overloaded server); without it such a call waits for ever. `failWhileLoading`: see
+ * enableReadyCheck below.
  */
-export function createRedis(url: string, commandTimeoutMs?: number): RedisClient {
+export function createRedis(url: string, commandTimeoutMs?: number, opts: { failWhileLoading?: boolean } = {}): RedisClient {
   // Auto-pipelining: commands issued in the same tick share one socket write (fewer syscalls under load).
   const client = new Redis(url, {
     lazyConnect: false,
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
+    // failWhileLoading (the app): a Redis loading its data after a restart answers LOADING at once
+    // (a 503), and serves the moment it is done. With the ready check, ioredis holds every command
+    // until its next poll of the load: the app's calls timed out after commandTimeout, and serving
+    // resumed seconds after Redis did. Harness clients keep the check (they wait for a snapshot's load).
+    enableReadyCheck: !opts.failWhileLoading,
     enableAutoPipelining: true,
     ...(commandTimeoutMs ? { commandTimeout: commandTimeoutMs } : {}),
   });

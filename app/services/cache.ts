@@ -1,5 +1,5 @@
 import { mcAdd, mcCas, mcGets, mcGetsMulti, mcSet, type CasItem } from '../adapters/memcached.ts';
-import type { PgPool } from '../adapters/postgres.ts';
+import type { PgTarget } from '../adapters/postgres.ts';
 import type { AppContext } from '../context.ts';
 
 /**
@@ -44,7 +44,7 @@ export async function lookupMany(ctx: AppContext, keys: readonly string[]): Prom
 }
 
 /** The pool a miss reads from: the primary after a marker, the tier's read node otherwise. */
-export function poolFor(ctx: AppContext, shard: number, found: CacheLookup): PgPool {
+export function poolFor(ctx: AppContext, shard: number, found: CacheLookup): PgTarget {
   return found.state === 'marked' ? ctx.router.writePool(shard) : ctx.router.readPool(shard);
 }
 

@@ -1,4 +1,4 @@
-import { pgExec, pgQuery, pgTransaction, type PgPool, type TxQuery } from '../adapters/postgres.ts';
+import { pgExec, pgQuery, pgTransaction, type PgTarget, type TxQuery } from '../adapters/postgres.ts';
 import type { AppContext } from '../context.ts';
 import { EPOCH_MS, makeId, shardSchema } from '../schema/ids.ts';
 import type { ActivityItem } from './activity.ts';
@@ -114,14 +114,16 @@ function markDone(ctx: AppContext, row: OutboxRow): void {
 export async function flushDone(ctx: AppContext): Promise<void> {
   if (ctx.outbox.flushTimer) clearTimeout(ctx.outbox.flushTimer);
   ctx.outbox.flushTimer = null;
-  const byPool = new Map<PgPool, string[]>();
+  const byNode = new Map<number, { pool: PgTarget; statements: string[] }>();
   for (const [shard, ids] of ctx.outbox.done) {
-    const pool = ctx.router.writePool(shard);
+    const node = ctx.router.writeNode(shard);
+    const group = byNode.get(node) ?? { pool: ctx.router.writePool(shard), statements: [] };
     // Ids are bigints PostgreSQL made: safe to write into the statement.
-    byPool.set(pool, [...(byPool.get(pool) ?? []), `DELETE FROM ${shardSchema(shard)}.outbox WHERE id IN (${ids.join(',')})`]);
+    group.statements.push(`DELETE FROM ${shardSchema(shard)}.outbox WHERE id IN (${ids.join(',')})`);
+    byNode.set(node, group);
   }
   ctx.outbox.done.clear();
-  await Promise.all([...byPool].map(([pool, statements]) => pgExec(pool, statements.join(';')).catch(() => {})));
+  await Promise.all([...byNode.values()].map(({ pool, statements }) => pgExec(pool, statements.join(';')).catch(() => {})));
 }
 
 /** The smallest id made at `unixMs`: rows with smaller ids are older. */
@@ -135,13 +137,15 @@ const PROBE_BATCH = 64;
  * node, so a full sweep costs a few queries when (as usual) every outbox is empty.
  */
 export async function shardsWithRows(ctx: AppContext, shards: readonly number[], minAgeMs: number): Promise<number[]> {
-  const byPool = new Map<PgPool, number[]>();
+  const byNode = new Map<number, { pool: PgTarget; list: number[] }>();
   for (const shard of shards) {
-    const pool = ctx.router.writePool(shard);
-    byPool.set(pool, [...(byPool.get(pool) ?? []), shard]);
+    const node = ctx.router.writeNode(shard);
+    const group = byNode.get(node) ?? { pool: ctx.router.writePool(shard), list: [] };
+    group.list.push(shard);
+    byNode.set(node, group);
   }
   const found: number[] = [];
-  for (const [pool, list] of byPool)
+  for (const { pool, list } of byNode.values())
     for (let i = 0; i < list.length; i += PROBE_BATCH) {
       const probe = list
         .slice(i, i + PROBE_BATCH)

@@ -1,4 +1,4 @@
-import { pgPrepared, pgQuery, pgTransaction, type PgPool } from '../adapters/postgres.ts';
+import { pgPrepared, pgQuery, pgTransaction, type PgTarget } from '../adapters/postgres.ts';
 import { fanoutJobId } from '../adapters/queue.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
@@ -62,8 +62,8 @@ const toPage = (r: PhotoRow & { latest_comments: Comment[] }): PhotoPage => ({ .
  * Reads photos that missed from their shards, one query per shard and source (a marked key is read
  * on the primary, services/cache.ts), and fills the cache.
  */
-async function photosFromDb(ctx: AppContext, misses: ReadonlyMap<bigint, CacheLookup>, out: Map<string, Photo>): Promise<void> {
-  const groups = new Map<string, { pool: PgPool; shard: number; ids: string[] }>();
+async function photosFromDb(ctx: AppContext, misses: ReadonlyMap<bigint, CacheLookup>, out: Map<string, Photo>, partial: boolean): Promise<void> {
+  const groups = new Map<string, { pool: PgTarget; shard: number; ids: string[] }>();
   for (const [id, found] of misses) {
     const shard = shardOf(id);
     if (shard >= ctx.config.logicalShards) continue;
@@ -73,7 +73,11 @@ async function photosFromDb(ctx: AppContext, misses: ReadonlyMap<bigint, CacheLo
   }
   await Promise.all(
     [...groups.values()].map(async ({ pool, shard, ids }) => {
-      const rows = await pgQuery<PhotoRow & { latest_comments: Comment[] }>(pool, `SELECT ${PHOTO_COLUMNS}, latest_comments FROM ${shardSchema(shard)}.photos WHERE id = ANY($1::bigint[])`, [ids]);
+      const rows = await pgQuery<PhotoRow & { latest_comments: Comment[] }>(pool, `SELECT ${PHOTO_COLUMNS}, latest_comments FROM ${shardSchema(shard)}.photos WHERE id = ANY($1::bigint[])`, [ids]).catch((err: unknown) => {
+        // A page of many photos (a feed) shows those it can: a shard whose node is down is left out.
+        if (partial && err instanceof AppError && err.code === 'SHARD_UNAVAILABLE') return [];
+        throw err;
+      });
       for (const r of rows) {
         out.set(r.id, toPhoto(r));
         void fill(ctx, keys.photo(r.id), misses.get(BigInt(r.id))!, JSON.stringify(toPage(r)));
@@ -82,8 +86,11 @@ async function photosFromDb(ctx: AppContext, misses: ReadonlyMap<bigint, CacheLo
   );
 }
 
-/** Photos by id through Memcached (one multi-get); misses read per shard and fill the cache. */
-export async function loadPhotos(ctx: AppContext, ids: readonly bigint[]): Promise<Map<string, Photo>> {
+/**
+ * Photos by id through Memcached (one multi-get); misses read per shard and fill the cache. With
+ * `partial`, photos on a shard whose node is down (sharded tier) are left out instead of failing all.
+ */
+export async function loadPhotos(ctx: AppContext, ids: readonly bigint[], partial = false): Promise<Map<string, Photo>> {
   const out = new Map<string, Photo>();
   if (ids.length === 0) return out;
   const found = await lookupMany(ctx, ids.map((id) => keys.photo(id)));
@@ -95,7 +102,7 @@ export async function loadPhotos(ctx: AppContext, ids: readonly bigint[]): Promi
       out.set(id.toString(), photo);
     } else misses.set(id, f);
   }
-  await photosFromDb(ctx, misses, out);
+  await photosFromDb(ctx, misses, out, partial);
   return out;
 }
 

@@ -9,6 +9,9 @@ export function cacheTier(config: AppConfig): TierRouter {
     name: 'cache',
     readPool: () => primary,
     writePool: () => primary,
+    writeNode: () => 0,
+    downNodes: () => [],
+    pools: () => [primary],
     close: () => primary.end(),
   };
 }

@@ -1,9 +1,18 @@
-import type { PgPool } from '../adapters/postgres.ts';
+import type { PgPool, PgTarget } from '../adapters/postgres.ts';
 
-/** A tier's routing policy: which PostgreSQL pool serves a logical shard's reads and writes. */
+/** A tier's routing policy: which PostgreSQL node serves a logical shard's reads and writes. */
 export interface TierRouter {
   readonly name: string;
-  readPool(shard: number): PgPool;
-  writePool(shard: number): PgPool;
+  readPool(shard: number): PgTarget;
+  writePool(shard: number): PgTarget;
+  /**
+   * The node (its index among the primaries) that takes a shard's writes: statements for several
+   * shards of one node go together (the outbox's batches).
+   */
+  writeNode(shard: number): number;
+  /** PostgreSQL nodes the router is not sending to now (marked down after failing), for /health. */
+  downNodes(): string[];
+  /** Every pool it holds: primaries in shard-map order, then replicas. */
+  pools(): readonly PgPool[];
   close(): Promise<void>;
 }

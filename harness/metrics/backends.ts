@@ -34,18 +34,38 @@ export function hitRate(hits: number, misses: number): number | null {
   return hits + misses > 0 ? hits / (hits + misses) : null;
 }
 
+/**
+ * The change of a cumulative counter between two readings. A counter that went down was reset:
+ * its server restarted in between (a fault scenario), and the later reading counts since then.
+ */
+export const counterDelta = (a: number, b: number): number => (b >= a ? b - a : b);
+
+/** Consecutive readable samples of one backend (a sample it missed, its node down, is skipped). */
+export function readablePairs<T>(xs: ReadonlyArray<T | null | undefined>): Array<[T, T]> {
+  const present = xs.filter((x): x is T => x !== null && x !== undefined);
+  return present.slice(1).map((b, i) => [present[i]!, b]);
+}
+
 export function memcachedDelta(a: MemcachedSnapshot, b: MemcachedSnapshot): MemcachedDelta {
-  const getHits = b.getHits - a.getHits;
-  const getMisses = b.getMisses - a.getMisses;
+  const getHits = counterDelta(a.getHits, b.getHits);
+  const getMisses = counterDelta(a.getMisses, b.getMisses);
   return {
     getHits,
     getMisses,
     hitRate: hitRate(getHits, getMisses),
-    sets: b.sets - a.sets,
-    deletes: b.deletes - a.deletes,
-    evictions: b.evictions - a.evictions,
+    sets: counterDelta(a.sets, b.sets),
+    deletes: counterDelta(a.deletes, b.deletes),
+    evictions: counterDelta(a.evictions, b.evictions),
     currItemsAtEnd: b.currItems,
   };
+}
+
+/** Over the window: the changes between consecutive readable samples, added up (restarts counted across). */
+export function memcachedWindowDelta(snaps: ReadonlyArray<MemcachedSnapshot | null>): MemcachedDelta | null {
+  const parts = readablePairs(snaps).map(([a, b]) => memcachedDelta(a, b));
+  if (parts.length === 0) return null;
+  const sum = (k: 'getHits' | 'getMisses' | 'sets' | 'deletes' | 'evictions') => parts.reduce((n, d) => n + d[k], 0);
+  return { getHits: sum('getHits'), getMisses: sum('getMisses'), hitRate: hitRate(sum('getHits'), sum('getMisses')), sets: sum('sets'), deletes: sum('deletes'), evictions: sum('evictions'), currItemsAtEnd: parts.at(-1)!.currItemsAtEnd };
 }
 
 export interface RedisSnapshot {
@@ -64,11 +84,18 @@ export async function redisSnapshot(client: RedisClient): Promise<RedisSnapshot>
 export function redisDelta(a: RedisSnapshot, b: RedisSnapshot): RedisDelta {
   return {
     // INFO itself is a command; leave the later snapshot's own out.
-    commandsProcessed: Math.max(0, b.commands - a.commands - 1),
-    keyspaceHits: b.hits - a.hits,
-    keyspaceMisses: b.misses - a.misses,
+    commandsProcessed: Math.max(0, counterDelta(a.commands, b.commands) - 1),
+    keyspaceHits: counterDelta(a.hits, b.hits),
+    keyspaceMisses: counterDelta(a.misses, b.misses),
     usedMemoryBytesAtEnd: b.usedMemory,
   };
+}
+
+export function redisWindowDelta(snaps: ReadonlyArray<RedisSnapshot | null>): RedisDelta | null {
+  const parts = readablePairs(snaps).map(([a, b]) => redisDelta(a, b));
+  if (parts.length === 0) return null;
+  const sum = (k: 'commandsProcessed' | 'keyspaceHits' | 'keyspaceMisses') => parts.reduce((n, d) => n + d[k], 0);
+  return { commandsProcessed: sum('commandsProcessed'), keyspaceHits: sum('keyspaceHits'), keyspaceMisses: sum('keyspaceMisses'), usedMemoryBytesAtEnd: parts.at(-1)!.usedMemoryBytesAtEnd };
 }
 
 export interface PgSnapshot {
@@ -155,22 +182,22 @@ export async function postgresSnapshot(pool: PgPool, cpu: CpuSource): Promise<Pg
   };
 }
 
-const diff = (a: number | null, b: number | null): number | null => (a !== null && b !== null ? b - a : null);
+const diff = (a: number | null, b: number | null): number | null => (a !== null && b !== null ? counterDelta(a, b) : null);
 
 export function postgresDelta(node: { name: string; role: string; shards: string; cpuQuota?: number | null }, a: PgSnapshot, b: PgSnapshot): PostgresNodeStats {
   return {
     node: node.name,
     role: node.role,
     shards: node.shards,
-    xactCommit: b.xactCommit - a.xactCommit,
-    xactRollback: b.xactRollback - a.xactRollback,
-    tupReturned: b.tupReturned - a.tupReturned,
-    tupFetched: b.tupFetched - a.tupFetched,
-    tupInserted: b.tupInserted - a.tupInserted,
-    tupUpdated: b.tupUpdated - a.tupUpdated,
-    tupDeleted: b.tupDeleted - a.tupDeleted,
-    blksHit: b.blksHit - a.blksHit,
-    blksRead: b.blksRead - a.blksRead,
+    xactCommit: counterDelta(a.xactCommit, b.xactCommit),
+    xactRollback: counterDelta(a.xactRollback, b.xactRollback),
+    tupReturned: counterDelta(a.tupReturned, b.tupReturned),
+    tupFetched: counterDelta(a.tupFetched, b.tupFetched),
+    tupInserted: counterDelta(a.tupInserted, b.tupInserted),
+    tupUpdated: counterDelta(a.tupUpdated, b.tupUpdated),
+    tupDeleted: counterDelta(a.tupDeleted, b.tupDeleted),
+    blksHit: counterDelta(a.blksHit, b.blksHit),
+    blksRead: counterDelta(a.blksRead, b.blksRead),
     queries: diff(a.queries, b.queries),
     writes: diff(a.writes, b.writes),
     cpuSeconds: diff(a.cpuSeconds, b.cpuSeconds),
@@ -181,6 +208,24 @@ export function postgresDelta(node: { name: string; role: string; shards: string
   };
 }
 
+const NUMERIC_PG = ['xactCommit', 'xactRollback', 'tupReturned', 'tupFetched', 'tupInserted', 'tupUpdated', 'tupDeleted', 'blksHit', 'blksRead'] as const;
+
+/** A node over the window: its changes between consecutive readable samples, added up; null if it was never read twice. */
+export function postgresWindowDelta(node: { name: string; role: string; shards: string; cpuQuota?: number | null }, snaps: ReadonlyArray<PgSnapshot | null | undefined>): PostgresNodeStats | null {
+  const parts = readablePairs(snaps).map(([a, b]) => postgresDelta(node, a, b));
+  if (parts.length === 0) return null;
+  const out = { ...parts[0]! };
+  for (const d of parts.slice(1)) {
+    for (const k of NUMERIC_PG) out[k] += d[k];
+    const add = (x: number | null | undefined, y: number | null | undefined) => (x === null || x === undefined || y === null || y === undefined ? null : x + y);
+    out.queries = add(out.queries, d.queries);
+    out.writes = add(out.writes, d.writes);
+    out.cpuSeconds = add(out.cpuSeconds, d.cpuSeconds);
+    if (out.cpuSource !== d.cpuSource) out.cpuSource = null;
+  }
+  return out;
+}
+
 /** Everything the sampler read at one moment; a part that could not be read is null. */
 export interface BackendSample {
   atUs: number;
@@ -188,8 +233,8 @@ export interface BackendSample {
   redis: RedisSnapshot | null;
   /** By PostgreSQL node, in the sampler's node order. */
   postgres: Array<PgSnapshot | null>;
-  /** By replica, in the sampler's replica order. */
-  lag: Array<{ bytes: number; seconds: number | null }> | null;
+  /** By replica, in the sampler's replica order; a replica that could not be read is null. */
+  lag: Array<{ bytes: number; seconds: number | null } | null> | null;
   queue: { waiting: number; active: number } | null;
 }
 
@@ -206,10 +251,10 @@ export function backendSeries(samples: readonly BackendSample[], nodeNames: read
       const lag = i >= replicaOffset ? b.lag?.[i - replicaOffset] : undefined;
       if (!pa || !pb) return;
       postgres[name] = {
-        commits: pb.xactCommit - pa.xactCommit,
-        rows: pb.tupReturned + pb.tupFetched + pb.tupInserted + pb.tupUpdated + pb.tupDeleted - (pa.tupReturned + pa.tupFetched + pa.tupInserted + pa.tupUpdated + pa.tupDeleted),
-        blksHit: pb.blksHit - pa.blksHit,
-        blksRead: pb.blksRead - pa.blksRead,
+        commits: counterDelta(pa.xactCommit, pb.xactCommit),
+        rows: counterDelta(pa.tupReturned + pa.tupFetched + pa.tupInserted + pa.tupUpdated + pa.tupDeleted, pb.tupReturned + pb.tupFetched + pb.tupInserted + pb.tupUpdated + pb.tupDeleted),
+        blksHit: counterDelta(pa.blksHit, pb.blksHit),
+        blksRead: counterDelta(pa.blksRead, pb.blksRead),
         queries: diff(pa.queries, pb.queries),
         writes: diff(pa.writes, pb.writes),
         cpuSeconds: diff(pa.cpuSeconds, pb.cpuSeconds),
@@ -221,9 +266,9 @@ export function backendSeries(samples: readonly BackendSample[], nodeNames: read
       second: k,
       memcached:
         a.memcached && b.memcached
-          ? { getHits: b.memcached.getHits - a.memcached.getHits, getMisses: b.memcached.getMisses - a.memcached.getMisses, evictions: b.memcached.evictions - a.memcached.evictions, hitRate: hitRate(b.memcached.getHits - a.memcached.getHits, b.memcached.getMisses - a.memcached.getMisses) }
+          ? (({ getHits, getMisses, evictions, hitRate }) => ({ getHits, getMisses, evictions, hitRate }))(memcachedDelta(a.memcached, b.memcached))
           : null,
-      redis: a.redis && b.redis ? { commands: Math.max(0, b.redis.commands - a.redis.commands - 1), keyspaceHits: b.redis.hits - a.redis.hits, keyspaceMisses: b.redis.misses - a.redis.misses, usedMemoryBytes: b.redis.usedMemory } : null,
+      redis: a.redis && b.redis ? (({ commandsProcessed, keyspaceHits, keyspaceMisses, usedMemoryBytesAtEnd }) => ({ commands: commandsProcessed, keyspaceHits, keyspaceMisses, usedMemoryBytes: usedMemoryBytesAtEnd }))(redisDelta(a.redis, b.redis)) : null,
       postgres,
       queue: b.queue,
     });
@@ -238,7 +283,7 @@ export function shardWrites(first: BackendSample, last: BackendSample): Record<s
     const a = first.postgres[i];
     if (!a || !b) return;
     for (const [shard, n] of Object.entries(b.shardWrites)) {
-      const d = n - (a.shardWrites[shard] ?? 0);
+      const d = counterDelta(a.shardWrites[shard] ?? 0, n);
       if (d > 0) out[shard] = (out[shard] ?? 0) + d;
     }
   });

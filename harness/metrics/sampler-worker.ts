@@ -23,8 +23,15 @@ const queue = task.redisUrl ? createFanoutQueue(task.redisUrl) : null;
 const pools = task.postgres.map((n) => createPgPool(n.url, 1, 'tierbench-sampler'));
 const lagPools = task.lag ? [createPgPool(task.lag.primaryUrl, 1, 'tierbench-lag'), ...task.lag.replicaUrls.map((u) => createPgPool(u, 1, 'tierbench-lag'))] : null;
 
-/** A part that cannot be read (a node down in a fault scenario) is null; the others still count. */
-const orNull = <T,>(p: Promise<T>): Promise<T | null> => p.catch(() => null);
+/** How long a part of a sample may take: a store that hangs (its client waiting to reconnect) must not hold the others' readings back. */
+const PART_TIMEOUT_MS = 3_000;
+
+/** A part that cannot be read (a node down in a fault scenario, or not answering in time) is null; the others still count. */
+const orNull = <T,>(p: Promise<T>): Promise<T | null> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), PART_TIMEOUT_MS)));
+  return Promise.race([p.catch(() => null), late]).finally(() => clearTimeout(timer));
+};
 
 async function sample(): Promise<BackendSample> {
   const atUs = monotonicUs();

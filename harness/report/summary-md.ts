@@ -10,6 +10,7 @@ import { capacityText, gitText, loadText } from './html/provenance.ts';
 import { summarizeResults, type TrialSummary } from './summary.ts';
 import { verdicts, type ScenarioVerdict, type VerdictRow } from './verdict.ts';
 import { trialWarnings, UPGRADED_NOTE } from './warnings.ts';
+import { faultSentence } from './faults-text.ts';
 
 /** GitHub's limit for a comment body, in bytes. */
 export const SUMMARY_BUDGET_BYTES = 64 * 1024;
@@ -89,6 +90,12 @@ function operationsSection(summaries: TrialSummary[]): string {
   )}`;
 }
 
+/** A line per injected fault: what, when, the outage, failures during and after, recovery. */
+function faultsSectionMd(summaries: TrialSummary[]): string | null {
+  const items = summaries.flatMap((s) => (s.trial.faults ?? []).map((f) => `- trial ${s.index + 1} (${e(s.trial.tier)} / ${e(s.trial.scenario)}): ${e(faultSentence(f))}`));
+  return items.length ? `## Faults\n\nTimes in seconds into the measured window.\n\n${items.join('\n')}` : null;
+}
+
 function warningsSection(results: ResultsFile, summaries: TrialSummary[]): string {
   const items = summaries.flatMap((s) => trialWarnings(s.trial).map((w) => `- trial ${s.index + 1} (${e(s.trial.tier)} / ${e(s.trial.scenario)}): ${e(w.text)}`));
   if (results.upgradedFrom) items.unshift(`- Read from a schema version ${results.upgradedFrom} file. ${e(UPGRADED_NOTE)}`);
@@ -123,7 +130,8 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 /** Render summary.md within SUMMARY_BUDGET_BYTES. */
 export function renderSummaryMarkdown(results: ResultsFile, budget = SUMMARY_BUDGET_BYTES): string {
   const summaries = summarizeResults(results);
-  const fixed = [head(results), headlineSection(results)];
+  const faults = faultsSectionMd(summaries);
+  const fixed = [head(results), headlineSection(results), ...(faults ? [faults] : [])];
   const optional: Array<[string, string]> = [['per-trial table', trialsSection(summaries)], ['per-operation table', operationsSection(summaries)]];
   const tail = [warningsSection(results, summaries), provenanceSection(results)];
   const footer = `---\nFigures are read from results.json (schema version ${results.schemaVersion}) and rounded for display; latencies in milliseconds.`;

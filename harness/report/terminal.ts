@@ -6,6 +6,7 @@
  */
 import type { ResultsFile } from '../results/types.ts';
 import { fmtMs, fmtNum, fmtPct } from './format.ts';
+import { faultSentence } from './faults-text.ts';
 import { summarizeResults } from './summary.ts';
 import { verdicts } from './verdict.ts';
 
@@ -107,6 +108,7 @@ export function renderTerminalSummary(results: ResultsFile): string {
       ].filter(Boolean);
       notes.push(`! ${label}: the app: ${parts.join('; ')}; all counted in the latency percentiles`);
     }
+    for (const f of s.trial.faults ?? []) notes.push(`  ${label}: fault ${clean(faultSentence(f))}`);
     for (const ch of s.trial.checks.filter((ch) => !ch.ok)) {
       notes.push(`x ${label}: check ${clean(ch.name)} FAILED: ${clean(ch.detail)}`);
     }

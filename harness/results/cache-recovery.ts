@@ -1,8 +1,6 @@
 import { mergeEncoded } from '../metrics/histograms.ts';
+import { BEFORE_SECONDS, hitRateRecovery } from './faults.ts';
 import type { BackendSecond, CacheRecovery, Trial } from './types.ts';
-
-const BEFORE_SECONDS = 5;
-const RECOVERED_SHARE = 0.9;
 
 const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
@@ -25,8 +23,7 @@ export function cacheRecovery(trial: Pick<Trial, 'events' | 'backends' | 'operat
   const series = trial.backends.series;
   const at = Math.floor(flush.atSecond);
   const before = series.filter((s) => s.second < at && s.second >= at - BEFORE_SECONDS);
-  const hitRateBefore = mean(before.flatMap((s) => (s.memcached?.hitRate === null || s.memcached?.hitRate === undefined ? [] : [s.memcached.hitRate])));
-  const recovered = hitRateBefore === null ? undefined : series.find((s) => s.second > at && s.memcached?.hitRate !== null && (s.memcached?.hitRate ?? 0) >= RECOVERED_SHARE * hitRateBefore);
+  const { hitRateBefore, recovered } = hitRateRecovery(series, at, at);
   const toSecond = recovered ? recovered.second : (series.at(-1)?.second ?? at);
   const spikeSeries = series.filter((s) => s.second >= at && s.second <= toSecond);
   const encoded = Object.values(trial.operations).flatMap((op) => op.perSecond.slice(at, toSecond + 1).flatMap((byClass) => Object.values(byClass).filter((e): e is string => e !== undefined)));

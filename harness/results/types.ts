@@ -338,6 +338,87 @@ export interface CacheRecovery {
   };
 }
 
+/** Requests due in some seconds of a fault (by intended second), and how they ended. */
+export interface FaultRequests {
+  /** Seconds of the window counted, first and last (inclusive); null when none. */
+  seconds: [number, number] | null;
+  scheduled: number;
+  ok: number;
+  /** Answers outside okStatuses and connection failures (dropped requests count here too). */
+  errors: number;
+  timeouts: number;
+  /** Per operation: only operations with requests in those seconds. */
+  byOperation: Record<string, { scheduled: number; ok: number; errors: number; timeouts: number; errorsByClass: Partial<Record<ErrorClass, number>> }>;
+}
+
+/** A Redis restart: what came back, measured just before the stop and once it answered again. */
+export interface RedisRestart {
+  /** The persistence the server ran with when stopped (`appendonly everysec`, or `none`). */
+  persistence: string;
+  keysBefore: number | null;
+  keysAfter: number | null;
+  /** Fan-out jobs waiting and being worked on. */
+  queueBefore: { waiting: number; active: number } | null;
+  queueAfter: { waiting: number; active: number } | null;
+  /** Of a sample of seeded users: how many had a session, a built home feed and a follower counter, before and after. */
+  sample: { users: number; sessions: [number, number]; feeds: [number, number]; followerCounters: [number, number] } | null;
+}
+
+/** A fan-out worker killed: the jobs it held and what became of them (read after the trial). */
+export interface WorkerKill {
+  pid: number;
+  /** Jobs it was working on when killed; 0 when it held none within the wait (midJob false). */
+  jobsHeld: number;
+  midJob: boolean;
+  /** Of those, finished after the kill (by another worker, once the lock expired: bullmq's stalled-job check). */
+  jobsFinished: number;
+  /** Seconds from the kill until the last of them finished; null when none held or one never finished. */
+  lastFinishedAfterSec: number | null;
+  /** The replacement's pid; null if it did not start. */
+  replacementPid: number | null;
+}
+
+/**
+ * A fault injected in the window (a scenario's timed action: a node stopped or killed, a worker
+ * killed, replication paused) and what it cost: the outage, requests during and after it, the
+ * recovery. Times are seconds into the measured window.
+ */
+export interface TrialFault {
+  /** The action: stop-node, kill-node, kill-worker, pause-replication. */
+  kind: string;
+  /** What it acted on: a node's name, "fan-out worker", "replication". */
+  target: string;
+  /** The signal sent, the replay paused. */
+  startedAt: number;
+  /** The node answering again, the replacement worker ready, replay resumed; null if it never came back. */
+  endedAt: number | null;
+  /** endedAt − startedAt. */
+  outageSec: number | null;
+  /** A node started again: from its start to its answering (Redis loading its file, PostgreSQL recovering). */
+  startupSec?: number | null;
+  /** Requests due from startedAt's second to endedAt's. */
+  during: FaultRequests;
+  /** Requests due after endedAt's second to the window's end. */
+  after: FaultRequests;
+  /**
+   * Seconds from endedAt to the end of the last second in which over 1% of the requests due failed
+   * (errors or timeouts); 0 when none did after it; null when the window ended still failing.
+   */
+  errorsRecoveredSec: number | null;
+  /** Per PostgreSQL node: statements and CPU seconds per second over the fault's whole seconds against the 5 s before it. */
+  nodes: Array<{ node: string; queriesPerSecBefore: number | null; queriesPerSec: number | null; cpuPerSecBefore: number | null; cpuPerSec: number | null }>;
+  /** Memcached get hit rate over the 5 s before the fault, and the seconds from endedAt until a second's was back to 90% of it (null: not in the window). */
+  cache?: { hitRateBefore: number | null; recoverySec: number | null };
+  /** A replica stopped or killed: when app reads reached it again, its lag then, when its lag was under 1 MiB again. */
+  replica?: { rejoinedAt: number | null; lagBytesAtRejoin: number | null; caughtUpAt: number | null };
+  /** Replication paused: the largest lag of a replica during the pause, when every replica was under 1 MiB again, and stale reads by operation with an expectation (counts.expectFailed) over the window. */
+  replication?: { maxLagBytes: number | null; maxLagSeconds: number | null; caughtUpAt: number | null; staleReads: Record<string, { ok: number; stale: number }> };
+  redis?: RedisRestart;
+  worker?: WorkerKill;
+  /** The action failed (a node that would not start again): why. */
+  error?: string;
+}
+
 export interface Trial {
   tier: string;
   scenario: string;
@@ -373,6 +454,8 @@ export interface Trial {
   fanout?: TrialFanout;
   /** Where the scenario flushed the cache in the window: the recovery and the spike. */
   cacheRecovery?: CacheRecovery;
+  /** Where the scenario injected faults (a node stopped, a worker killed, ...): each, with outage and recovery. */
+  faults?: TrialFault[];
   /** The app as it ran: server processes behind its port, fan-out worker processes, cache TTL. */
   app?: { processes: number; fanoutWorkers: number; cacheTtlSec: number; readYourWrites?: 'writer-pinned' | 'none' };
   /** Where this tier's data came from (tiers of one run may differ: one seeded, one restored). */

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig } from '../../app/config.ts';
-import { InterruptedError, UsageError } from '../errors.ts';
+import { InterruptedError, StackError, UsageError } from '../errors.ts';
 import { ensureDataset, type Manifest } from '../seed/dataset.ts';
 import { profiles } from '../seed/profiles.ts';
 import { progressPrinter, type SeedProgress } from '../seed/progress.ts';
@@ -10,12 +10,15 @@ import { checkResources, estimateNeeds } from '../seed/resources.ts';
 import { SnapshotStore } from '../seed/snapshot.ts';
 import type { NodeCapacity } from '../stack/capacity.ts';
 import { stackProvider } from '../stack/registry.ts';
+import { enableRedisPersistence } from '../stack/redis-persistence.ts';
 import { waitForReplicas } from '../stack/replication.ts';
 import { attachedStack } from '../stack/state.ts';
 import { Supervisor } from '../stack/supervisor.ts';
 import { pgNodesFor, primaries, replicasOf } from '../stack/topology.ts';
 import { nodeByRole, type Stack } from '../stack/types.ts';
-import { startApp, type AppLaunch, type AppProcess } from './app-process.ts';
+import { startApp, startWorker, type AppLaunch, type AppProcess } from './app-process.ts';
+import type { WorkerControl } from './actions.ts';
+import type { Supervised } from '../stack/supervisor.ts';
 
 /**
  * The one way to bring up what a trial runs on: a stack for a tier, its dataset (restored from a
@@ -60,7 +63,28 @@ export interface LaunchedStack {
 export interface LaunchedApp extends AppProcess {
   launch: AppLaunch;
   sup: Supervisor;
+  /** Its fan-out workers, killed and replaced by a kill-worker fault. */
+  fanoutWorkers: WorkerControl;
   stop(): Promise<void>;
+}
+
+/** Kills and starts the app's fan-out worker processes (`workers` is kept up to date). */
+function workerControl(sup: Supervisor, launch: AppLaunch, workers: Supervised[], appRoot?: string): WorkerControl {
+  let started = workers.length;
+  return {
+    running: () => workers.filter((w) => !w.gone).map((w) => ({ pid: w.pid, name: w.name })),
+    async kill(pid) {
+      const w = workers.find((x) => x.pid === pid && !x.gone);
+      if (!w) throw new StackError(`no running fan-out worker ${pid}`);
+      process.kill(pid, 'SIGKILL');
+      await w.exited;
+    },
+    async start() {
+      const w = await startWorker(sup, launch, `worker-${++started}`, appRoot);
+      workers.push(w);
+      return { pid: w.pid };
+    },
+  };
 }
 
 function checkAborted(signal: AbortSignal | undefined): void {
@@ -132,6 +156,9 @@ export async function launchStack(req: LaunchRequest): Promise<LaunchedStack> {
     }
     // Writes of the snapshot's save (none) or of the seed reach the replicas before a trial starts.
     await waitForReplicas(primaries(stack)[0]!.url, replicasOf(stack).map((n) => n.url));
+    // Trials run with Redis persisting what they write (redis-persistence.ts says why); an
+    // external stack's Redis is as its operator configured it.
+    if (stack.provider !== 'external') await enableRedisPersistence(nodeByRole(stack, 'redis').url);
     checkAborted(req.signal);
     return { stack, manifest, source: found ? 'snapshot' : manifest.seededNow ? 'seeded' : 'stack', baseDir, down };
   } catch (err) {
@@ -168,7 +195,7 @@ export async function startAppOn(launched: LaunchedStack, settings: AppSettings 
   };
   try {
     const app = await startApp(sup, launch, workers, source.appRoot);
-    return { ...app, launch, sup, stop: () => sup.stopAll() };
+    return { ...app, launch, sup, fanoutWorkers: workerControl(sup, launch, app.workers, source.appRoot), stop: () => sup.stopAll() };
   } catch (err) {
     await sup.stopAll();
     throw err;

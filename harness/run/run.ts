@@ -16,7 +16,7 @@ import { gitDirty, loadAverageNow, runConfigRecord, type ConfigOrigin } from './
 import { launchStack, startAppOn, type LaunchedStack } from './launcher.ts';
 import { makeRunId } from './run-id.ts';
 import { runTrial, type TrialInput } from './trial.ts';
-import { sweepable, sweepTrial } from './sweep-trial.ts';
+import { notSweptBecause, sweepable, sweepTrial } from './sweep-trial.ts';
 import { runSetup } from './setup.ts';
 import { computeHeadline } from '../results/headline.ts';
 
@@ -130,9 +130,9 @@ async function runTier(config: RunConfig, ctx: RunContext, launched: LaunchedSta
       const vars = await runSetup(scenario, { baseUrl: app.baseUrl, stack: launched.stack, logicalShards: launched.manifest.logicalShards, sessionSeed: launched.manifest.seed });
       const load = loadShapeOf(scenario);
       ctx.log(`trial ${tier} × ${scenario.name}: ${describeLoadShape(load)}, warm-up ${load.warmupSec}s, ${load.connections} connections${Object.keys(vars).length ? `; ${Object.entries(vars).map(([k, v]) => `${k} = ${v}`).join(', ')}` : ''}`);
-      const input = { ...trialInput(config, ctx, launched, scenario, app.baseUrl), vars };
+      const input = { ...trialInput(config, ctx, launched, scenario, app.baseUrl), vars, fanoutWorkers: app.fanoutWorkers };
       const trial = await runTrial(input);
-      if (config.sweep && !sweepable(scenario)) ctx.log(`  not swept: ${scenario.name} has several load shapes (a sweep offers one mix at rising rates)`);
+      if (config.sweep && !sweepable(scenario)) ctx.log(`  not swept: ${notSweptBecause(scenario)}`);
       const sweep = config.sweep && sweepable(scenario) ? await sweepTrial({ ...input, scenario, slo: sloOf(config), appPid: app.pid, log: ctx.log }) : undefined;
       const appRecord = { processes: config.appProcesses, fanoutWorkers: config.workers, cacheTtlSec: settings.cacheTtlSec, ...(scenario.app?.readYourWrites ? { readYourWrites: scenario.app.readYourWrites } : {}) };
       trials.push({ ...trial, datasetSource: launched.source, app: appRecord, ...(sweep ? { sweep } : {}) });
@@ -149,6 +149,10 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
   const loadAtStart = loadAverageNow();
   const dirty = gitDirty();
   const runId = runIdOf(config, (ctx.scenarios ?? runScenarios(config)).map((s) => s.name), startedAt);
+  // Stopping single nodes needs a stack whose processes this run owns: said before anything starts.
+  const stopsNodes = (ctx.scenarios ?? runScenarios(config)).filter((s) => s.actions?.some((a) => a.do === 'stop-node' || a.do === 'kill-node'));
+  if (config.stack !== 'local' && stopsNodes.length)
+    throw new UsageError(`${stopsNodes.map((s) => s.name).join(', ')} stop${stopsNodes.length === 1 ? 's' : ''} and start${stopsNodes.length === 1 ? 's' : ''} single nodes, which only --stack local can do (the ${config.stack} stack cannot)`);
   const trials: Trial[] = [];
   let first: { launched: LaunchedStack; environment: ResultsFile['environment'] } | undefined;
   for (const tier of config.tier) {

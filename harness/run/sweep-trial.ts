@@ -6,6 +6,7 @@ import { processTreeCpuSeconds } from '../metrics/proc-cpu.ts';
 import type { Slo, SweepResult, SweepStep } from '../results/types.ts';
 import { holdsSlo } from '../sweep/estimate.ts';
 import { DEFAULT_SWEEP, runSweep } from '../sweep/search.ts';
+import { isFault } from '../../scenarios/actions.ts';
 import { measureWindow, type TrialInput } from './trial.ts';
 
 export interface SweepInput extends TrialInput {
@@ -30,7 +31,15 @@ export interface SweepInput extends TrialInput {
 
 /** A scenario a sweep can take: one load shape (its operation mix is offered at rising rates). */
 export function sweepable(scenario: Scenario): scenario is SingleStreamScenario {
-  return scenario.streams === undefined;
+  return notSweptBecause(scenario) === null;
+}
+
+/** Why a scenario is not swept, in words; null when it is. */
+export function notSweptBecause(scenario: Scenario): string | null {
+  if (scenario.streams !== undefined) return `${scenario.name} has several load shapes (a sweep offers one mix at rising rates)`;
+  // Every window of a sweep would inject the fault again, at a moment its short windows may not reach.
+  if (scenario.actions?.some(isFault)) return `${scenario.name} injects faults (a sweep measures the steady state at each rate)`;
+  return null;
 }
 
 /** The parts of a sweep plan a caller may shrink. */

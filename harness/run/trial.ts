@@ -6,17 +6,20 @@ import { touchedBy } from '../checks/touched.ts';
 import { fanoutLag } from '../checks/fanout-lag.ts';
 import { createMemcached, mcFlush } from '../../app/adapters/memcached.ts';
 import { shardRange } from '../../app/schema/shard-map.ts';
-import { windowSecOf } from '../../scenarios/streams.ts';
+import { operationsOf, windowSecOf } from '../../scenarios/streams.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { loadShapeOf } from '../results/load-shape.ts';
 import { followUpChecks } from './follow-up-accounting.ts';
 import { evaluateTrialThresholds } from '../thresholds/scenario.ts';
 import { cacheRecovery } from '../results/cache-recovery.ts';
-import { scheduleActions } from './actions.ts';
+import { actionsUnsupported, scheduleActions, type ActionTargets, type WorkerControl } from './actions.ts';
+import { faultChecks, faultSummary, type FaultRun, type HeldJobStates } from '../results/faults.ts';
+import { createFanoutQueue } from '../../app/adapters/queue.ts';
+import { StackError } from '../errors.ts';
 import type { ProgressSecond } from '../drive/open-model.ts';
 import { drive } from '../drive/run.ts';
 import type { DriveOutput, DrivePhase, Populations } from '../drive/types.ts';
-import { backendSeries, memcachedDelta, postgresDelta, redisDelta, shardWrites, type BackendSample } from '../metrics/backends.ts';
+import { backendSeries, memcachedWindowDelta, postgresWindowDelta, redisWindowDelta, shardWrites, type BackendSample } from '../metrics/backends.ts';
 import type { SamplerTask } from '../metrics/sampler-protocol.ts';
 import { startSampler } from '../metrics/sampler.ts';
 import type { CheckResult, OperationResult, Trial, TrialEvent, TrialFanout } from '../results/types.ts';
@@ -42,6 +45,8 @@ export interface TrialInput {
   feedCap?: number;
   /** Progress lines (a listener of the drive's events, like autocannon's progress bar). */
   progress: (phase: DrivePhase, point: ProgressSecond) => void;
+  /** The app's fan-out workers, for a scenario that kills one (kill-worker). */
+  fanoutWorkers?: WorkerControl;
 }
 
 /**
@@ -100,16 +105,16 @@ function backendsOf(stack: Stack, logicalShards: number, samples: readonly Backe
   const series = backendSeries(samples, pgNodes.map((n) => n.name), primaryNodes.length);
   const zeroMc = { getHits: 0, getMisses: 0, hitRate: null, sets: 0, deletes: 0, evictions: 0, currItemsAtEnd: 0 };
   const zeroRedis = { commandsProcessed: 0, keyspaceHits: 0, keyspaceMisses: 0, usedMemoryBytesAtEnd: 0 };
+  // Over the window: changes between consecutive samples added up, so a node stopped and started
+  // again in it (a fault scenario) counts before and after, not only since its restart.
   return {
-    memcached: first?.memcached && last?.memcached ? memcachedDelta(first.memcached, last.memcached) : zeroMc,
-    redis: first?.redis && last?.redis ? redisDelta(first.redis, last.redis) : zeroRedis,
+    memcached: memcachedWindowDelta(samples.map((s) => s.memcached)) ?? zeroMc,
+    redis: redisWindowDelta(samples.map((s) => s.redis)) ?? zeroRedis,
     postgres: pgNodes.flatMap((n, i) => {
-      const a = first?.postgres[i];
-      const b = last?.postgres[i];
-      if (!a || !b) return [];
       // A replica holds what its primary holds.
       const shards = shardRange(Math.min(i, primaryNodes.length - 1), logicalShards, primaryNodes.length);
-      const stats = postgresDelta({ name: n.name, role: n.role, shards, cpuQuota: n.cpuQuota ?? null }, a, b);
+      const stats = postgresWindowDelta({ name: n.name, role: n.role, shards, cpuQuota: n.cpuQuota ?? null }, samples.map((s) => s.postgres[i]));
+      if (!stats) return [];
       const lag = i >= primaryNodes.length ? last?.lag?.[i - primaryNodes.length] : undefined;
       return [lag ? { ...stats, replicaLagBytes: lag.bytes, replicaLagSeconds: lag.seconds } : stats];
     }),
@@ -122,8 +127,10 @@ function backendsOf(stack: Stack, logicalShards: number, samples: readonly Backe
 export interface MeasuredWindow {
   out: DriveOutput;
   backends: Trial['backends'];
-  /** The scenario's timed actions done in the window (a cache flush, ...). */
+  /** The scenario's timed actions done in the window (a cache flush, a fault's steps, ...). */
   events: TrialEvent[];
+  /** The faults injected, as they happened. */
+  faults: FaultRun[];
 }
 
 /**
@@ -132,12 +139,16 @@ export interface MeasuredWindow {
  * checks: runTrial adds those; a sweep measures many windows in a row.
  */
 export async function measureWindow(input: TrialInput): Promise<MeasuredWindow> {
+  const targets: ActionTargets = { stack: input.stack, ...(input.fanoutWorkers ? { workers: input.fanoutWorkers } : {}), users: input.populations.users, sessionSeed: input.sessionSeed };
+  // A fault the stack cannot inject is said before the trial starts, not found out in the middle.
+  const unsupported = actionsUnsupported(input.scenario.actions ?? [], targets);
+  if (unsupported.length) throw new StackError(`scenario ${input.scenario.name}: ${unsupported.join('; ')}`);
   const sampler = await startSampler(samplerTask(input.stack));
   const events = new EventEmitter();
   let actions: ReturnType<typeof scheduleActions> | undefined;
   events.on('schedule', (_startUs: number, windowStartUs: number) => {
     sampler.begin(windowStartUs, Math.ceil(windowSecOf(input.scenario)) + 1);
-    if (input.scenario.actions?.length) actions = scheduleActions(input.scenario.actions, input.stack, windowStartUs);
+    if (input.scenario.actions?.length) actions = scheduleActions(input.scenario.actions, targets, windowStartUs);
   });
   events.on('second', (phase: DrivePhase, p: ProgressSecond) => input.progress(phase, p));
   let samples: BackendSample[] = [];
@@ -145,11 +156,28 @@ export async function measureWindow(input: TrialInput): Promise<MeasuredWindow> 
     { baseUrl: input.baseUrl, scenario: input.scenario, seed: input.scenarioSeed, populations: input.populations, sessionSeed: input.sessionSeed, signal: input.signal, ...(input.workers ? { workers: input.workers } : {}), ...(input.vars ? { vars: input.vars } : {}) },
     events,
   ).finally(async () => {
-    // The sampler thread stops whatever happened to the drive.
-    actions?.cancel();
+    // The sampler thread stops whatever happened to the drive; a fault still in progress ends
+    // now (its node started again), before anything after the window reads the stack.
+    actions?.finish();
     samples = await sampler.finish().catch(() => []);
+    await actions?.done();
   });
-  return { out, backends: backendsOf(input.stack, input.logicalShards, samples), events: (await actions?.events()) ?? [] };
+  const acted = (await actions?.done()) ?? { events: [], faults: [] };
+  return { out, backends: backendsOf(input.stack, input.logicalShards, samples), events: acted.events, faults: acted.faults };
+}
+
+/** What became of the jobs killed workers held, read once the background work is done. */
+async function heldJobStates(stack: Stack, faults: readonly FaultRun[]): Promise<HeldJobStates> {
+  const ids = faults.flatMap((f) => f.worker?.heldJobs ?? []);
+  if (ids.length === 0) return [];
+  const queue = createFanoutQueue(nodeByRole(stack, 'redis').url);
+  try {
+    return await queue.jobs(ids);
+  } catch {
+    return [];
+  } finally {
+    await queue.close().catch(() => {});
+  }
 }
 
 /** Flushes the stack's Memcached: every trial starts with a cold cache. */
@@ -171,7 +199,7 @@ export async function flushCache(stack: Stack): Promise<void> {
 export async function runTrial(input: TrialInput, opts: { flushCache?: boolean } = {}): Promise<Trial> {
   // Every trial starts with a cold cache; the warm-up fills it, unrecorded.
   if (opts.flushCache !== false) await flushCache(input.stack);
-  const { out, backends, events } = await measureWindow(input);
+  const { out, backends, events, faults: runs } = await measureWindow(input);
   const after = await afterTrialChecks(input, out.writes, Date.parse(out.timing.warmupStartedAt));
   const checks = [...accountingChecks(out.operations, input.scenario), ...after.checks];
   const timeseries = out.timeseries.map((p) => ({ ...p, cacheHitRate: backends.series[p.second]?.memcached?.hitRate ?? null }));
@@ -191,6 +219,12 @@ export async function runTrial(input: TrialInput, opts: { flushCache?: boolean }
   };
   const recovery = cacheRecovery(trial);
   if (recovery) trial.cacheRecovery = recovery;
+  if (runs.length > 0) {
+    const held = await heldJobStates(input.stack, runs);
+    const expecting = operationsOf(input.scenario).filter((o) => o.expect).map((o) => o.name);
+    trial.faults = runs.map((r) => faultSummary(r, trial, { heldJobs: held, expecting }));
+    trial.checks.push(...faultChecks(trial.faults));
+  }
   // Thresholds are the scenario's SLO, kept apart from the checks (which say the trial is sound).
   if (input.scenario.thresholds.length > 0) trial.thresholds = evaluateTrialThresholds(input.scenario.thresholds, trial).findings;
   return trial;

@@ -6,13 +6,13 @@ import { basename, join } from 'node:path';
 import { capacityUnavailable, createCapacityGroup, describeCapacity, type CapacityGroup, type CapacityModel, type NodeCapacity } from './capacity.ts';
 import { mcPing } from '../../app/adapters/memcached.ts';
 import { pgPing } from '../../app/adapters/postgres.ts';
-import { redisPing } from '../../app/adapters/redis.ts';
+import { createRedis, redisPing } from '../../app/adapters/redis.ts';
 import { StackError } from '../errors.ts';
 import { resolveBinaries, unprivilegedUser, versionOf, type Binaries } from './binaries.ts';
 import { freePort } from './ports.ts';
-import { Supervisor } from './supervisor.ts';
+import { stopProcess, Supervisor, type Supervised } from './supervisor.ts';
 import { pgNodesFor } from './topology.ts';
-import { DEFAULT_PG_SHARDS, DEFAULT_REPLICAS, type NodeRole, type Stack, type StackNode, type StackProvider, type StackRequest } from './types.ts';
+import { DEFAULT_PG_SHARDS, DEFAULT_REPLICAS, type NodeControl, type NodeRole, type Stack, type StackNode, type StackProvider, type StackRequest } from './types.ts';
 import { waitUntilReady } from './wait.ts';
 import { createPgPool } from '../../app/adapters/postgres.ts';
 import { enableStatementStats, STATEMENT_STATS_SETTINGS } from '../metrics/statements.ts';
@@ -32,6 +32,9 @@ const PG_SETTINGS: Record<string, string> = {
   max_wal_size: '4GB',
   checkpoint_timeout: '15min',
   wal_level: 'replica',
+  // A replica that was down for a while (a fault scenario kills one) catches up from the primary's
+  // WAL; without a slot the primary keeps this much of it for such a replica.
+  wal_keep_size: '512MB',
   track_io_timing: 'on',
   logging_collector: 'off',
   // Exact per-node query counts for samplers and tests (harness/metrics/statements.ts).
@@ -48,6 +51,19 @@ async function withStatementStats(node: StackNode): Promise<StackNode> {
   }
   return node;
 }
+
+/** A node's process as the provider started it, so that a fault scenario can stop and start it again. */
+interface Managed {
+  node: StackNode;
+  proc: Supervised;
+  /** Starts the node's process again, as it first ran (same data, port, capacity group). */
+  spawn(): Supervised;
+  ready(): Promise<boolean>;
+  /** Before a stop or a kill: notes what a restart must repeat (Redis' persistence as set at run time). */
+  beforeStop?(): Promise<void>;
+}
+
+type Registry = Map<string, Managed>;
 
 /** PostgreSQL runs as another user when we are root: it must be able to reach the run directory. */
 function checkReachable(dir: string, user: { uid: number; gid: number; name: string } | null): void {
@@ -77,7 +93,7 @@ function pgDir(sup: Supervisor, name: string): PgDir {
 }
 
 /** Runs postgres on a data directory (inside its capacity group, if any) and waits until it answers. */
-async function runPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, d: PgDir, cap: NodeCapacity | null, groups: CapacityGroup[]): Promise<StackNode> {
+async function runPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, d: PgDir, cap: NodeCapacity | null, groups: CapacityGroup[], reg: Registry): Promise<StackNode> {
   const port = await freePort();
   const settings = { ...PG_SETTINGS, port: String(port), unix_socket_directories: d.dir };
   const args = ['-D', d.data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
@@ -89,9 +105,11 @@ async function runPostgres(sup: Supervisor, bin: Binaries, name: string, role: N
     groups.push(g);
     cmd = g.wrap(cmd.command, cmd.args);
   }
-  const proc = sup.spawn(name, cmd.command, cmd.args, { ...d.asUser, env: d.env, cwd: d.dir, stopSignal: 'SIGINT' });
-  await waitUntilReady(proc, () => pgPing(`postgres://${PG_USER}@127.0.0.1:${port}/postgres`));
-  return {
+  const spawn = () => sup.spawn(name, cmd.command, cmd.args, { ...d.asUser, env: d.env, cwd: d.dir, stopSignal: 'SIGINT' });
+  const ready = () => pgPing(`postgres://${PG_USER}@127.0.0.1:${port}/postgres`);
+  const proc = spawn();
+  await waitUntilReady(proc, ready);
+  const node: StackNode = {
     name,
     role,
     host: '127.0.0.1',
@@ -102,18 +120,20 @@ async function runPostgres(sup: Supervisor, bin: Binaries, name: string, role: N
     cpuacctDir: group?.cpuacctDir ?? null,
     cpuQuota: cap && cap.cpus > 0 ? cap.cpus : null,
   };
+  reg.set(name, { node, proc, spawn, ready });
+  return node;
 }
 
 /** A node from a snapshot's data directory: copied (it is written to as the node runs), then started; its recovery replays the backup's WAL. */
-async function restorePostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, cap: NodeCapacity | null, groups: CapacityGroup[], from: string): Promise<StackNode> {
+async function restorePostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, cap: NodeCapacity | null, groups: CapacityGroup[], reg: Registry, from: string): Promise<StackNode> {
   const d = pgDir(sup, name);
   await execFileAsync('cp', ['-a', from, d.data]).catch((err: { stderr?: string; message: string }) => {
     throw new StackError(`could not copy the snapshot's data for ${name}: ${(err.stderr ?? err.message).trim()}`);
   });
-  return withStatementStats(await runPostgres(sup, bin, name, role, d, cap, groups));
+  return withStatementStats(await runPostgres(sup, bin, name, role, d, cap, groups, reg));
 }
 
-async function startPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, cap: NodeCapacity | null, groups: CapacityGroup[]): Promise<StackNode> {
+async function startPostgres(sup: Supervisor, bin: Binaries, name: string, role: NodeRole, cap: NodeCapacity | null, groups: CapacityGroup[], reg: Registry): Promise<StackNode> {
   const d = pgDir(sup, name);
   const init = spawnSync(join(bin.pgBinDir, 'initdb'), ['-D', d.data, '-U', PG_USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
     ...d.asUser,
@@ -122,14 +142,14 @@ async function startPostgres(sup: Supervisor, bin: Binaries, name: string, role:
     cwd: d.dir,
   });
   if (init.status !== 0) throw new StackError(`initdb failed for ${name}: ${init.stderr.trim().split('\n').pop()}`);
-  const node = await runPostgres(sup, bin, name, role, d, cap, groups);
+  const node = await runPostgres(sup, bin, name, role, d, cap, groups, reg);
   const created = spawnSync(join(bin.pgBinDir, 'createdb'), ['-h', '127.0.0.1', '-p', String(node.port), '-U', PG_USER, PG_DATABASE], { encoding: 'utf8' });
   if (created.status !== 0) throw new StackError(`createdb failed on ${name}: ${created.stderr.trim()}`);
   return withStatementStats(node);
 }
 
 /** A streaming replica of a primary: pg_basebackup (with -R: standby.signal and primary_conninfo), then postgres. */
-async function startReplica(sup: Supervisor, bin: Binaries, name: string, primary: StackNode, cap: NodeCapacity | null, groups: CapacityGroup[]): Promise<StackNode> {
+async function startReplica(sup: Supervisor, bin: Binaries, name: string, primary: StackNode, cap: NodeCapacity | null, groups: CapacityGroup[], reg: Registry): Promise<StackNode> {
   const d = pgDir(sup, name);
   const backup = spawnSync(
     join(bin.pgBinDir, 'pg_basebackup'),
@@ -137,32 +157,125 @@ async function startReplica(sup: Supervisor, bin: Binaries, name: string, primar
     { ...d.asUser, env: d.env, encoding: 'utf8', cwd: d.dir },
   );
   if (backup.status !== 0) throw new StackError(`pg_basebackup failed for ${name}: ${backup.stderr.trim().split('\n').pop()}`);
-  return runPostgres(sup, bin, name, 'pg-replica', d, cap, groups);
+  return runPostgres(sup, bin, name, 'pg-replica', d, cap, groups, reg);
 }
 
-async function startRedis(sup: Supervisor, bin: Binaries, rdb?: string): Promise<StackNode> {
+async function startRedis(sup: Supervisor, bin: Binaries, reg: Registry, rdb?: string): Promise<StackNode> {
   const port = await freePort();
   const dir = join(sup.runDir, 'redis');
   mkdirSync(dir);
   // Redis loads dump.rdb from its dir at start (and only writes one when asked to SAVE).
   if (rdb) copyFileSync(rdb, join(dir, 'dump.rdb'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no'];
-  const proc = sup.spawn('redis', bin.redisServer, args);
+  // Started without persistence so that loading a dataset is not slowed by it; the launcher turns
+  // the append-only file on once the data is in (redis-persistence.ts), and a restart repeats what
+  // the server ran with when it was stopped.
+  const base = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--protected-mode', 'no'];
+  let persistence = ['--appendonly', 'no'];
   const url = `redis://127.0.0.1:${port}`;
+  const spawn = () => sup.spawn('redis', bin.redisServer, [...base, ...persistence]);
+  const proc = spawn();
   // With a snapshot's RDB, answering LOADING is enough: clients (ioredis' ready check) wait for
   // the load to end while the rest of the stack starts and PostgreSQL is read.
   await waitUntilReady(proc, () => redisPing(url, rdb !== undefined));
-  return { name: 'redis', role: 'redis', host: '127.0.0.1', port, url, pid: proc.pid, version: versionOf(bin.redisServer, ['--version']) };
+  const node: StackNode = { name: 'redis', role: 'redis', host: '127.0.0.1', port, url, pid: proc.pid, version: versionOf(bin.redisServer, ['--version']) };
+  reg.set('redis', {
+    node,
+    proc,
+    spawn,
+    // Started again, it answers only once its data is loaded: that is when it serves.
+    ready: () => redisPing(url),
+    async beforeStop() {
+      const client = createRedis(url, 2000);
+      try {
+        const [, aof] = (await client.config('GET', 'appendonly')) as [string, string];
+        const [, fsync] = (await client.config('GET', 'appendfsync')) as [string, string];
+        persistence = aof === 'yes' ? ['--appendonly', 'yes', '--appendfsync', fsync] : ['--appendonly', 'no'];
+        // Without persistence a restart starts empty (not from the snapshot the stack began with).
+        if (aof !== 'yes') rmSync(join(dir, 'dump.rdb'), { force: true });
+      } catch {
+        /* not answering: restarted as it was last started */
+      } finally {
+        client.disconnect();
+      }
+    },
+  });
+  return node;
 }
 
-async function startMemcached(sup: Supervisor, bin: Binaries): Promise<StackNode> {
+async function startMemcached(sup: Supervisor, bin: Binaries, reg: Registry): Promise<StackNode> {
   const port = await freePort();
   const user = process.getuid?.() === 0 ? ['-u', 'root'] : [];
   const args = ['-l', '127.0.0.1', '-p', String(port), '-U', '0', '-m', '512', '-c', '4096', ...user];
-  const proc = sup.spawn('memcached', bin.memcached, args);
+  const spawn = () => sup.spawn('memcached', bin.memcached, args);
+  const proc = spawn();
   const url = `127.0.0.1:${port}`;
-  await waitUntilReady(proc, () => mcPing(url));
-  return { name: 'memcached', role: 'memcached', host: '127.0.0.1', port, url, pid: proc.pid, version: versionOf(bin.memcached, ['-V']) };
+  const ready = () => mcPing(url);
+  await waitUntilReady(proc, ready);
+  const node: StackNode = { name: 'memcached', role: 'memcached', host: '127.0.0.1', port, url, pid: proc.pid, version: versionOf(bin.memcached, ['-V']) };
+  reg.set('memcached', { node, proc, spawn, ready });
+  return node;
+}
+
+/** True once no process of the group (a node's process and its children) is left. */
+function groupGone(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+async function waitGroupGone(m: Managed, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!groupGone(m.proc.pid)) {
+    if (Date.now() > deadline) throw new StackError(`${m.node.name}: processes of its group still running ${timeoutMs / 1000}s after it stopped`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Stops and starts the local provider's nodes by their processes, on the same data and port. */
+function localControl(reg: Registry): NodeControl {
+  const get = (name: string): Managed => {
+    const m = reg.get(name);
+    if (!m) throw new StackError(`no node "${name}" in this stack; it has ${[...reg.keys()].join(', ')}`);
+    return m;
+  };
+  const running = (m: Managed, doing: string): void => {
+    if (m.proc.gone) throw new StackError(`cannot ${doing} ${m.node.name}: it is not running`);
+  };
+  return {
+    get nodes() {
+      return [...reg.keys()];
+    },
+    async stop(name) {
+      const m = get(name);
+      running(m, 'stop');
+      await m.beforeStop?.();
+      await stopProcess(m.proc, 60_000);
+      await waitGroupGone(m);
+    },
+    async kill(name) {
+      const m = get(name);
+      running(m, 'kill');
+      await m.beforeStop?.();
+      // The node runs in a process group of its own (spawned detached): its children go with it.
+      try {
+        process.kill(-m.proc.pid, 'SIGKILL');
+      } catch {
+        /* gone already */
+      }
+      await m.proc.exited;
+      await waitGroupGone(m);
+    },
+    async start(name) {
+      const m = get(name);
+      if (!m.proc.gone) throw new StackError(`cannot start ${name}: it is running`);
+      m.proc = m.spawn();
+      m.node.pid = m.proc.pid;
+      await waitUntilReady(m.proc, m.ready, 180_000);
+    },
+  };
 }
 
 /** Child processes from this machine's binaries, on 127.0.0.1, in a run directory of their own. */
@@ -190,19 +303,20 @@ export const localProvider: StackProvider = {
     try {
       request.log(`starting ${pgNodes.length === 1 ? 'postgres' : `${pgNodes.length} postgres nodes`}, redis and memcached on 127.0.0.1...`);
       const groups: CapacityGroup[] = [];
+      const reg: Registry = new Map();
       const from = request.restore;
       if (from && from.primaries.length !== pgNodes.length) throw new StackError(`the snapshot has ${from.primaries.length} primaries, the tier needs ${pgNodes.length}`);
       // Redis first: loading a snapshot's RDB is the longest part of a restore, and copying the
       // PostgreSQL data below blocks this process meanwhile.
-      const redis = startRedis(sup, bin, from?.redisRdb);
-      const memcached = startMemcached(sup, bin);
-      const pgs = pgNodes.map((n, i) => (from ? restorePostgres(sup, bin, n.name, n.role, cap, groups, from.primaries[i]!) : startPostgres(sup, bin, n.name, n.role, cap, groups)));
+      const redis = startRedis(sup, bin, reg, from?.redisRdb);
+      const memcached = startMemcached(sup, bin, reg);
+      const pgs = pgNodes.map((n, i) => (from ? restorePostgres(sup, bin, n.name, n.role, cap, groups, reg, from.primaries[i]!) : startPostgres(sup, bin, n.name, n.role, cap, groups, reg)));
       const nodes = await Promise.all([...pgs, redis, memcached]);
       const replicas = request.tier === 'replicas' ? (request.replicas ?? DEFAULT_REPLICAS) : 0;
       if (replicas > 0) {
         request.log(`starting ${replicas} streaming replica${replicas > 1 ? 's' : ''} (pg_basebackup)...`);
         const primary = nodes.find((n) => n.role === 'pg-primary')!;
-        for (let i = 1; i <= replicas; i++) nodes.push(await startReplica(sup, bin, `pg-replica-${i}`, primary, cap, groups));
+        for (let i = 1; i <= replicas; i++) nodes.push(await startReplica(sup, bin, `pg-replica-${i}`, primary, cap, groups, reg));
       }
       const withCpuUnlimited = async <T,>(work: () => Promise<T>): Promise<T> => {
         for (const g of groups) g.liftCpu(true);
@@ -212,7 +326,9 @@ export const localProvider: StackProvider = {
           for (const g of groups) g.liftCpu(false);
         }
       };
-      return { provider: 'local', tier: request.tier, nodes, runDir, owned: true, capacity, withCpuUnlimited, down: () => sup.stopAll() };
+      // A kept stack (bench stack up) outlives this process: whoever attaches to it cannot restart its nodes.
+      const control = request.persistent ? {} : { control: localControl(reg) };
+      return { provider: 'local', tier: request.tier, nodes, runDir, owned: true, capacity, withCpuUnlimited, ...control, down: () => sup.stopAll() };
     } catch (err) {
       await sup.stopAll();
       throw err;

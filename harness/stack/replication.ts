@@ -6,14 +6,21 @@ import { HARNESS_MARK } from '../metrics/statements.ts';
 export async function replicaLag(primaryUrl: string, replicaUrls: readonly string[]): Promise<Array<{ bytes: number; seconds: number | null }>> {
   const pools = [primaryUrl, ...replicaUrls].map((u) => createPgPool(u, 1, 'tierbench-lag'));
   try {
-    return await replicaLagOn(pools[0]!, pools.slice(1));
+    const lag = await replicaLagOn(pools[0]!, pools.slice(1));
+    return lag.map((l, i) => {
+      if (!l) throw new StackError(`replica ${replicaUrls[i]} could not be read`);
+      return l;
+    });
   } finally {
     await Promise.all(pools.map((p) => p.end()));
   }
 }
 
-/** replicaLag on connections the caller keeps (a sampler reading it every second). */
-export async function replicaLagOn(primary: PgPool, replicas: readonly PgPool[]): Promise<Array<{ bytes: number; seconds: number | null }>> {
+/**
+ * replicaLag on connections the caller keeps (a sampler reading it every second); a replica that
+ * cannot be read (down in a fault scenario) is null, the others are still read.
+ */
+export async function replicaLagOn(primary: PgPool, replicas: readonly PgPool[]): Promise<Array<{ bytes: number; seconds: number | null } | null>> {
   const [head] = await pgQuery<{ lsn: string }>(primary, `${HARNESS_MARK} SELECT pg_current_wal_lsn()::text AS lsn`);
   return Promise.all(
     replicas.map(async (pool) => {
@@ -26,7 +33,7 @@ export async function replicaLagOn(primary: PgPool, replicas: readonly PgPool[])
       const bytes = Math.max(0, Number(r?.bytes ?? 0));
       // Caught up means no lag, however long ago the last transaction was.
       return { bytes, seconds: bytes === 0 ? 0 : (r?.seconds ?? null) };
-    }),
+    }).map((p) => p.catch(() => null)),
   );
 }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, closeSync, openSync, rmSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +21,8 @@ export interface Supervised {
   child: ChildProcess;
   exited: Promise<number | null>;
   stopSignal: NodeJS.Signals;
+  /** Set once the process has exited (a node stopped or killed in a fault scenario, a worker killed). */
+  gone: boolean;
 }
 
 const REAPER = fileURLToPath(new URL('./reaper.mjs', import.meta.url));
@@ -61,15 +63,36 @@ export class Supervisor {
     });
     closeSync(fd);
     if (this.persistent) child.unref();
-    const exited = new Promise<number | null>((resolve) => {
-      child.once('exit', (code) => resolve(code));
-      child.once('error', () => resolve(null));
-    });
     if (child.pid === undefined) throw new Error(`could not start ${command}`);
+    const proc: Supervised = { name, pid: child.pid, logPath, child, exited: Promise.resolve(null), stopSignal: opts.stopSignal ?? 'SIGTERM', gone: false };
+    proc.exited = new Promise<number | null>((resolve) => {
+      const done = (code: number | null) => {
+        // A process that is gone leaves the pid list: its pid may be reused by another process,
+        // which neither stopAll nor the reaper must signal.
+        if (!proc.gone) {
+          proc.gone = true;
+          this.forget(proc);
+        }
+        resolve(code);
+      };
+      child.once('exit', (code) => done(code));
+      child.once('error', () => done(null));
+    });
     appendFileSync(this.pidFile, `${child.pid} ${name}\n`);
-    const proc: Supervised = { name, pid: child.pid, logPath, child, exited, stopSignal: opts.stopSignal ?? 'SIGTERM' };
     this.procs.push(proc);
     return proc;
+  }
+
+  /** Drops an exited process from the list and the pid file. */
+  private forget(proc: Supervised): void {
+    const i = this.procs.indexOf(proc);
+    if (i >= 0) this.procs.splice(i, 1);
+    if (this.stopped) return;
+    try {
+      writeFileSync(this.pidFile, this.procs.map((p) => `${p.pid} ${p.name}\n`).join(''));
+    } catch {
+      /* the run directory is being removed */
+    }
   }
 
   /** Runs after every process has stopped (e.g. removing a node's cgroups). */
@@ -81,7 +104,7 @@ export class Supervisor {
   async stopAll(timeoutMs = 10_000): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const p of [...this.procs].reverse()) await stopProcess(p, timeoutMs);
+    for (const p of [...this.procs].reverse()) if (!p.gone) await stopProcess(p, timeoutMs);
     for (const fn of this.afterStop) fn();
     rmSync(this.runDir, { recursive: true, force: true });
     process.removeListener('exit', this.lastResort);
@@ -91,6 +114,7 @@ export class Supervisor {
   private readonly lastResort = (): void => {
     if (this.stopped) return;
     for (const p of this.procs) {
+      if (p.gone) continue;
       try {
         process.kill(p.pid, 'SIGKILL');
       } catch {

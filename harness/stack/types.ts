@@ -34,7 +34,29 @@ export interface Stack {
    * capacity model is about the measured trial, not about how fast a dataset loads.
    */
   withCpuUnlimited<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Stopping, killing and starting single nodes, for fault scenarios; absent where this process
+   * does not own the nodes' processes (docker, external, a stack kept by `bench stack up`).
+   */
+  control?: NodeControl;
   down(): Promise<void>;
+}
+
+/**
+ * A node's process stopped and started again on the same data directory and port (fault
+ * scenarios). Each call resolves when it is done: stop and kill once every process of the node is
+ * gone, start once the node answers (a Redis loading its data, a PostgreSQL in crash recovery
+ * take their time). The node's pid in the stack is updated by start.
+ */
+export interface NodeControl {
+  /** Node names it can act on. */
+  readonly nodes: readonly string[];
+  /** A clean stop: SIGTERM (PostgreSQL: SIGINT, a fast shutdown; Redis writes its append-only file). */
+  stop(node: string): Promise<void>;
+  /** A crash: SIGKILL to the node's process group (a PostgreSQL's backends with its postmaster). */
+  kill(node: string): Promise<void>;
+  /** Starts a stopped or killed node again, as it ran before; resolves once it answers. */
+  start(node: string): Promise<void>;
 }
 
 export interface StackRequest {

@@ -35,7 +35,7 @@ export function fakeContext(tier = 'cache'): AppContext & { close(): Promise<voi
   const deny = (store: string) => new Proxy({}, { get: (_t, prop) => (prop === 'then' ? undefined : () => untouchable(store)) });
   return {
     config,
-    router: { name: tier, readPool: () => untouchable('postgres'), writePool: () => untouchable('postgres'), close: async () => {} },
+    router: { name: tier, readPool: () => untouchable('postgres'), writePool: () => untouchable('postgres'), writeNode: () => 0, downNodes: () => [], pools: () => [], close: async () => {} },
     redis: new Proxy(redis, { get: (t, prop) => (prop in t ? t[prop as keyof typeof t] : prop === 'then' ? undefined : () => untouchable('redis')) }) as unknown as AppContext['redis'],
     memcached: deny('memcached') as AppContext['memcached'],
     queue: deny('queue') as AppContext['queue'],

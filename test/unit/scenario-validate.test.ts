@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createSchedule } from '../../harness/drive/schedule.ts';
-import { scenarios } from '../../scenarios/index.ts';
+import { FAULT_SCENARIOS, scenarios } from '../../scenarios/index.ts';
+import { withLoadOverrides } from '../../scenarios/overrides.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { loadScenarioFile, validateScenarioFile } from '../../scenarios/validate.ts';
 
@@ -32,7 +33,7 @@ describe('validateScenarioFile', () => {
       'executor.stages[1].targetRate: must be a number of requests per second >= 0, got -1',
       'executor.timeoutMs: must be a number of milliseconds > 0, got 0',
       'executor.maxInFlight: must be at least connections (8): requests beyond maxInFlight are dropped, got 4',
-      'operations[0].wieght: unknown key; accepted: name, weight, method, path, key, actor, body, okStatuses, capture, then',
+      'operations[0].wieght: unknown key; accepted: name, weight, method, path, key, actor, body, okStatuses, capture, then, expect',
       'operations[0].key.theta: must be a number >= 0 (0 is uniform, 0.99 YCSB\'s default, >= 1 steeper), got -1',
       'operations[1].weight: must be a number >= 0 (0: issued only as a follow-up), got -2',
       'operations[1].method: must be one of "GET", "POST", "PUT", "DELETE", got "FETCH"',
@@ -152,6 +153,7 @@ describe('validateScenarioFile', () => {
 
 describe('loadScenarioFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tierbench-scenario-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads a JSON file, and says when it is not JSON, is missing or is of another kind', async () => {
     const good = join(dir, 'good.json');
@@ -174,7 +176,7 @@ describe('what the harness acts on: tiers, set-up, actions, app settings', () =>
       vars: { celebrity: 'the most-followed user', stormPhoto: 'a photo the celebrity posts' },
       setup: [{ var: 'celebrity', pick: 'most-followed-user' }, { var: 'stormPhoto', request: { as: '{celebrity}', method: 'POST', path: '/users/{celebrity}/photos', body: { objectKey: 'storm.jpg' }, capture: 'photo.id' } }],
       tiers: ['cache', 'sharded'],
-      actions: [{ atSec: 10, do: 'flush-memcached' }],
+      actions: [{ atSec: 0.5, do: 'flush-memcached' }],
       app: { readYourWrites: 'none' },
     });
     expect('scenario' in ok).toBe(true);
@@ -198,9 +200,87 @@ describe('what the harness acts on: tiers, set-up, actions, app settings', () =>
       'setup[1].request.method: must be one of "POST", "PUT", got "GET"',
       'setup[2]: give either pick (a user to choose) or request (a request whose answer gives the value)',
       'actions[0].atSec: must be seconds into the window, >= 0, got -1',
-      'actions[0].do: must be one of "flush-memcached", got "explode"',
+      'actions[0].do: must be one of "flush-memcached", "stop-node", "kill-node", "kill-worker", "pause-replication", got "explode"',
       'app.colour: unknown key; accepted: readYourWrites',
       'app.readYourWrites: must be one of "writer-pinned", "none", got "sometimes"',
     ]);
+  });
+});
+
+describe('faults as timed actions', () => {
+  const base = { name: 'f', description: 'd', operations: [{ name: 'photo', weight: 1, method: 'GET', path: '/photos/{key}', key: { kind: 'uniform', population: 'photos' } }], executor: { kind: 'constant-arrival-rate', rate: 10, durationSec: 30, warmupSec: 0, connections: 1, maxInFlight: 10, timeoutMs: 1000 } };
+
+  it('accepts each fault where its node exists, within the window', () => {
+    const ok = validateScenarioFile({
+      ...base,
+      tiers: ['replicas'],
+      actions: [
+        { atSec: 2, do: 'stop-node', node: 'memcached', forSec: 5 },
+        { atSec: 3, do: 'kill-node', node: 'pg-replica-1', forSec: 10 },
+        { atSec: 8, do: 'stop-node', node: 'redis', forSec: 0 },
+        { atSec: 9, do: 'kill-worker', forSec: 5 },
+        { atSec: 15, do: 'pause-replication', forSec: 10 },
+        { atSec: 20, do: 'stop-node', node: 'memcached', forSec: 1 },
+      ],
+    });
+    expect(ok).toMatchObject({ scenario: { name: 'f' } });
+  });
+
+  it('lists what each fault needs: its keys, a node name, a length', () => {
+    const out = validateScenarioFile({
+      ...base,
+      tiers: ['sharded'],
+      actions: [
+        { atSec: 1, do: 'stop-node', forSec: 5 },
+        { atSec: 1, do: 'kill-node', node: 'pg-shard-x', forSec: -1 },
+        { atSec: 1, do: 'flush-memcached', node: 'memcached' },
+        { atSec: 1, do: 'kill-worker' },
+        { atSec: 1, do: 'pause-replication', forSec: 0, node: 'redis' },
+      ],
+    });
+    expect('problems' in out && out.problems).toEqual([
+      'actions[0].node: is required for stop-node',
+      'actions[1].node: must be a node of the stack: memcached, redis, pg-primary, pg-replica-N (N from 1) or pg-shard-N (N from 0), got "pg-shard-x"',
+      'actions[1].forSec: must be seconds until the node is started again, >= 0 (0: at once), got -1',
+      'actions[2].node: flush-memcached takes no node',
+      'actions[3].forSec: is required for kill-worker',
+      'actions[4].node: pause-replication takes no node',
+      'actions[4].forSec: must be seconds the replicas stay paused, > 0, got 0',
+    ]);
+  });
+
+  it('refuses faults that end after the window, overlap on one target, or name a node the tiers lack', () => {
+    const out = validateScenarioFile({
+      ...base,
+      tiers: ['cache', 'sharded'],
+      actions: [
+        { atSec: 25, do: 'stop-node', node: 'memcached', forSec: 10 },
+        { atSec: 30, do: 'flush-memcached' },
+        { atSec: 1, do: 'kill-node', node: 'pg-shard-1', forSec: 2 },
+        { atSec: 2, do: 'stop-node', node: 'pg-shard-1', forSec: 2 },
+        { atSec: 5, do: 'pause-replication', forSec: 1 },
+      ],
+    });
+    expect('problems' in out && out.problems).toEqual([
+      'actions[0]: ends at 35 s (atSec + forSec), after the 30 s window: the recovery would not be seen',
+      'actions[1]: at 30 s, not in the 30 s window',
+      'actions[2]: pg-shard-1 exists only on sharded, not on cache (in tiers)',
+      'actions[3]: pg-shard-1 exists only on sharded, not on cache (in tiers)',
+      'actions[3]: overlaps actions[2] on pg-shard-1: one fault on a target at a time',
+      'actions[4]: replication exists only on replicas, not on cache, sharded (in tiers)',
+    ]);
+    const untiered = validateScenarioFile({ ...base, actions: [{ atSec: 1, do: 'kill-node', node: 'pg-replica-2', forSec: 2 }] });
+    expect('problems' in untiered && untiered.problems).toEqual(['actions[0]: pg-replica-2 exists only on replicas; set tiers to ["replicas"] (or a part of it)']);
+  });
+
+  it('holds a shorter --duration to the actions too', () => {
+    const s = validateScenarioFile({ ...base, actions: [{ atSec: 10, do: 'stop-node', node: 'memcached', forSec: 10 }] });
+    if (!('scenario' in s)) throw new Error(s.problems.join('; '));
+    expect(withLoadOverrides(s.scenario, { duration: 25 })).toMatchObject({ scenario: { executor: { durationSec: 25 } } });
+    expect(withLoadOverrides(s.scenario, { duration: 15 })).toEqual({ problems: ['scenario "f" with --duration 15: actions[0]: ends at 20 s (atSec + forSec), after the 15 s window: the recovery would not be seen'] });
+  });
+
+  it('passes every registered fault scenario', () => {
+    for (const s of FAULT_SCENARIOS) expect(validateScenarioFile(JSON.parse(JSON.stringify(s))), s.name).toEqual({ scenario: s });
   });
 });

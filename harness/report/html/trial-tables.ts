@@ -6,6 +6,7 @@ import type { ErrorClass, Trial } from '../../results/types.ts';
 import { NA, escapeHtml as e, fmtBytes, fmtInt, fmtMs, fmtNum, fmtPct, fmtRate, fmtSeconds } from '../format.ts';
 import type { LatencyRow, TrialSummary } from '../summary.ts';
 import { badge, kv, table, type Column } from './parts.ts';
+import { busiestNodeText, failedText, faultDetails } from '../faults-text.ts';
 
 type OpRow = LatencyRow & {
   name: string;
@@ -161,4 +162,54 @@ export function fanoutTable(trial: Trial): string {
 export function checksList(trial: Trial): string {
   if (trial.checks.length === 0) return '<p>No checks ran.</p>';
   return `<ul class="checks">${trial.checks.map((c) => `<li>${badge(c.ok, 'PASS', 'FAIL')}<span class="name">${e(c.name)}</span>${e(c.detail)}</li>`).join('\n')}</ul>`;
+}
+
+type FaultRow = NonNullable<Trial['faults']>[number];
+
+/** The faults injected in the trial: outage and recovery, then per fault its requests per operation and the nodes' load. */
+export function faultsSection(s: TrialSummary): string {
+  const faults = s.trial.faults;
+  if (!faults?.length) return '';
+  const src = (i: number, path: string) => `results.json: trials[${s.index}].faults[${i}].${path}`;
+  const idx = (f: FaultRow) => faults.indexOf(f);
+  const cols: Column<FaultRow>[] = [
+    { head: 'fault', cell: (f) => f.kind },
+    { head: 'target', cell: (f) => f.target },
+    { head: 'at s', num: true, cell: (f) => fmtNum(f.startedAt, 1), src: (f) => src(idx(f), 'startedAt') },
+    { head: 'back at s', num: true, cell: (f) => fmtNum(f.endedAt, 1), src: (f) => src(idx(f), 'endedAt') },
+    { head: 'outage s', num: true, cell: (f) => fmtNum(f.outageSec, 1), src: (f) => src(idx(f), 'outageSec') },
+    { head: 'to answer s', num: true, cell: (f) => (f.startupSec === undefined ? '' : fmtNum(f.startupSec, 1)), src: (f) => src(idx(f), 'startupSec') },
+    { head: 'during: failed', num: true, cell: (f) => failedText(f.during), src: (f) => src(idx(f), 'during') },
+    { head: 'after: failed', num: true, cell: (f) => failedText(f.after), src: (f) => src(idx(f), 'after') },
+    { head: 'failures ended s after back', num: true, cell: (f) => (f.errorsRecoveredSec === null ? 'not in window' : fmtNum(f.errorsRecoveredSec, 1)), src: (f) => src(idx(f), 'errorsRecoveredSec') },
+    { head: 'PostgreSQL before → during (node changed most)', wrap: true, cell: (f) => busiestNodeText(f) ?? NA, src: (f) => src(idx(f), 'nodes') },
+    { head: 'what else', wrap: true, cell: (f) => faultDetails(f).join('; ') || NA },
+  ];
+  type OpRow = { name: string } & FaultRow['during']['byOperation'][string];
+  const opCols: Column<OpRow>[] = [
+    { head: 'operation', cell: (r) => r.name },
+    { head: 'due', num: true, cell: (r) => fmtInt(r.scheduled) },
+    { head: 'ok', num: true, cell: (r) => fmtInt(r.ok) },
+    { head: 'errors by class', num: true, cell: (r) => Object.entries(r.errorsByClass).filter(([, n]) => n).map(([k, n]) => `${k} ${fmtInt(n)}`).join(', ') || fmtInt(r.errors) },
+    { head: 'timeouts', num: true, cell: (r) => fmtInt(r.timeouts) },
+  ];
+  type NodeRow = FaultRow['nodes'][number];
+  const nodeCols: Column<NodeRow>[] = [
+    { head: 'node', cell: (n) => n.node },
+    { head: 'statements/s before', num: true, cell: (n) => fmtNum(n.queriesPerSecBefore, 0) },
+    { head: 'statements/s during', num: true, cell: (n) => fmtNum(n.queriesPerSec, 0) },
+    { head: 'CPU cores before', num: true, cell: (n) => fmtNum(n.cpuPerSecBefore, 2) },
+    { head: 'CPU cores during', num: true, cell: (n) => fmtNum(n.cpuPerSec, 2) },
+  ];
+  const each = faults
+    .map((f, i) => {
+      const rows = Object.entries(f.during.byOperation).map(([name, o]) => ({ name, ...o }));
+      const secs = f.during.seconds ? `seconds ${f.during.seconds[0]}–${f.during.seconds[1]}` : 'no whole second';
+      return `<div class="grid2"><div>${table(opCols, rows, { caption: `${f.kind} ${f.target}: requests due during it (${secs}), per operation (results.json: trials[${s.index}].faults[${i}].during.byOperation)` })}</div>
+<div>${table(nodeCols, f.nodes, { caption: `${f.kind} ${f.target}: PostgreSQL load per second during it against the 5 s before (results.json: trials[${s.index}].faults[${i}].nodes)` })}</div></div>`;
+    })
+    .join('\n');
+  return `<h3>Faults</h3>
+${table(cols, faults, { caption: 'Times in seconds into the measured window; requests counted by the second they were due. "failed": errors (dropped included) and timeouts.' })}
+${each}`;
 }

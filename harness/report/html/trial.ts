@@ -6,7 +6,7 @@ import { trialAnchor } from '../groups.ts';
 import type { TrialSummary } from '../summary.ts';
 import type { Warning } from '../warnings.ts';
 import { figure, kv, warningNotes, WarningPlacer } from './parts.ts';
-import { backendsTables, checksList, fanoutTable, generatorBadge, generatorTable, operationsTable, sweepSection } from './trial-tables.ts';
+import { backendsTables, checksList, fanoutTable, faultsSection, generatorBadge, generatorTable, operationsTable, sweepSection } from './trial-tables.ts';
 
 function checksBadge(s: TrialSummary): string {
   if (s.trial.checks.length === 0) return '<span class="badge warn">no checks</span>';
@@ -45,6 +45,7 @@ export function renderTrial(s: TrialSummary, figures: readonly FigureSpec[], ima
 ${t.description ? `<p class="sub">${e(t.description)}</p>` : ''}
 ${settings(s)}
 ${sweepSection(t)}
+${faultsSection(s)}
 <h3>Operations</h3>
 ${opsNotes}
 ${operationsTable(s)}
