@@ -66,7 +66,12 @@ export function runScenarios(config: RunConfig, fromFile?: Scenario): Scenario[]
       return [];
     }
   });
-  if (problems.length) throw new UsageError(problems.join('\n'));
+  if (problems.length) {
+    // The default run includes multi-stream scenarios: say which ones one --rate/--duration fits.
+    const single = Object.values(scenarios).filter((s) => s.streams === undefined).map((s) => s.name);
+    if (bases.some((b) => b.streams !== undefined)) problems.push(`pick scenarios with --scenario; these have one load shape the flags can set: ${single.join(', ')}`);
+    throw new UsageError(problems.join('\n'));
+  }
   return out;
 }
 

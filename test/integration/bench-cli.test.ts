@@ -7,7 +7,7 @@ import { projectDirsLeft, recordedPids, runBench } from '../helpers/bench-proces
 import { isAlive, makeTempBase } from '../helpers/temp.ts';
 
 const cwd = process.cwd();
-const SHORT = ['--profile', 'tiny', '--logical-shards', '8', '--rate', '200', '--warmup', '1s'];
+const SHORT = ['--profile', 'tiny', '--logical-shards', '8', '--scenario', 'photo-reads', '--rate', '200', '--warmup', '1s'];
 
 async function waitUntilGone(pids: number[], timeoutMs: number): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;

@@ -24,7 +24,7 @@ describe('external stack provider', () => {
     const file = join(base.dir, 'nodes.json');
     writeFileSync(file, JSON.stringify({ tier: 'cache', nodes: stack.nodes.map((n) => ({ name: n.name, role: n.role, url: n.url })) }));
     const out = join(base.dir, 'reports');
-    const run = runBench(['run', '--tier', 'cache', '--stack', 'external', '--stack-config', file, '--profile', 'tiny', '--logical-shards', '4', '--rate', '100', '--duration', '1s', '--warmup', '1s', '--out', out], base.dir, process.cwd());
+    const run = runBench(['run', '--tier', 'cache', '--scenario', 'photo-reads', '--stack', 'external', '--stack-config', file, '--profile', 'tiny', '--logical-shards', '4', '--rate', '100', '--duration', '1s', '--warmup', '1s', '--out', out], base.dir, process.cwd());
     const { code } = await run.exit;
     expect(code, run.stderr()).toBe(0);
     const results = JSON.parse(readFileSync(join(out, 'latest', 'results.json'), 'utf8')) as ResultsFile;

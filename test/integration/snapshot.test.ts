@@ -7,7 +7,7 @@ import { projectDirsLeft, recordedPids, runBench } from '../helpers/bench-proces
 import { isAlive, makeTempBase } from '../helpers/temp.ts';
 
 const cwd = process.cwd();
-const ARGS = ['run', '--tier', 'cache', '--profile', 'tiny', '--logical-shards', '8', '--rate', '100', '--warmup', '0', '--duration', '1s'];
+const ARGS = ['run', '--tier', 'cache', '--scenario', 'photo-reads', '--profile', 'tiny', '--logical-shards', '8', '--rate', '100', '--warmup', '0', '--duration', '1s'];
 
 describe('dataset snapshots', () => {
   const base = makeTempBase();
@@ -70,7 +70,7 @@ describe('Ctrl-C while seeding', () => {
     const base = makeTempBase();
     try {
       // small: long enough a load to interrupt in the middle.
-      const run = runBench(['run', '--tier', 'cache', '--profile', 'small', '--duration', '1s', '--out', join(base.dir, 'reports')], base.dir, cwd);
+      const run = runBench(['run', '--tier', 'cache', '--scenario', 'photo-reads', '--profile', 'small', '--duration', '1s', '--out', join(base.dir, 'reports')], base.dir, cwd);
       await run.waitFor('  load ', 120_000);
       const pids = recordedPids(base.dir);
       expect(pids.length).toBeGreaterThanOrEqual(3);

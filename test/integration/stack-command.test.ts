@@ -24,7 +24,7 @@ describe('bench stack up | status | down, and runs that use a kept stack', () =>
     expect((await status.exit).code).toBe(0);
     expect(status.stdout().match(/ up$/gm)).toHaveLength(3);
 
-    const args = ['run', '--tier', 'cache', '--profile', 'tiny', '--logical-shards', '4', '--rate', '100', '--duration', '1s', '--warmup', '1s', '--out', join(base.dir, 'reports')];
+    const args = ['run', '--tier', 'cache', '--scenario', 'photo-reads', '--profile', 'tiny', '--logical-shards', '4', '--rate', '100', '--duration', '1s', '--warmup', '1s', '--out', join(base.dir, 'reports')];
     const first = runBench(args, base.dir, cwd);
     expect((await first.exit).code, first.stderr()).toBe(0);
     expect(first.stdout()).toMatch(/using the running stack/);

@@ -22,7 +22,7 @@ describe('bench CLI input validation (in process)', () => {
     [['stack', 'sideways'], /Invalid values/],
     [['stack', 'up', '--pg-shards', '40'], /--pg-shards: 40 is out of range; accepted: an integer from 1 to 16/],
     [['fly'], /Unknown argument: fly/],
-    [[], /name a command: run, list, stack, report or compare/],
+    [[], /name a command: run, list, stack, report, compare or gate/],
   ];
   for (const [args, message] of cases) {
     it(`bench ${args.join(' ')} exits 2 with one line saying what is accepted`, async () => {

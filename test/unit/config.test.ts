@@ -31,7 +31,7 @@ describe('config', () => {
 
   it('has defaults', () => {
     const c = resolveWith({});
-    expect(c).toMatchObject({ tier: ['cache', 'replicas', 'sharded'], stack: 'local', scenario: ['photo-reads'], profile: 'small', seed: 1, logicalShards: 64, cacheTtl: 300, snapshots: '.tierbench/snapshots', reseed: false });
+    expect(c).toMatchObject({ tier: ['cache', 'replicas', 'sharded'], stack: 'local', scenario: ['feed-reads', 'like-storm', 'uploads'], profile: 'small', seed: 1, logicalShards: 64, cacheTtl: 300, snapshots: '.tierbench/snapshots', reseed: false });
     expect(c.rate).toBeUndefined();
   });
 
