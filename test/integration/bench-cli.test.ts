@@ -68,7 +68,8 @@ describe('bench run, end to end on real servers', () => {
     const config = results.run.config as { resolved: { profile: string; logicalShards: number }; flags: Record<string, string>; app: { cacheTtlSec: number; replicas: number } };
     expect(config.resolved).toMatchObject({ profile: 'tiny', logicalShards: 8 });
     expect(config.flags).toMatchObject({ profile: 'tiny', rate: '200' });
-    expect(config.app).toMatchObject({ cacheTtlSec: 300, replicas: 0 });
+    // The run spans every tier: replicas is the replicas tier's count (each trial's own app record says what its tier used).
+    expect(config.app).toMatchObject({ cacheTtlSec: 300, replicas: 2 });
     expect(typeof results.run.gitDirty).toBe('boolean');
     expect(results.run.loadAverage!.start).toBeGreaterThanOrEqual(0);
     expect(results.run.loadAverage!.end).toBeGreaterThanOrEqual(0);
