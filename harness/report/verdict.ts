@@ -125,6 +125,14 @@ function firstPerTier(rows: readonly VerdictRow[]): VerdictRow[] {
   return rows.filter((r) => (seen.has(r.tier) ? false : (seen.add(r.tier), true)));
 }
 
+/**
+ * True when a headline sentence is about this scenario: it starts with the name, then ' ', ',' or ':'
+ * (read-after-write's sentence is not read-after-write-control's).
+ */
+export function isAbout(sentence: string, scenario: string): boolean {
+  return sentence.startsWith(scenario) && [' ', ',', ':'].includes(sentence.charAt(scenario.length));
+}
+
 function scenarioVerdict(results: ResultsFile, group: ScenarioGroup): ScenarioVerdict {
   const base = group.members.map((m) => windowRow(m.index, m.trial, results.upgradedFrom));
   const head = (results.headline?.rows ?? []).map((h, k) => ({ h, k })).filter(({ h }) => h.scenario === group.scenario);
@@ -135,7 +143,7 @@ function scenarioVerdict(results: ResultsFile, group: ScenarioGroup): ScenarioVe
         return b ? headlineRow(h, k, b) : null;
       })
       .filter((r): r is VerdictRow => r !== null);
-    const sentences = (results.headline?.sentences ?? []).filter((s) => s.includes(group.scenario));
+    const sentences = (results.headline?.sentences ?? []).filter((s) => isAbout(s, group.scenario));
     return { scenario: group.scenario, basis: 'headline', commonRate: results.headline?.commonRate[group.scenario] ?? null, sentences, rows };
   }
   const sentences = group.tiers.length > 1 ? [windowSentence(group.scenario, firstPerTier(base))] : [];

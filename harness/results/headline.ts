@@ -44,7 +44,9 @@ function sentence(scenario: string, rows: HeadlineRow[], slo: Slo, commonRate: n
   const best = [...withLatency].sort((a, b) => a.atCommonRate!.p99Us - b.atCommonRate!.p99Us)[0]!;
   const list = withLatency.map((r) => `${r.tier} ${(r.atCommonRate!.p99Us / 1000).toFixed(1)} ms`).join(', ');
   const note = broke.length ? `; ${broke.join(' and ')} did not hold the SLO there` : '';
-  return `${scenario}, not swept (bench run --sweep finds how much each tier holds): at ${commonRate === null ? 'the rates run' : `the common rate of ${fmtRate(commonRate)} req/s`}, p99 ${list}; lowest: ${best.tier}${note}.`;
+  // A scenario only one tier runs (tiers: ['replicas']) has no winner to name.
+  const lowest = withLatency.length === 1 ? `only ${best.tier} runs it` : `lowest: ${best.tier}`;
+  return `${scenario}, not swept (bench run --sweep finds how much each tier holds): at ${commonRate === null ? 'the rates run' : `the common rate of ${fmtRate(commonRate)} req/s`}, p99 ${list}; ${lowest}${note}.`;
 }
 
 /**

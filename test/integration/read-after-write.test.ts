@@ -15,7 +15,7 @@ import { startTestStack, type TestStack } from '../helpers/stack.ts';
  */
 let t: TestStack;
 let replicas: PgPool[];
-const short: SingleStreamScenario = { ...readAfterWrite, executor: { kind: 'constant-arrival-rate', rate: 60, durationSec: 3, warmupSec: 0, connections: 8, maxInFlight: 1000, timeoutMs: 2000 } };
+const short: SingleStreamScenario = { ...readAfterWrite, actions: [], executor: { kind: 'constant-arrival-rate', rate: 60, durationSec: 3, warmupSec: 0, connections: 8, maxInFlight: 1000, timeoutMs: 2000 } };
 
 async function run(baseUrl: string): Promise<DriveOutput> {
   return drive({ baseUrl, scenario: short, seed: 3, populations: { photos: t.manifest.photoIds, users: t.manifest.userIds }, sessionSeed: t.manifest.seed, workers: 1 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { reportFigures } from '../../harness/report/charts/report-figures.ts';
 import { renderHtml } from '../../harness/report/html.ts';
 import { SUMMARY_BUDGET_BYTES, renderSummaryMarkdown } from '../../harness/report/summary-md.ts';
-import { verdicts } from '../../harness/report/verdict.ts';
+import { isAbout, verdicts } from '../../harness/report/verdict.ts';
 import { buildThreeTierFixture } from '../fixtures/three-tier-fixture.ts';
 
 // 18 trials: three tiers × six scenarios, three of them swept, with a headline. No charts are
@@ -77,5 +77,15 @@ describe('a three-tier, six-scenario report', () => {
     expect(md).not.toMatch(/!\[|<img/);
     for (const s of results.headline!.sentences) expect(md).toContain(s.replace(/\[/g, '\\[').replace(/\]/g, '\\]'));
     expect(md.match(/^\| (cache|replicas|sharded) \|/gm)).toHaveLength(18);
+  });
+});
+
+describe('headline sentences by scenario', () => {
+  it('gives a scenario only its own sentence when one name starts another (read-after-write, read-after-write-control)', () => {
+    const raw = 'read-after-write, not swept (...): at the common rate of 200 req/s, p99 replicas 14.5 ms; lowest: replicas.';
+    const control = 'read-after-write-control, not swept (...): at the common rate of 200 req/s, p99 replicas 13.0 ms; lowest: replicas.';
+    expect([raw, control].filter((s) => isAbout(s, 'read-after-write'))).toEqual([raw]);
+    expect([raw, control].filter((s) => isAbout(s, 'read-after-write-control'))).toEqual([control]);
+    expect(isAbout('feed-reads at p99 < 50 ms: sharded holds the most', 'feed-reads')).toBe(true);
   });
 });
