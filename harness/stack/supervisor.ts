@@ -28,6 +28,14 @@ export interface Supervised {
 const REAPER = fileURLToPath(new URL('./reaper.mjs', import.meta.url));
 
 /**
+ * Removes `dir` should this process die without removing it itself (SIGKILL, crash): a detached
+ * reaper watches this process. With no pids file in `dir` it only removes the folder.
+ */
+export function removeIfKilled(dir: string): void {
+  spawn(process.execPath, [REAPER, String(process.pid), dir], { detached: true, stdio: 'ignore' }).unref();
+}
+
+/**
  * Owns the processes of one run directory. Every pid goes to `<runDir>/pids`; a detached reaper
  * process watches this one and, should it die without cleaning up (SIGKILL, crash), stops those
  * pids and removes the run directory. A persistent supervisor (`bench stack up`) has no reaper.
@@ -44,7 +52,7 @@ export class Supervisor {
   ) {
     this.pidFile = join(runDir, 'pids');
     if (!persistent) {
-      spawn(process.execPath, [REAPER, String(process.pid), runDir], { detached: true, stdio: 'ignore' }).unref();
+      removeIfKilled(runDir);
       process.once('exit', this.lastResort);
     }
   }

@@ -12,6 +12,7 @@ import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statS
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { StackError, UsageError } from '../../errors.ts';
+import { removeIfKilled } from '../../stack/supervisor.ts';
 import { THIS_ROOT } from '../app-process.ts';
 
 export interface VersionInfo {
@@ -107,6 +108,10 @@ export function prepareVersions(specs: { baseline?: string; candidate?: string }
   const kinds = { baseline: classifySpec(given.baseline.spec, 'baseline'), candidate: classifySpec(given.candidate.spec, 'candidate') };
   const dir = mkdtempSync(join(baseDir, 'tierbench-gate-'));
   chmodSync(dir, 0o755);
+  // A gate killed by SIGKILL leaves its folder (the reaper removes it) and git's record of its work
+  // trees (pruned here, before new ones are added, and by the next gate).
+  removeIfKilled(dir);
+  tryGit(['worktree', 'prune']);
   const worktrees: string[] = [];
   let removed = false;
   const remove = (): void => {
