@@ -1,16 +1,18 @@
 /**
- * The README's screenshots, made from the fixtures (no real three-tier run here yet):
- * docs/report.png (the 18-trial report: headline, then a scenario's sweep curves) and
- * docs/compare.png (a comparison of repeated runs with an injected slowdown). Run with
- * `npm run docs:screenshots`; to use a real run instead: TIERBENCH_REPORT=reports/<run>/index.html.
+ * The README's screenshots: docs/report.png (a report's headline, then one scenario's charts) and
+ * docs/compare.png (a comparison of two runs). Run with `npm run docs:screenshots`; by default from
+ * the fixtures, from real runs with TIERBENCH_REPORT=reports/<run>/index.html and
+ * TIERBENCH_COMPARE=reports/<a>,reports/<b> (TIERBENCH_SCENARIO names the scenario shown, default
+ * photo-reads; TIERBENCH_TIER the compare's tier, default sharded).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCanvas, Image } from '@napi-rs/canvas';
 import { chromium, type Page } from 'playwright-core';
 import { writeComparison } from '../../harness/report/compare/write.ts';
+import type { ResultsFile } from '../../harness/results/types.ts';
 import { writeReport } from '../../harness/report/write.ts';
 import { which } from '../../harness/stack/system-packages.ts';
 import { buildCompareRun } from '../fixtures/compare-fixture.ts';
@@ -58,13 +60,18 @@ const docs = resolve(import.meta.dirname, '../../docs');
 const tmp = mkdtempSync(join(tmpdir(), 'tierbench-shots-'));
 try {
   const report = process.env.TIERBENCH_REPORT ?? (await writeReport(buildThreeTierFixture(), join(tmp, 'report'))).html;
-  await shoot(report, [['header', '#headline'], ['#headline', 640], ['#scenario-photo-reads', 420]], join(docs, 'report.png'));
-  const runs = [
-    { label: 'A', path: 'baseline/results.json', results: buildCompareRun({ seedOffset: 0, runId: '20250603-090000-baseline' }) },
-    { label: 'B', path: 'candidate/results.json', results: buildCompareRun({ seedOffset: 2, runId: '20250603-093000-candidate', slower: { tier: 'sharded', factor: 1.5 } }) },
-  ];
+  const scenario = process.env.TIERBENCH_SCENARIO ?? 'photo-reads';
+  const tier = process.env.TIERBENCH_TIER ?? 'sharded';
+  await shoot(report, [['header', '#headline'], ['#headline', 640], [`#scenario-${scenario}`, 420]], join(docs, 'report.png'));
+  const real = process.env.TIERBENCH_COMPARE?.split(',');
+  const runs = real
+    ? real.map((dir, i) => ({ label: i === 0 ? 'A' : 'B', path: join(dir, 'results.json'), results: JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ResultsFile }))
+    : [
+        { label: 'A', path: 'baseline/results.json', results: buildCompareRun({ seedOffset: 0, runId: '20250603-090000-baseline' }) },
+        { label: 'B', path: 'candidate/results.json', results: buildCompareRun({ seedOffset: 2, runId: '20250603-093000-candidate', slower: { tier: 'sharded', factor: 1.5 } }) },
+      ];
   const compare = await writeComparison(runs, join(tmp, 'compare'));
-  await shoot(compare.html, [['header', '#method'], ['#pair-B', 900], ['#compare-sharded-photo-reads', 480]], join(docs, 'compare.png'));
+  await shoot(compare.html, [['header', '#method'], ['#pair-B', 900], [`#compare-${tier}-${scenario}`, 480]], join(docs, 'compare.png'));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../../harness/cli/cli.ts';
 import { mannWhitneyCounts, shiftInterval } from '../../harness/report/compare/interval.ts';
 import { compareRuns, type Comparison, type DiffRow } from '../../harness/report/compare/model.ts';
+import { comparabilityNotes } from '../../harness/report/compare/notes.ts';
 import { renderCompareMarkdown } from '../../harness/report/compare/markdown.ts';
 import { verdictText } from '../../harness/report/compare/text.ts';
 import { buildCompareRun } from '../fixtures/compare-fixture.ts';
@@ -124,5 +125,19 @@ describe('bench compare', () => {
       expect(err.trim().split('\n')).toHaveLength(1);
       expect(err).not.toMatch(/\n\s+at /);
     }
+  });
+});
+
+describe('busy-machine note', () => {
+  const run = (label: string, start: number, end: number) => {
+    const results = buildCompareRun({ seedOffset: 0, runId: `r-${label}` });
+    return { label, path: `${label}/results.json`, results: { ...results, run: { ...results.run, loadAverage: { start, end } }, environment: { ...results.environment, cores: 2 } } };
+  };
+
+  it('judges the machine by its load before the run: the run\'s own load at its end is no warning', () => {
+    expect(comparabilityNotes(run('A', 0.9, 3.6), run('B', 0.5, 4.1)).filter((n) => n.includes('busy'))).toEqual([]);
+    expect(comparabilityNotes(run('A', 0.9, 3.6), run('B', 5.2, 6.0)).filter((n) => n.includes('busy'))).toEqual([
+      'run B started on a busy machine (1-minute load 5.20 on 2 cores before it began, 6.00 at its end): its figures are noisier',
+    ]);
   });
 });

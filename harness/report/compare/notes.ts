@@ -34,7 +34,8 @@ function loadNotes(r: RunRef): string[] {
   const l = r.results.run.loadAverage;
   const cores = r.results.environment.cores;
   const out: string[] = [];
-  if (l && Math.max(l.start, l.end) > cores) out.push(`run ${r.label} ran on a busy machine (1-minute load ${l.start.toFixed(2)} → ${l.end.toFixed(2)} on ${cores} cores): its figures are noisier`);
+  // The load at the start is other work; by the end the run's own servers and generator are in it.
+  if (l && l.start > cores) out.push(`run ${r.label} started on a busy machine (1-minute load ${l.start.toFixed(2)} on ${cores} cores before it began, ${l.end.toFixed(2)} at its end): its figures are noisier`);
   if (r.results.upgradedFrom) out.push(`run ${r.label} was read from a schema version ${r.results.upgradedFrom} file: its "all requests" latency is OK answers only`);
   return out;
 }

@@ -67,9 +67,10 @@ function windowColumns(): Column<VerdictRow>[] {
 }
 
 function basisLabel(v: ScenarioVerdict): string {
-  return v.basis === 'headline'
-    ? '<span class="basis">maximum sustainable throughput under the SLO (swept)</span>'
-    : '<span class="basis">not a sustainable-throughput comparison: no sweep; figures over each trial\'s window</span>';
+  if (v.basis === 'headline' && v.rows.some((r) => r.maxSustainable !== null)) return '<span class="basis">maximum sustainable throughput under the SLO (swept)</span>';
+  // A multi-tier run without --sweep still has a headline: latency at the rate every tier ran.
+  if (v.basis === 'headline') return '<span class="basis">not swept: latency at the common rate, not how much each tier holds</span>';
+  return '<span class="basis">not a sustainable-throughput comparison: no sweep; figures over each trial\'s window</span>';
 }
 
 function scenarioBlock(v: ScenarioVerdict): string {
