@@ -60,7 +60,7 @@ export function actionProblems(s: Scenario): string[] {
     else if (isFault(a) && ends >= window) out.push(`actions[${i}]: ends at ${ends} s (atSec + forSec), after the ${window} s window: the recovery would not be seen`);
     const only = tiersOfTarget(a);
     if (only) {
-      const name = a.do === 'pause-replication' ? 'replication' : faultTarget(a);
+      const name = faultTarget(a);
       if (!s.tiers) out.push(`actions[${i}]: ${name} exists only on ${only.join(' and ')}; set tiers to ${JSON.stringify(only)} (or a part of it)`);
       else {
         const other = s.tiers.filter((t) => !only.includes(t));

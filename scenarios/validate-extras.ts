@@ -1,8 +1,9 @@
+import { tierNames } from '../app/tiers/index.ts';
 import { ACTION_KEYS, ACTION_KINDS, FAULT_NODE } from './actions.ts';
 import { at, array, integer, number, object, oneOf, pattern, Problems, string } from './check.ts';
 
-/** The tiers a scenario may name. */
-const TIERS = ['cache', 'replicas', 'sharded'] as const;
+/** The tiers a scenario may name: the app's tier registry. */
+const TIERS = tierNames;
 
 /** tiers, setup, actions and app of a scenario (the parts the harness, not the generator, acts on). */
 export function checkExtras(p: Problems, root: Record<string, unknown>, vars: ReadonlySet<string>): void {

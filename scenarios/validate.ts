@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isBuiltin } from '../harness/drive/templates.ts';
+import { isBuiltin, placeholdersIn } from '../harness/drive/templates.ts';
 import { AGGREGATE_NAMES } from '../harness/thresholds/metrics.ts';
 import { parseThreshold } from '../harness/thresholds/parse.ts';
 import { array, at, isRecord, NAME, NAME_ACCEPTED, number, object, pattern, Problems, record, string } from './check.ts';
@@ -92,9 +92,8 @@ function checkThresholds(p: Problems, v: unknown, streams: readonly StreamInfo[]
 /** Vars a set-up request uses ({name} in its acting user, path or body): they count as used. */
 function setupVarUses(setup: unknown): string[] {
   if (!Array.isArray(setup)) return [];
-  return JSON.stringify(setup.map((s) => (isRecord(s) ? s.request : undefined)))
-    .match(/\{([A-Za-z][A-Za-z0-9_]*)\}/g)
-    ?.map((m) => m.slice(1, -1)) ?? [];
+  // The same placeholder rule as every other template (a var may hold '-'), over the requests' text.
+  return placeholdersIn(JSON.stringify(setup.map((s) => (isRecord(s) ? s.request : undefined))));
 }
 
 /**

@@ -27,20 +27,6 @@ export async function mcGet(client: MemcachedClient, key: string): Promise<Buffe
   return value;
 }
 
-/**
- * Many keys in one round trip. memjs has no multi-get command, so the GETs are written together on
- * the server's one connection (pipelined) and answered in one round trip; missing keys are absent.
- */
-export async function mcGetMulti(client: MemcachedClient, keys: readonly string[]): Promise<Map<string, Buffer>> {
-  const values = await Promise.all(keys.map((k) => client.get(k).then((r) => r.value)));
-  const out = new Map<string, Buffer>();
-  keys.forEach((k, i) => {
-    const v = values[i];
-    if (v) out.set(k, v);
-  });
-  return out;
-}
-
 export async function mcSet(client: MemcachedClient, key: string, value: string, ttlSeconds: number): Promise<void> {
   await client.set(key, value, { expires: ttlSeconds });
 }
@@ -83,7 +69,10 @@ export async function mcGets(client: MemcachedClient, key: string): Promise<CasI
   return { value: res.val, cas: Buffer.from(res.header.cas) };
 }
 
-/** Many `gets` pipelined on the one connection, like mcGetMulti. */
+/**
+ * Many `gets` in one round trip. memjs has no multi-get command, so the GETs are written together
+ * on the server's one connection (pipelined) and answered in one round trip; missing keys are absent.
+ */
 export async function mcGetsMulti(client: MemcachedClient, keys: readonly string[]): Promise<Map<string, CasItem>> {
   const items = await Promise.all(keys.map((k) => mcGets(client, k)));
   const out = new Map<string, CasItem>();

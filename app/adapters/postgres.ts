@@ -109,13 +109,27 @@ export async function pgTransaction<T>(pool: PgTarget, fn: (q: TxQuery) => Promi
 }
 
 /**
- * PostgreSQL could not be reached or cannot serve now (shutting down, starting, out of connections,
- * a statement cancelled or timed out): load or an outage, not a bug.
+ * PostgreSQL could not be reached or cannot serve now (shutting down, starting, out of connections
+ * or memory, a statement cancelled or timed out): load or an outage, not a bug (a 503).
  */
 export function isPgUnavailable(err: unknown): boolean {
+  if (isPgUnreachable(err)) return true;
   const code = pgErrorCode(err) ?? '';
-  if (/^(08|53|57P0)/.test(code) || code === '57014' || /^E(CONNREFUSED|CONNRESET|TIMEDOUT|PIPE|HOSTUNREACH)$/.test(code)) return true;
-  return err instanceof Error && /Connection terminated|not connected|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(err.message);
+  // 53*: insufficient resources; 57P04/57P05: database dropped, idle session timeout; 57014: query cancelled.
+  if (/^(53|57P0)/.test(code) || code === '57014') return true;
+  // pg-pool waited connectionTimeoutMillis for a client: the pool is busy, not the server gone.
+  return err instanceof Error && /timeout exceeded when trying to connect/i.test(err.message);
+}
+
+/**
+ * The server itself is out of reach: no connection can be made or kept (refused, reset, timed out,
+ * dropped), or it is shutting down or starting up (57P01-57P03). Not an answer from a live server
+ * under load (out of memory or connections, a cancelled statement): that one is still there.
+ */
+export function isPgUnreachable(err: unknown): boolean {
+  const code = pgErrorCode(err) ?? '';
+  if (/^08/.test(code) || /^57P0[1-3]$/.test(code) || /^E(CONNREFUSED|CONNRESET|TIMEDOUT|PIPE|HOSTUNREACH)$/.test(code)) return true;
+  return err instanceof Error && /Connection terminated|not connected|Client has encountered a connection error/i.test(err.message);
 }
 
 /** SQLSTATE of a PostgreSQL error, e.g. '23505' for a unique violation. */

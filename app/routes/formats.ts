@@ -9,7 +9,7 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
 /** With the u flag a lone surrogate is one code point of category Cs; a valid pair is not. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
-export function isSafeText(s: string): boolean {
+function isSafeText(s: string): boolean {
   return !CONTROL.test(s) && !LONE_SURROGATE.test(s);
 }
 
@@ -19,7 +19,7 @@ const KEY_SEGMENT = /^[A-Za-z0-9._-]+$/;
  * A blob-store object key: relative ("a/b.jpg", no leading '/'), segments of safe characters
  * separated by single slashes, none of them '.' or '..', so no key can walk out of its prefix.
  */
-export function isObjectKey(s: string): boolean {
+function isObjectKey(s: string): boolean {
   return s.split('/').every((seg) => KEY_SEGMENT.test(seg) && seg !== '.' && seg !== '..');
 }
 

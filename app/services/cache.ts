@@ -20,6 +20,11 @@ export type CacheLookup = { state: 'hit'; value: Buffer } | { state: 'absent' } 
 
 const MARKER = Buffer.from('!invalidated');
 
+/** True for an invalidation marker (a write's, in its key's place), not a cached value. */
+export function isMarker(value: Buffer): boolean {
+  return value.equals(MARKER);
+}
+
 function classify(item: CasItem | null | undefined): CacheLookup {
   if (!item) return { state: 'absent' };
   return item.value.equals(MARKER) ? { state: 'marked', cas: item.cas } : { state: 'hit', value: item.value };

@@ -1,4 +1,5 @@
 import { pgQuery } from '../adapters/postgres.ts';
+import { execPipeline } from '../adapters/redis.ts';
 import type { FanoutJob } from '../adapters/queue.ts';
 import type { AppContext } from '../context.ts';
 import { shardOf, shardSchema } from '../schema/ids.ts';
@@ -36,5 +37,5 @@ const DONE_KEPT = 100_000;
 /** The photo is now in every follower's feed: when, for the fan-out lag (upload to last feed). */
 async function recordFanoutDone(ctx: AppContext, job: FanoutJob): Promise<void> {
   const entry = JSON.stringify({ photoId: job.photoId, ownerId: job.ownerId, doneAtMs: Date.now() });
-  await ctx.redis.pipeline().lpush(keys.fanoutDone, entry).ltrim(keys.fanoutDone, 0, DONE_KEPT - 1).exec();
+  await execPipeline(ctx.redis.pipeline().lpush(keys.fanoutDone, entry).ltrim(keys.fanoutDone, 0, DONE_KEPT - 1));
 }

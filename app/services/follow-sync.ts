@@ -21,7 +21,7 @@ export interface Side {
 }
 
 export const FOLLOWING: Side = { table: 'following', key: 'follower_id', other: 'followee_id', counter: 'following_count', counterKey: keys.followingCount };
-export const FOLLOWERS: Side = { table: 'followers', key: 'followee_id', other: 'follower_id', counter: 'follower_count', counterKey: keys.followerCount };
+const FOLLOWERS: Side = { table: 'followers', key: 'followee_id', other: 'follower_id', counter: 'follower_count', counterKey: keys.followerCount };
 
 /**
  * One side on one shard, in one transaction: the row, its user's count, and an outbox row with
@@ -42,7 +42,7 @@ export async function writeSide(ctx: AppContext, side: Side, user: string, other
 }
 
 /** Whether the follower's side holds the follow now (on the primary). */
-export async function followingNow(ctx: AppContext, follower: bigint, followee: bigint): Promise<boolean> {
+async function followingNow(ctx: AppContext, follower: bigint, followee: bigint): Promise<boolean> {
   const shard = shardOf(follower);
   const rows = await pgQuery(ctx.router.writePool(shard), `SELECT 1 FROM ${shardSchema(shard)}.following WHERE follower_id = $1 AND followee_id = $2`, [
     follower.toString(),

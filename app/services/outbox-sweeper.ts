@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.ts';
-import { flushDone, shardsWithRows, sweepShard } from './outbox.ts';
+import { DIRTY_MIN_AGE_MS, flushDone, shardsWithRows, sweepShard } from './outbox.ts';
 
 /** Every this many rounds a round visits every shard (for rows left by a process that died). */
 const FULL_EVERY = 10;
@@ -32,11 +32,20 @@ export function startOutboxSweeper(ctx: AppContext): { stop(): Promise<void> } {
 async function sweepRound(ctx: AppContext, full: boolean): Promise<void> {
   const { dirty } = ctx.outbox;
   const all = Array.from({ length: ctx.config.logicalShards }, (_, i) => i);
-  const leftovers = full ? await shardsWithRows(ctx, all, FULL_MIN_AGE_MS).catch(() => all) : [];
-  for (const shard of new Set([...dirty, ...leftovers])) {
-    // A dirty shard's rows are run whatever their age: its failures are known.
-    const clean = await sweepShard(ctx, shard, dirty.has(shard) ? 0 : FULL_MIN_AGE_MS).catch(() => false);
-    if (clean) dirty.delete(shard);
-    else dirty.add(shard);
+  const leftovers = full ? await shardsWithRows(ctx, all, FULL_MIN_AGE_MS) : [];
+  for (const shard of new Set([...dirty.keys(), ...leftovers])) {
+    const startedAt = Date.now();
+    // A dirty shard's failures are known: its rows are run as soon as their first run is surely over.
+    const clean = await sweepShard(ctx, shard, dirty.has(shard) ? DIRTY_MIN_AGE_MS : FULL_MIN_AGE_MS).catch(() => false);
+    if (!clean) dirty.set(shard, dirty.get(shard) ?? startedAt);
+    else if (sawEveryFailure(dirty.get(shard), startedAt)) dirty.delete(shard);
   }
+}
+
+/**
+ * Whether a sweep begun at `startedAt` took every row that failed by `failedAt` (a row is made
+ * before it fails): one that failed later may be too young for it, so the shard stays dirty.
+ */
+function sawEveryFailure(failedAt: number | undefined, startedAt: number): boolean {
+  return failedAt === undefined || failedAt <= startedAt - DIRTY_MIN_AGE_MS;
 }

@@ -42,15 +42,18 @@ export type ApplyEffect = (ctx: AppContext, effect: Effect, row: OutboxRow) => P
 /** The outbox's state in one process. */
 export interface OutboxState {
   apply: ApplyEffect;
-  /** Shards where an effect failed in this process: the sweeper visits them every round. */
-  dirty: Set<number>;
+  /**
+   * Shards where an effect failed in this process, with when it last failed there: the sweeper
+   * visits them every round (until a sweep that began DIRTY_MIN_AGE_MS after that finds them clean).
+   */
+  dirty: Map<number, number>;
   /** Rows whose effects all ran, deleted in batches. */
   done: Map<number, string[]>;
   flushTimer: NodeJS.Timeout | null;
 }
 
 export function createOutboxState(apply: ApplyEffect): OutboxState {
-  return { apply, dirty: new Set(), done: new Map(), flushTimer: null };
+  return { apply, dirty: new Map(), done: new Map(), flushTimer: null };
 }
 
 /** A call that may not take longer inline (the rest is the sweeper's), and in a sweep. */
@@ -58,6 +61,19 @@ const INLINE_LIMIT_MS = 1_000;
 const SWEEP_LIMIT_MS = 5_000;
 const SWEEP_BATCH = 100;
 const FLUSH_DELAY_MS = 50;
+
+/**
+ * The youngest row a sweep of a dirty shard takes. afterCommit runs a row after its commit, when
+ * it is visible and unlocked, for up to INLINE_LIMIT_MS, then deletes it within FLUSH_DELAY_MS (and
+ * a statement): a sweep taking it sooner would run its effects a second time. The margin is for
+ * the commit, that statement, and the app's clock against PostgreSQL's (which made the id).
+ */
+export const DIRTY_MIN_AGE_MS = INLINE_LIMIT_MS + FLUSH_DELAY_MS + 1_000;
+
+/** Notes a failed effect in the shard, for the sweeper. */
+function markDirty(ctx: AppContext, shard: number): void {
+  ctx.outbox.dirty.set(shard, Date.now());
+}
 
 /** Writes the effects in the caller's transaction, after the rows they count were changed. */
 export async function recordEffects(q: TxQuery, shard: number, effects: Effect[]): Promise<OutboxRow | null> {
@@ -86,7 +102,7 @@ export async function afterCommit(ctx: AppContext, row: OutboxRow | null, alread
   if (!row) return;
   const failed = await run(ctx, row, row.effects.filter((e) => !alreadyDone.includes(e.t)), INLINE_LIMIT_MS);
   if (failed.length === 0) return markDone(ctx, row);
-  ctx.outbox.dirty.add(row.shard);
+  markDirty(ctx, row.shard);
   if (failed.length < row.effects.length) await pgQuery(ctx.router.writePool(row.shard), ...keepOnly(row, failed)).catch(() => {});
 }
 
@@ -97,7 +113,7 @@ function keepOnly(row: OutboxRow, effects: Effect[]): [string, unknown[]] {
 
 /** A row whose effects could not even be tried now (the caller failed first): swept soon. */
 export function leaveToSweeper(ctx: AppContext, row: OutboxRow | null): void {
-  if (row) ctx.outbox.dirty.add(row.shard);
+  if (row) markDirty(ctx, row.shard);
 }
 
 function markDone(ctx: AppContext, row: OutboxRow): void {
@@ -114,16 +130,24 @@ function markDone(ctx: AppContext, row: OutboxRow): void {
 export async function flushDone(ctx: AppContext): Promise<void> {
   if (ctx.outbox.flushTimer) clearTimeout(ctx.outbox.flushTimer);
   ctx.outbox.flushTimer = null;
-  const byNode = new Map<number, { pool: PgTarget; statements: string[] }>();
-  for (const [shard, ids] of ctx.outbox.done) {
+  const { done } = ctx.outbox;
+  // Ids are bigints PostgreSQL made: safe to write into the statement.
+  const deleteDone = (shard: number) => `DELETE FROM ${shardSchema(shard)}.outbox WHERE id IN (${done.get(shard)!.join(',')})`;
+  const deletes = byWriteNode(ctx, done.keys()).map(({ pool, shards }) => ({ pool, sql: shards.map(deleteDone).join(';') }));
+  done.clear();
+  await Promise.all(deletes.map(({ pool, sql }) => pgExec(pool, sql).catch(() => {})));
+}
+
+/** `shards` grouped by the node that takes their writes, each group with a pool to it. */
+function byWriteNode(ctx: AppContext, shards: Iterable<number>): Array<{ pool: PgTarget; shards: number[] }> {
+  const groups = new Map<number, { pool: PgTarget; shards: number[] }>();
+  for (const shard of shards) {
     const node = ctx.router.writeNode(shard);
-    const group = byNode.get(node) ?? { pool: ctx.router.writePool(shard), statements: [] };
-    // Ids are bigints PostgreSQL made: safe to write into the statement.
-    group.statements.push(`DELETE FROM ${shardSchema(shard)}.outbox WHERE id IN (${ids.join(',')})`);
-    byNode.set(node, group);
+    const group = groups.get(node) ?? { pool: ctx.router.writePool(shard), shards: [] };
+    group.shards.push(shard);
+    groups.set(node, group);
   }
-  ctx.outbox.done.clear();
-  await Promise.all([...byNode.values()].map(({ pool, statements }) => pgExec(pool, statements.join(';')).catch(() => {})));
+  return [...groups.values()];
 }
 
 /** The smallest id made at `unixMs`: rows with smaller ids are older. */
@@ -134,32 +158,34 @@ const PROBE_BATCH = 64;
 
 /**
  * Which of `shards` hold rows made at least `minAgeMs` ago: one cheap statement per 64 shards of a
- * node, so a full sweep costs a few queries when (as usual) every outbox is empty.
+ * node, so a full sweep costs a few queries when (as usual) every outbox is empty. Never throws: a
+ * node that cannot answer counts all its shards in (the sweep finds out), the others still count.
  */
 export async function shardsWithRows(ctx: AppContext, shards: readonly number[], minAgeMs: number): Promise<number[]> {
-  const byNode = new Map<number, { pool: PgTarget; list: number[] }>();
-  for (const shard of shards) {
-    const node = ctx.router.writeNode(shard);
-    const group = byNode.get(node) ?? { pool: ctx.router.writePool(shard), list: [] };
-    group.list.push(shard);
-    byNode.set(node, group);
-  }
+  const groups = byWriteNode(ctx, shards);
+  const perNode = await Promise.all(groups.map((g) => nodeShardsWithRows(g.pool, g.shards, minAgeMs).catch(() => g.shards)));
+  return perNode.flat();
+}
+
+/** shardsWithRows on one node, a probe statement per PROBE_BATCH shards. */
+async function nodeShardsWithRows(pool: PgTarget, shards: readonly number[], minAgeMs: number): Promise<number[]> {
   const found: number[] = [];
-  for (const { pool, list } of byNode.values())
-    for (let i = 0; i < list.length; i += PROBE_BATCH) {
-      const probe = list
-        .slice(i, i + PROBE_BATCH)
-        .map((shard) => `SELECT ${shard} AS shard WHERE EXISTS (SELECT 1 FROM ${shardSchema(shard)}.outbox WHERE id < $1)`)
-        .join(' UNION ALL ');
-      const rows = await pgQuery<{ shard: number }>(pool, probe, [idAt(Date.now() - minAgeMs)]);
-      found.push(...rows.map((r) => r.shard));
-    }
+  for (let i = 0; i < shards.length; i += PROBE_BATCH) {
+    const probe = shards
+      .slice(i, i + PROBE_BATCH)
+      .map((shard) => `SELECT ${shard} AS shard WHERE EXISTS (SELECT 1 FROM ${shardSchema(shard)}.outbox WHERE id < $1)`)
+      .join(' UNION ALL ');
+    const rows = await pgQuery<{ shard: number }>(pool, probe, [idAt(Date.now() - minAgeMs)]);
+    found.push(...rows.map((r) => r.shard));
+  }
   return found;
 }
 
 /**
- * Runs the effects left in a shard's rows made at least `minAgeMs` ago, oldest first, a batch at a
- * time; rows another sweeper holds are skipped. True when the shard had nothing left failing.
+ * Runs the effects left in a shard's rows made at least `minAgeMs` ago, the oldest batch of them,
+ * all rows side by side (effects may run in any order, effects.ts) so the transaction is open for
+ * one effect's time, not a batch's; rows another sweeper holds are skipped. True when the shard
+ * had nothing left failing.
  */
 export async function sweepShard(ctx: AppContext, shard: number, minAgeMs: number): Promise<boolean> {
   const s = shardSchema(shard);
@@ -168,16 +194,16 @@ export async function sweepShard(ctx: AppContext, shard: number, minAgeMs: numbe
       `SELECT id::text, effects FROM ${s}.outbox WHERE id < $1 ORDER BY id LIMIT ${SWEEP_BATCH} FOR UPDATE SKIP LOCKED`,
       [idAt(Date.now() - minAgeMs)],
     );
-    let clean = rows.length < SWEEP_BATCH;
-    for (const { id, effects } of rows) {
-      const row = { shard, id, effects };
-      const failed = await run(ctx, row, effects, SWEEP_LIMIT_MS);
-      if (failed.length === 0) await q(`DELETE FROM ${s}.outbox WHERE id = $1`, [id]);
-      else {
-        clean = false;
-        if (failed.length < effects.length) await q(...keepOnly(row, failed));
-      }
-    }
-    return clean;
+    const outcomes = await Promise.all(
+      rows.map(async ({ id, effects }) => {
+        const row = { shard, id, effects };
+        return { row, failed: await run(ctx, row, effects, SWEEP_LIMIT_MS) };
+      }),
+    );
+    const finished = outcomes.filter((o) => o.failed.length === 0).map((o) => o.row.id);
+    if (finished.length > 0) await q(`DELETE FROM ${s}.outbox WHERE id = ANY($1::bigint[])`, [finished]);
+    for (const { row, failed } of outcomes)
+      if (failed.length > 0 && failed.length < row.effects.length) await q(...keepOnly(row, failed));
+    return rows.length < SWEEP_BATCH && finished.length === rows.length;
   });
 }

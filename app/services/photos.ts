@@ -58,6 +58,9 @@ type PhotoPage = Photo & { latestComments: Comment[] };
 
 const toPage = (r: PhotoRow & { latest_comments: Comment[] }): PhotoPage => ({ ...toPhoto(r), latestComments: r.latest_comments });
 
+/** The photo of a page, without its comments. */
+const photoOf = ({ latestComments: _, ...photo }: PhotoPage): Photo => photo;
+
 /**
  * Reads photos that missed from their shards, one query per shard and source (a marked key is read
  * on the primary, services/cache.ts), and fills the cache.
@@ -79,8 +82,9 @@ async function photosFromDb(ctx: AppContext, misses: ReadonlyMap<bigint, CacheLo
         throw err;
       });
       for (const r of rows) {
-        out.set(r.id, toPhoto(r));
-        void fill(ctx, keys.photo(r.id), misses.get(BigInt(r.id))!, JSON.stringify(toPage(r)));
+        const page = toPage(r);
+        out.set(r.id, photoOf(page));
+        void fill(ctx, keys.photo(r.id), misses.get(BigInt(r.id))!, JSON.stringify(page));
       }
     }),
   );
@@ -97,10 +101,8 @@ export async function loadPhotos(ctx: AppContext, ids: readonly bigint[], partia
   const misses = new Map<bigint, CacheLookup>();
   for (const id of ids) {
     const f = found.get(keys.photo(id))!;
-    if (f.state === 'hit') {
-      const { latestComments: _, ...photo } = JSON.parse(f.value.toString('utf8')) as PhotoPage;
-      out.set(id.toString(), photo);
-    } else misses.set(id, f);
+    if (f.state === 'hit') out.set(id.toString(), photoOf(JSON.parse(f.value.toString('utf8')) as PhotoPage));
+    else misses.set(id, f);
   }
   await photosFromDb(ctx, misses, out, partial);
   return out;

@@ -36,19 +36,20 @@ export function replicasTier(config: AppConfig): TierRouter {
   let next = 0;
 
   /** The replica with the fewest outstanding queries among those up and not yet tried; null if none. */
-  const pick = (tried: ReadonlySet<Replica>): Replica | null => {
+  const pick = (tried: ReadonlySet<Replica> | null): Replica | null => {
     next = (next + 1) % replicas.length;
     let best: Replica | null = null;
     for (let i = 0; i < replicas.length; i++) {
       const candidate = replicas[(next + i) % replicas.length]!;
-      if (candidate.health.down || tried.has(candidate)) continue;
+      if (candidate.health.down || tried?.has(candidate)) continue;
       if (best === null || outstanding(candidate.pool) < outstanding(best.pool)) best = candidate;
     }
     return best;
   };
 
   async function read<R extends pg.QueryResultRow>(text: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult<R>> {
-    const tried = new Set<Replica>();
+    // Made on a first failure only: nearly every read succeeds on its first replica.
+    let tried: Set<Replica> | null = null;
     for (;;) {
       const replica = pick(tried);
       if (!replica) return primary.query<R>(text, values);
@@ -57,7 +58,7 @@ export function replicasTier(config: AppConfig): TierRouter {
       } catch (err) {
         // Reads are safe to run again: on another replica, or the primary.
         if (!replica.health.failed(err)) throw err;
-        tried.add(replica);
+        (tried ??= new Set()).add(replica);
       }
     }
   }
@@ -65,7 +66,7 @@ export function replicasTier(config: AppConfig): TierRouter {
   const replicaReads: PgTarget = {
     query: read,
     // Transactions are never run on a read pool; one would get a replica without failing over.
-    connect: () => (pick(new Set())?.pool ?? primary).connect(),
+    connect: () => (pick(null)?.pool ?? primary).connect(),
   };
 
   return {

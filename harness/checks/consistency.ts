@@ -5,6 +5,7 @@ import { keys } from '../../app/keys.ts';
 import { EPOCH_MS, shardOf, shardSchema } from '../../app/schema/ids.ts';
 import { nodeOfShard } from '../../app/schema/shard-map.ts';
 import { ACTIVITY_CAP } from '../../app/services/activity.ts';
+import { isMarker } from '../../app/services/cache.ts';
 import { SENTINEL } from '../../app/services/feed.ts';
 import type { CheckResult } from '../results/types.ts';
 import type { Touched } from './touched.ts';
@@ -221,27 +222,39 @@ async function commentCounts(s: Stores, photos: Set<string>): Promise<CheckResul
   return result('comments: comment_count = rows', bad, rows.length, 'photos commented on');
 }
 
+const STALE_PAGES = 'cache: no stale page written back (a cached photo older than its row)';
+
 /**
  * No cached photo page older than its row: a page whose comment count is below the primary's was
  * filled from a lagging replica after a write (the stale fill the invalidation markers prevent).
+ * A get that fails fails the check: an unreachable cache is not an empty one.
  */
+export async function stalePagesCheck(rows: ReadonlyArray<{ id: string; comment_count: number }>, get: (key: string) => Promise<Buffer | null>): Promise<CheckResult> {
+  const bad: string[] = [];
+  let cached = 0;
+  for (const r of rows) {
+    let value: Buffer | null;
+    try {
+      value = await get(keys.photo(r.id));
+    } catch (err) {
+      return { name: STALE_PAGES, ok: false, detail: `Memcached did not answer a get of ${keys.photo(r.id)} (${err instanceof Error ? err.message : String(err)}) after ${cached} cached pages were read: not checked` };
+    }
+    if (value === null || isMarker(value)) continue;
+    cached++;
+    const page = JSON.parse(value.toString('utf8')) as { commentCount?: number };
+    if ((page.commentCount ?? 0) < r.comment_count) bad.push(`photo ${r.id}: cached with ${page.commentCount} comments, the row has ${r.comment_count}`);
+  }
+  return { name: STALE_PAGES, ok: bad.length === 0, detail: `${bad.length} of ${cached} cached pages of photos commented on are stale${bad.length ? `: ${bad.slice(0, SAMPLE).join('; ')}` : ''}` };
+}
+
 async function noStalePages(s: Stores, memcachedUrl: string, photos: Set<string>): Promise<CheckResult> {
   const rows = await perShard<{ id: string; comment_count: number }>(s, photos, (sc) => `SELECT id::text, comment_count FROM ${sc}.photos WHERE id = ANY($1::bigint[])`);
   const mc = createMemcached(memcachedUrl);
-  const bad: string[] = [];
-  let cached = 0;
   try {
-    for (const r of rows) {
-      const value = await mcGet(mc, keys.photo(r.id)).catch(() => null);
-      if (value === null || value.toString('utf8').startsWith('!')) continue;
-      cached++;
-      const page = JSON.parse(value.toString('utf8')) as { commentCount?: number };
-      if ((page.commentCount ?? 0) < r.comment_count) bad.push(`photo ${r.id}: cached with ${page.commentCount} comments, the row has ${r.comment_count}`);
-    }
+    return await stalePagesCheck(rows, (key) => mcGet(mc, key));
   } finally {
     mc.close();
   }
-  return { name: 'cache: no stale page written back (a cached photo older than its row)', ok: bad.length === 0, detail: `${bad.length} of ${cached} cached pages of photos commented on are stale${bad.length ? `: ${bad.slice(0, SAMPLE).join('; ')}` : ''}` };
 }
 
 /**

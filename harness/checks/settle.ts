@@ -1,6 +1,6 @@
-import { createPgPool, pgQuery, type PgPool } from '../../app/adapters/postgres.ts';
+import { createPgPool, type PgPool } from '../../app/adapters/postgres.ts';
 import { createFanoutQueue } from '../../app/adapters/queue.ts';
-import { shardSchema } from '../../app/schema/ids.ts';
+import { sumOver } from '../seed/invariants.ts';
 import { shardsOfNode } from '../../app/schema/shard-map.ts';
 import type { CheckResult } from '../results/types.ts';
 
@@ -13,15 +13,8 @@ export interface SettleTarget {
 
 /** Outbox rows not yet done (effects still to run after their commit), over every shard of a node. */
 async function outboxRows(pool: PgPool, node: number, target: SettleTarget): Promise<number> {
-  const { first, last } = shardsOfNode(node, target.logicalShards, target.pgUrls.length);
-  let total = 0;
-  for (let from = first; from <= last; from += 64) {
-    const parts = [];
-    for (let s = from; s <= Math.min(last, from + 63); s++) parts.push(`SELECT count(*) AS n FROM ${shardSchema(s)}.outbox`);
-    const [row] = await pgQuery<{ n: string }>(pool, `SELECT sum(n)::text AS n FROM (${parts.join(' UNION ALL ')}) t`);
-    total += Number(row?.n ?? 0);
-  }
-  return total;
+  const range = shardsOfNode(node, target.logicalShards, target.pgUrls.length);
+  return Number(await sumOver(pool, range, (schema) => `SELECT count(*) FROM ${schema}.outbox`));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { resolveRunConfig } from '../config/resolve.ts';
 import { runOptions } from '../config/options.ts';
-import { ExitCode, InterruptedError, UsageError } from '../errors.ts';
+import { ExitCode, InterruptedError, UsageError, type ExitCodeValue } from '../errors.ts';
 import type { CliIo, CommandResult } from './cli.ts';
 import { renderTerminalSummary } from '../report/terminal.ts';
 import { renderTierTable } from '../report/tier-table.ts';
@@ -10,12 +10,24 @@ import { loadScenarioFile } from '../../scenarios/validate.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { progressPrinter } from '../seed/progress.ts';
 import { relative } from 'node:path';
+import type { Trial } from '../results/types.ts';
+import { thresholdsExitCode } from '../thresholds/scenario.ts';
 
 /** A user's scenario file, validated as a whole: every problem, one line each, exit 2. */
 async function userScenario(path: string): Promise<Scenario> {
   const out = await loadScenarioFile(path);
   if ('problems' in out) throw new UsageError(`--scenario-file ${path}: ${out.problems.length} problem${out.problems.length > 1 ? 's' : ''}:\n${out.problems.join('\n')}`);
   return out.scenario;
+}
+
+/** A failed check fails the run as a failed threshold does (thresholdsExitCode): exit 99. */
+function runExitCode(trials: readonly Trial[]): ExitCodeValue {
+  return trials.some((t) => t.checks.some((c) => !c.ok)) ? ExitCode.gate : thresholdsExitCode(trials);
+}
+
+/** "tier/scenario: name" of every failed check and threshold, for the message. */
+function failedFindings(trials: readonly Trial[]): string[] {
+  return trials.flatMap((t) => [...t.checks, ...(t.thresholds ?? [])].filter((c) => !c.ok).map((c) => `${t.tier}/${t.scenario}: ${c.name}`));
 }
 
 /** `bench run`: validate everything first, then run; Ctrl-C stops cleanly with exit 130. */
@@ -54,10 +66,11 @@ export async function runCommand(argv: Record<string, unknown>, io: CliIo): Prom
     if (results.trials.length > 1) log(renderTierTable(results));
     log(`results: ${relative(process.cwd(), htmlPath.replace(/index\.html$/, 'results.json'))}`);
     log(`report:  ${relative(process.cwd(), htmlPath)}`);
-    const failed = results.trials.flatMap((t) => [...t.checks, ...(t.thresholds ?? [])].filter((c) => !c.ok).map((c) => `${t.tier}/${t.scenario}: ${c.name}`));
-    if (failed.length) {
-      io.err(`bench: ${failed.length} check${failed.length > 1 ? 's or thresholds' : ' or threshold'} failed (exit 99): ${failed.join('; ')}\n`);
-      return ExitCode.gate;
+    const code = runExitCode(results.trials);
+    if (code !== ExitCode.ok) {
+      const failed = failedFindings(results.trials);
+      io.err(`bench: ${failed.length} check${failed.length > 1 ? 's or thresholds' : ' or threshold'} failed (exit ${code}): ${failed.join('; ')}\n`);
+      return code;
     }
   } catch (err) {
     if (controller.signal.aborted) throw new InterruptedError(String(controller.signal.reason));

@@ -4,7 +4,7 @@
  * operation captures have their bodies read at all.
  */
 
-/** The largest body read for captures; a larger one captures nothing (the follow-ups are skipped). */
+/** The largest body read (captures, expectations); a larger one captures nothing (its follow-ups are skipped) and its expectation is not checked. */
 export const MAX_CAPTURE_BODY_BYTES = 1 << 20;
 
 export const ACCEPTED_CAPTURE_PATH = 'a dot path into the JSON answer, e.g. "photo.id", "photos.0.id" or "photos[0].id"';

@@ -1,7 +1,8 @@
 import { newHistogram, summarize } from '../metrics/histograms.ts';
 import type { Clock } from './clock.ts';
 import { Dispatcher, type Transport } from './dispatcher.ts';
-import type { OpenModelOutput, ProgressSecond, Slice } from './open-model.ts';
+import type { OpenModelOutput, Slice } from './open-model.ts';
+import { ProgressLines, type ProgressSecond } from './progress.ts';
 import { WriteLog } from './write-log.ts';
 import { Recorder } from './recorder.ts';
 import type { Schedule, ScheduledRequest } from './schedule.ts';
@@ -24,10 +25,9 @@ export interface ClosedModelInput {
 
 /** The next request of the slice (a closed loop ignores the schedule's times). */
 function nextOwned(schedule: Schedule, slice: Slice): ScheduledRequest {
-  for (;;) {
-    const r = schedule.next();
-    if (r.index % slice.count === slice.index) return r;
-  }
+  // The other slices' requests are drawn (to stay in step) but not built.
+  while (schedule.nextIndex % slice.count !== slice.index) schedule.skip();
+  return schedule.next();
 }
 
 /**
@@ -45,7 +45,7 @@ export class ClosedModel {
   readonly #windowEndUs: number;
   #issued = 0;
   #lastIssueUs = 0;
-  #progress: ProgressSecond = { second: 0, issued: 0, answered: 0, errors: 0, timeouts: 0, dropped: 0, outstanding: 0 };
+  readonly #progress: ProgressLines;
   #finished = false;
   #resolve: (out: OpenModelOutput) => void = () => {};
   readonly done: Promise<OpenModelOutput>;
@@ -55,17 +55,16 @@ export class ClosedModel {
     this.#windowStartUs = input.startUs + input.warmupUs;
     this.#windowEndUs = this.#windowStartUs + input.durationUs;
     this.#recorder = new Recorder(input.operationNames, this.#windowStartUs, input.durationUs);
-    this.#recorder.onEnded = (kind) => {
-      if (kind === 'timeout') this.#progress.timeouts++;
-      else this.#progress.answered++;
-      if (kind === 'error') this.#progress.errors++;
-    };
+    const progress = (this.#progress = new ProgressLines(this.#windowStartUs, input.durationUs, input.onSecond));
+    this.#recorder.onEnded = (kind) => progress.ended(kind);
     // A closed loop never has more outstanding than connections: nothing is ever dropped.
     this.#dispatcher = new Dispatcher(input.transport, { connections: input.connections, maxInFlight: input.connections, timeoutUs: input.timeoutUs });
     this.#dispatcher.onWriteEnded = (req, outcome) => this.#writes.note(req.method, req.path, outcome);
     this.#dispatcher.onSettled = () => this.#refill();
     this.done = new Promise((resolve) => (this.#resolve = resolve));
   }
+
+  readonly #outstanding = (): number => this.#dispatcher.outstanding;
 
   start(): this {
     this.#in.clock.wakeAt(this.#in.startUs, () => this.#tick());
@@ -91,14 +90,13 @@ export class ClosedModel {
     const schedule = measuring ? this.#in.measure : (this.#in.warmup ?? this.#in.measure);
     while (this.#dispatcher.outstanding < this.#in.connections) {
       const r = nextOwned(schedule, this.#in.slice);
-      const wire = { method: r.operation.method, path: r.path, headers: r.headers, body: r.body, okStatuses: r.operation.okStatuses };
       const recorder = measuring ? this.#recorder : null;
-      this.#dispatcher.submit(r.opIndex, now, wire, recorder, now);
+      this.#dispatcher.submit(r.opIndex, now, r.wire, recorder, now);
       if (recorder) {
         recorder.scheduled(r.opIndex, true);
         this.#issued++;
         this.#lastIssueUs = now;
-        this.#progress.issued++;
+        this.#progress.issued(true);
       }
     }
   }
@@ -109,12 +107,8 @@ export class ClosedModel {
     const now = this.#in.clock.nowUs();
     this.#refill();
     this.#dispatcher.sweep(now);
+    this.#progress.emitUntil(now, this.#outstanding);
     const second = Math.floor((now - this.#windowStartUs) / 1e6);
-    while (now >= this.#windowStartUs && this.#progress.second < second && this.#progress.second * 1e6 < this.#in.durationUs) {
-      this.#progress.outstanding = this.#dispatcher.outstanding;
-      this.#in.onSecond?.(this.#progress);
-      this.#progress = { second: this.#progress.second + 1, issued: 0, answered: 0, errors: 0, timeouts: 0, dropped: 0, outstanding: 0 };
-    }
     const oldest = this.#dispatcher.oldestIntendedUs();
     this.#recorder.closeSecondsBefore(Math.min(oldest ?? now, now));
     if (now >= this.#windowEndUs && this.#dispatcher.outstanding === 0) return this.#finish(false);
@@ -127,11 +121,7 @@ export class ClosedModel {
     this.#finished = true;
     this.#in.clock.cancel();
     const now = this.#in.clock.nowUs();
-    while (this.#progress.second * 1e6 < this.#in.durationUs && (aborted ? this.#progress.second * 1e6 < now - this.#windowStartUs : true)) {
-      this.#progress.outstanding = this.#dispatcher.outstanding;
-      this.#in.onSecond?.(this.#progress);
-      this.#progress = { second: this.#progress.second + 1, issued: 0, answered: 0, errors: 0, timeouts: 0, dropped: 0, outstanding: 0 };
-    }
+    this.#progress.finish(aborted, now, this.#outstanding);
     this.#resolve({
       part: this.#recorder.finish(),
       sendLateness: summarize(newHistogram()),

@@ -1,11 +1,16 @@
 import type { OperationSpec } from '../../scenarios/types.ts';
+import type { WireRequest } from './dispatcher.ts';
 import { createKeySampler, type KeySampler } from './keys.ts';
 import type { Rng } from './rng.ts';
-import { compileTemplate, fill, usesBuiltin, type Template, type TemplateScope, type TemplateValues } from './templates.ts';
+import { captureSlotsOf, compileTemplate, fill, usesBuiltin, type Template, type TemplateScope, type TemplateValues } from './templates.ts';
 import type { Populations } from './types.ts';
 
 /** An operation ready to build requests: templates compiled, samplers made. */
 export interface CompiledOp {
+  method: OperationSpec['method'];
+  okStatuses: readonly number[] | undefined;
+  /** Whether its answer's body is read: it captures, or has an expectation. */
+  readBody: boolean;
   path: Template;
   /** Body entries in template order; strings are templates, numbers and booleans constants. */
   body: ReadonlyArray<readonly [string, Template | number | boolean]> | undefined;
@@ -13,6 +18,8 @@ export interface CompiledOp {
   actorSampler: KeySampler | undefined;
   /** What an OK answer's body must include (operation.expect.bodyIncludes), or undefined. */
   expect: Template | undefined;
+  /** Capture slots its templates (path, body, expectation) use: without all of them it cannot be built. */
+  needs: readonly number[];
 }
 
 export interface CompileContext {
@@ -58,16 +65,20 @@ export function compileOperation(op: OperationSpec, ctx: CompileContext, inherit
   }
   const { populations, rng, scope } = ctx;
   return {
+    method: op.method,
+    okStatuses: op.okStatuses,
+    readBody: op.capture !== undefined || expect !== undefined,
     path,
     body,
     keySampler: op.key === undefined ? undefined : createKeySampler(op.key, populations, rng, scope.vars),
     actorSampler: op.actor === undefined ? undefined : createKeySampler(op.actor, populations, rng, scope.vars),
     expect,
+    needs: [...new Set(templates.flatMap(captureSlotsOf))],
   };
 }
 
-/** The wire parts of a request: path, headers (authorization when it has an actor) and JSON body. */
-export function buildParts(c: CompiledOp, v: TemplateValues, sessionToken: ((userId: string) => string) | undefined): { path: string; headers: Record<string, string>; body: string | undefined; expectIncludes: string | undefined } {
+/** A request as it goes on the wire: path, headers (authorization when it has an actor), JSON body, what to read and check. */
+export function buildWire(c: CompiledOp, v: TemplateValues, sessionToken: ((userId: string) => string) | undefined): WireRequest {
   const headers: Record<string, string> = {};
   if (v.actor !== undefined && sessionToken !== undefined) headers.authorization = `Bearer ${sessionToken(v.actor)}`;
   let body: string | undefined;
@@ -77,5 +88,6 @@ export function buildParts(c: CompiledOp, v: TemplateValues, sessionToken: ((use
     body = JSON.stringify(obj);
     headers['content-type'] = 'application/json';
   }
-  return { path: fill(c.path, v, encodeURIComponent), headers, body, expectIncludes: c.expect === undefined ? undefined : fill(c.expect, v, asIs) };
+  const expectIncludes = c.expect === undefined ? undefined : fill(c.expect, v, asIs);
+  return { method: c.method, path: fill(c.path, v, encodeURIComponent), headers, body, okStatuses: c.okStatuses, readBody: c.readBody, expectIncludes };
 }

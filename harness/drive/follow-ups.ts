@@ -14,13 +14,13 @@ export interface ParentTag {
   endUs: number;
 }
 
-/** A follow-up waiting for its intended time. */
-export interface PendingFollowUp extends Omit<ParentTag, 'request'> {
+/** A follow-up waiting for its intended time: its parent's tag, what was drawn for it, what it captured. */
+export interface PendingFollowUp {
   dueUs: number;
   /** Ties on dueUs go in the order they were queued. */
   order: number;
+  tag: ParentTag;
   draw: FollowUpDraw;
-  parent: ScheduledRequest;
   captured: ReadonlyArray<string | undefined> | undefined;
 }
 
@@ -31,17 +31,13 @@ export class FollowUpQueue {
   readonly #heap: PendingFollowUp[] = [];
   #order = 0;
 
-  get size(): number {
-    return this.#heap.length;
-  }
-
   peek(): PendingFollowUp | undefined {
     return this.#heap[0];
   }
 
-  push(p: Omit<PendingFollowUp, 'order'>): void {
+  push(dueUs: number, tag: ParentTag, draw: FollowUpDraw, captured: PendingFollowUp['captured']): void {
     const h = this.#heap;
-    const item = { ...p, order: this.#order++ };
+    const item: PendingFollowUp = { dueUs, order: this.#order++, tag, draw, captured };
     let i = h.push(item) - 1;
     while (i > 0) {
       const up = (i - 1) >> 1;
@@ -79,12 +75,12 @@ export class FollowUpQueue {
  */
 export function settleParent(tag: ParentTag, ok: boolean, endUs: number, body: string | undefined, queue: FollowUpQueue): void {
   const r = tag.request;
-  if (r.followUps === undefined) return;
   const captured = ok && r.capture !== undefined ? captureValues(body, r.capture, r.captured, tag.schedule.captureSlots) : r.captured;
-  for (const draw of r.followUps) {
+  // A tag is made only for a request with follow-ups.
+  for (const draw of r.followUps!) {
     if (!ok) tag.recorder?.skipped(draw.opIndex, 'parentFailed');
     else if (draw.needs.some((slot) => captured?.[slot] === undefined)) tag.recorder?.skipped(draw.opIndex, 'captureMissing');
     else if (endUs + draw.delayUs >= tag.endUs) tag.recorder?.skipped(draw.opIndex, 'afterWindow');
-    else queue.push({ dueUs: endUs + draw.delayUs, stream: tag.stream, schedule: tag.schedule, recorder: tag.recorder, endUs: tag.endUs, draw, parent: r, captured });
+    else queue.push(endUs + draw.delayUs, tag, draw, captured);
   }
 }

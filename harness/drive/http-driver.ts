@@ -37,7 +37,7 @@ class RequestHandler implements UndiciDispatcher.DispatchHandler {
   #controller: { abort(reason: Error): void } | null = null;
   #aborted = false;
   #settled = false;
-  /** The answer's chunks, kept only for a request that captures (null: discarded as they come). */
+  /** The answer's chunks, kept only for a request that reads its body (null: discarded as they come). */
   #chunks: Buffer[] | null;
   #bytes = 0;
   constructor(
@@ -59,7 +59,7 @@ class RequestHandler implements UndiciDispatcher.DispatchHandler {
   onResponseStart(_controller: unknown, statusCode: number): void {
     this.#status = statusCode;
   }
-  // The body is consumed as it arrives, so the connection stays reusable; only captures keep it.
+  // The body is consumed as it arrives, so the connection stays reusable; only readBody keeps it.
   onResponseData(_controller: unknown, chunk: Buffer): void {
     if (this.#chunks === null) return;
     this.#bytes += chunk.length;

@@ -168,7 +168,7 @@ export class OpenModel {
     const now = this.#in.clock.nowUs();
     for (const st of this.#streams) st.dispatcher.stop(now);
     // Follow-ups not yet due never will be: each is counted, none vanishes.
-    for (let p = this.#followUps.pop(); p !== undefined; p = this.#followUps.pop()) p.recorder?.skipped(p.draw.opIndex, 'stopped');
+    for (let p = this.#followUps.pop(); p !== undefined; p = this.#followUps.pop()) p.tag.recorder?.skipped(p.draw.opIndex, 'stopped');
     this.#finish(true);
   }
 
@@ -251,16 +251,16 @@ export class OpenModel {
   }
 
   #issueFollowUp(p: PendingFollowUp, now: number): void {
-    const r = p.schedule.followUp(p.draw, p.parent, p.captured);
-    const st = this.#streams[p.stream]!;
-    const tag = r.followUps === undefined ? null : { stream: p.stream, schedule: p.schedule, request: r, recorder: p.recorder, endUs: p.endUs };
-    const sent = this.#submit(st, r, p.dueUs, p.recorder, tag, now);
-    if (p.recorder !== null) this.#counted(p.recorder, r.opIndex, p.dueUs, sent, now);
+    const parent = p.tag;
+    const r = parent.schedule.followUp(p.draw, parent.request, p.captured);
+    // Its own follow-ups go where its parent's went (stream, recorder, end): only the request differs.
+    const tag = r.followUps === undefined ? null : { ...parent, request: r };
+    const sent = this.#submit(this.#streams[parent.stream]!, r, p.dueUs, parent.recorder, tag, now);
+    if (parent.recorder !== null) this.#counted(parent.recorder, r.opIndex, p.dueUs, sent, now);
   }
 
   #submit(st: StreamState, r: ScheduledRequest, intendedUs: number, recorder: Recorder | null, tag: ParentTag | null, now: number): boolean {
-    const wire = { method: r.operation.method, path: r.path, headers: r.headers, body: r.body, okStatuses: r.operation.okStatuses, readBody: r.capture !== undefined || r.expectIncludes !== undefined, ...(r.expectIncludes !== undefined ? { expectIncludes: r.expectIncludes } : {}) };
-    const sent = st.dispatcher.submit(r.opIndex, intendedUs, wire, recorder, now, tag);
+    const sent = st.dispatcher.submit(r.opIndex, intendedUs, r.wire, recorder, now, tag);
     // A dropped parent is never sent: its follow-ups are settled (skipped) now.
     if (!sent && tag !== null) settleParent(tag, false, now, undefined, this.#followUps);
     return sent;

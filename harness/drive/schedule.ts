@@ -3,9 +3,9 @@ import { scenarioStreams, streamLabel, type ResolvedStream } from '../../scenari
 import type { OperationSpec, Scenario } from '../../scenarios/types.ts';
 import { arrivalsOf } from './arrivals.ts';
 import type { CaptureSpec } from './capture.ts';
-import { buildParts, compileOperation, type CompiledOp } from './compile.ts';
+import { buildWire, compileOperation, type CompiledOp } from './compile.ts';
+import type { WireRequest } from './dispatcher.ts';
 import { planFollowUps } from './follow-up-plan.ts';
-import { captureSlotsOf } from './templates.ts';
 import { createRng } from './rng.ts';
 import type { Populations } from './types.ts';
 
@@ -36,8 +36,8 @@ export interface ScheduledRequest {
   capture: readonly CaptureSpec[] | undefined;
   /** Values captured by the requests it follows, by capture slot; undefined for a drawn request. */
   captured: ReadonlyArray<string | undefined> | undefined;
-  /** Text its OK answer's body must include (a fresh read), or undefined. */
-  expectIncludes: string | undefined;
+  /** What is sent: path, headers and body as above, whether to read the answer, what it must include. */
+  wire: WireRequest;
 }
 
 /**
@@ -149,9 +149,15 @@ export function createSchedule(
   const plan = planFollowUps(ops);
   const ctx = { populations, rng, scope: { vars: options.vars ?? {}, captureSlot: plan.slotOf }, canSign: options.sessionToken !== undefined };
   const compiled: CompiledOp[] = ops.map((op, i) => compileOperation(op, ctx, plan.inherits[i]));
-  const needs = compiled.map((c) => [...new Set([...captureSlotsOf(c.path), ...(c.body ?? []).flatMap(([, v]) => (typeof v === 'object' ? captureSlotsOf(v) : []))])]);
   const sessionToken = options.sessionToken;
   let index = 0;
+  // A pacer peeks at an index's time before it draws it: computed once per index.
+  let offsetIndex = -1;
+  let offsetUs = 0;
+  const offsetAt = (i: number): number => {
+    if (i !== offsetIndex) (offsetIndex = i), (offsetUs = offsetOf(i));
+    return offsetUs;
+  };
 
   const chooseOp = (): number => {
     if (ops.length === 1) return 0;
@@ -172,7 +178,7 @@ export function createSchedule(
       const key = c.keySampler?.();
       const actor = c.actorSampler?.();
       const children = drawFollowUps(edge.op, build);
-      if (build) out.push({ opIndex: opBase + edge.op, local: edge.op, delayUs: edge.delayUs, key, actor, children, needs: needs[edge.op]! });
+      if (build) out.push({ opIndex: opBase + edge.op, local: edge.op, delayUs: edge.delayUs, key, actor, children, needs: c.needs });
     }
     return out;
   };
@@ -182,7 +188,7 @@ export function createSchedule(
       return index;
     },
     captureSlots: plan.slots.length,
-    peekOffsetUs: () => offsetOf(index),
+    peekOffsetUs: () => offsetAt(index),
     skip(): void {
       const local = chooseOp();
       const c = compiled[local] as CompiledOp;
@@ -199,15 +205,15 @@ export function createSchedule(
       const actor = c.actorSampler?.();
       const followUps = drawFollowUps(local, true);
       const i = index++;
-      const { path, headers, body, expectIncludes } = buildParts(c, { key, actor, seq: i, captured: undefined }, sessionToken);
-      return { index: i, offsetUs: offsetOf(i), opIndex: opBase + local, operation, path, headers, body, key, actor, followUps, capture: plan.captures[local], captured: undefined, expectIncludes };
+      const wire = buildWire(c, { key, actor, seq: i, captured: undefined }, sessionToken);
+      return { index: i, offsetUs: offsetAt(i), opIndex: opBase + local, operation, path: wire.path, headers: wire.headers, body: wire.body, key, actor, followUps, capture: plan.captures[local], captured: undefined, wire };
     },
     followUp(d, parent, captured): ScheduledRequest {
       const c = compiled[d.local]!;
       const key = d.key ?? parent.key;
       const actor = d.actor ?? parent.actor;
-      const { path, headers, body, expectIncludes } = buildParts(c, { key, actor, seq: parent.index, captured }, sessionToken);
-      return { index: parent.index, offsetUs: parent.offsetUs, opIndex: d.opIndex, operation: ops[d.local]!, path, headers, body, key, actor, followUps: d.children, capture: plan.captures[d.local], captured, expectIncludes };
+      const wire = buildWire(c, { key, actor, seq: parent.index, captured }, sessionToken);
+      return { index: parent.index, offsetUs: parent.offsetUs, opIndex: d.opIndex, operation: ops[d.local]!, path: wire.path, headers: wire.headers, body: wire.body, key, actor, followUps: d.children, capture: plan.captures[d.local], captured, wire };
     },
   };
 }

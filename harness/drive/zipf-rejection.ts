@@ -14,8 +14,6 @@
  */
 
 export interface ZipfSampler {
-  readonly n: number;
-  readonly theta: number;
   /** A rank in [0, n), rank 0 the most popular, drawn with uniforms from nextFloat (in [0, 1)). */
   rank(nextFloat: () => number): number;
 }
@@ -55,8 +53,6 @@ export function zipfRejectionInversion(n: number, theta: number): ZipfSampler {
   // Ranks with k - x <= s are accepted without evaluating H again (the squeeze).
   const s = 2 - hIntegralInverse(hIntegral(2.5) - h(2));
   return {
-    n,
-    theta,
     rank(nextFloat) {
       for (;;) {
         // u is uniform in (hIntegralX1, hIntegralN]: the inverse maps it under the hat.

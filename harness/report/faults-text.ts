@@ -1,6 +1,6 @@
-/** A fault's figures in words (terminal, summary.md, the report's faults table). */
-import type { FaultRequests, TrialFault } from '../results/types.ts';
-import { fmtBytes, fmtInt, fmtNum, fmtPct } from './format.ts';
+/** A fault's figures and a cache flush's recovery in words (terminal, summary.md, the report's trial sections). */
+import type { CacheRecovery, FaultRequests, NodeLoad, TrialFault } from '../results/types.ts';
+import { fmtBytes, fmtInt, fmtMs, fmtNum, fmtPct } from './format.ts';
 
 const sec = (s: number | null | undefined): string => (s === null || s === undefined ? 'never' : `${fmtNum(s, 1)} s`);
 
@@ -14,17 +14,9 @@ export function failedText(r: FaultRequests): string {
   return `${fmtInt(failed)} of ${fmtInt(r.scheduled)} failed${detail ? ` (${detail})` : ''}`;
 }
 
-/** Operations with failures among the requests due, worst first: "feed 40/700, photo 3/120". */
-export function failingOperations(r: FaultRequests, max = 4): string {
-  const rows = Object.entries(r.byOperation).map(([name, o]) => ({ name, failed: o.errors + o.timeouts, scheduled: o.scheduled })).filter((o) => o.failed > 0).sort((a, b) => b.failed - a.failed);
-  if (rows.length === 0) return 'none';
-  const shown = rows.slice(0, max).map((o) => `${o.name} ${fmtInt(o.failed)}/${fmtInt(o.scheduled)}`);
-  return rows.length > max ? `${shown.join(', ')}, ...` : shown.join(', ');
-}
-
-/** The node whose statement rate changed most during the fault: "pg-primary 210 → 890 statements/s, CPU 0.21 → 0.48". */
-export function busiestNodeText(f: TrialFault): string | null {
-  const rows = f.nodes.filter((n) => n.queriesPerSec !== null && n.queriesPerSecBefore !== null);
+/** The node whose statement rate changed most (during a fault, over a flush's spike): "pg-primary 210 → 890 statements/s, CPU 0.21 → 0.48". */
+export function busiestNodeText(nodes: readonly NodeLoad[]): string | null {
+  const rows = nodes.filter((n) => n.queriesPerSec !== null && n.queriesPerSecBefore !== null);
   if (rows.length === 0) return null;
   const change = (n: (typeof rows)[number]) => Math.abs(n.queriesPerSec! - n.queriesPerSecBefore!);
   const n = rows.reduce((a, b) => (change(b) > change(a) ? b : a));
@@ -70,7 +62,19 @@ export function faultSentence(f: TrialFault): string {
     `after: ${failedText(f.after)}`,
     `failures over 1% ended ${f.errorsRecoveredSec === null ? 'not within the window' : `${sec(f.errorsRecoveredSec)} after it was back`}`,
   ];
-  const busiest = busiestNodeText(f);
+  const busiest = busiestNodeText(f.nodes);
   if (busiest) parts.push(`PostgreSQL before → during: ${busiest}`);
   return [...parts, ...faultDetails(f)].join('; ');
+}
+
+/** One line per cache flush: the hit rate before, its recovery, the spike's p99 and the node load changed most. */
+export function cacheRecoverySentence(r: CacheRecovery): string {
+  const back = r.recoverySec === null ? 'not within the window' : `${sec(r.recoverySec)} after`;
+  const parts = [
+    `Memcached flushed at ${sec(r.atSecond)}; hit rate ${fmtPct(r.hitRateBefore)} before, back to 90% of it ${back}`,
+    `spike (seconds ${r.spike.fromSecond}–${r.spike.toSecond}): p99 ${r.spike.p99Us === null ? 'none measured' : `${fmtMs(r.spike.p99Us)} ms`}`,
+  ];
+  const busiest = busiestNodeText(r.spike.nodes);
+  if (busiest) parts.push(`PostgreSQL before → during: ${busiest}`);
+  return parts.join('; ');
 }

@@ -10,7 +10,7 @@ import { capacityText, gitText, loadText } from './html/provenance.ts';
 import { summarizeResults, type TrialSummary } from './summary.ts';
 import { verdicts, type ScenarioVerdict, type VerdictRow } from './verdict.ts';
 import { trialWarnings, UPGRADED_NOTE } from './warnings.ts';
-import { faultSentence } from './faults-text.ts';
+import { cacheRecoverySentence, faultSentence } from './faults-text.ts';
 
 /** GitHub's limit for a comment body, in bytes. */
 export const SUMMARY_BUDGET_BYTES = 64 * 1024;
@@ -32,7 +32,7 @@ function verdictTable(v: ScenarioVerdict): string {
     const at = v.commonRate === null ? 'common rate' : `${fmtInt(v.commonRate)} req/s`;
     return mdTable(
       ['tier', 'max sustainable req/s [interval]', `p50 ms @ ${at}`, `p99 ms @ ${at}`, `p99.9 ms @ ${at}`, 'error rate', 'cache hit', 'checks', 'warnings'],
-      v.rows.map((r) => [r.tier, r.maxSustainable ? `${fmtInt(r.maxSustainable.rate)} [${fmtInt(r.maxSustainable.low)}, ${fmtInt(r.maxSustainable.high)}]` : 'not held / not swept',
+      v.rows.map((r) => [r.tier, r.maxSustainable ? `${fmtInt(r.maxSustainable.rate)} [${fmtInt(r.maxSustainable.low)}, ${fmtInt(r.maxSustainable.high)}]` : 'held at no rate swept',
         fmtMs(r.p50Us), fmtMs(r.p99Us), fmtMs(r.p999Us), fmtPct(r.errorRate, 2), fmtPct(r.cacheHitRate), checks(r), warn(r)]),
       [false, true, true, true, true, true, true, false, false],
     );
@@ -48,7 +48,7 @@ function headlineSection(results: ResultsFile): string {
   const v = verdicts(results);
   const out = ['## Which tier, and why'];
   if (v.slo) out.push(`SLO: p99 of all requests under ${fmtNum(v.slo.p99Ms)} ms, errors and timeouts under ${fmtNum(v.slo.errorBudget * 100, 2)}%, drops under ${fmtNum(v.slo.dropBudget * 100, 2)}%.`);
-  else out.push('No headline in this run (no sweeps): tiers are compared on what their windows measured, which is **not a sustainable-throughput comparison**.');
+  else out.push('No headline in this run (no scenario swept on two or more tiers): tiers are compared on what their windows measured, which is **not a sustainable-throughput comparison**.');
   if (v.headlineSentences.length) out.push(v.headlineSentences.map((s) => `- **${e(s)}**`).join('\n'));
   for (const s of v.scenarios) {
     out.push(`### ${e(s.scenario)}: ${s.basis === 'headline' ? 'maximum sustainable throughput under the SLO' : 'not a sustainable-throughput comparison (no sweep)'}`);
@@ -90,10 +90,21 @@ function operationsSection(summaries: TrialSummary[]): string {
   )}`;
 }
 
-/** A line per injected fault: what, when, the outage, failures during and after, recovery. */
-function faultsSectionMd(summaries: TrialSummary[]): string | null {
-  const items = summaries.flatMap((s) => (s.trial.faults ?? []).map((f) => `- trial ${s.index + 1} (${e(s.trial.tier)} / ${e(s.trial.scenario)}): ${e(faultSentence(f))}`));
-  return items.length ? `## Faults\n\nTimes in seconds into the measured window.\n\n${items.join('\n')}` : null;
+/** A section of one line per item of each trial (a fault, a cache flush, a threshold); null when no trial has any. */
+function perTrialSection(summaries: TrialSummary[], title: string, intro: string, lines: (s: TrialSummary) => string[]): string | null {
+  const items = summaries.flatMap((s) => lines(s).map((line) => `- trial ${s.index + 1} (${e(s.trial.tier)} / ${e(s.trial.scenario)}): ${line}`));
+  return items.length ? `## ${title}\n\n${intro}\n\n${items.join('\n')}` : null;
+}
+
+/** What the checks do not say: the thresholds (they decide the exit code too), faults and cache flushes. */
+function trialFindingsSections(summaries: TrialSummary[]): string[] {
+  const sections = [
+    perTrialSection(summaries, 'Thresholds', 'The scenario\'s thresholds, evaluated at the end of each trial; one that failed makes the run exit 99.', (s) =>
+      (s.trial.thresholds ?? []).map((f) => `${f.ok ? 'pass' : '**FAIL**'} ${e(f.name)}: ${e(f.detail)}`)),
+    perTrialSection(summaries, 'Faults', 'Times in seconds into the measured window.', (s) => (s.trial.faults ?? []).map((f) => e(faultSentence(f)))),
+    perTrialSection(summaries, 'Cache flushes', 'Times in seconds into the measured window.', (s) => (s.trial.cacheRecovery ? [e(cacheRecoverySentence(s.trial.cacheRecovery))] : [])),
+  ];
+  return sections.filter((x): x is string => x !== null);
 }
 
 function warningsSection(results: ResultsFile, summaries: TrialSummary[]): string {
@@ -130,8 +141,7 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 /** Render summary.md within SUMMARY_BUDGET_BYTES. */
 export function renderSummaryMarkdown(results: ResultsFile, budget = SUMMARY_BUDGET_BYTES): string {
   const summaries = summarizeResults(results);
-  const faults = faultsSectionMd(summaries);
-  const fixed = [head(results), headlineSection(results), ...(faults ? [faults] : [])];
+  const fixed = [head(results), headlineSection(results), ...trialFindingsSections(summaries)];
   const optional: Array<[string, string]> = [['per-trial table', trialsSection(summaries)], ['per-operation table', operationsSection(summaries)]];
   const tail = [warningsSection(results, summaries), provenanceSection(results)];
   const footer = `---\nFigures are read from results.json (schema version ${results.schemaVersion}) and rounded for display; latencies in milliseconds.`;

@@ -6,7 +6,7 @@
  */
 import type { ResultsFile } from '../results/types.ts';
 import { fmtMs, fmtNum, fmtPct } from './format.ts';
-import { faultSentence } from './faults-text.ts';
+import { cacheRecoverySentence, faultSentence } from './faults-text.ts';
 import { summarizeResults } from './summary.ts';
 import { verdicts } from './verdict.ts';
 
@@ -109,6 +109,7 @@ export function renderTerminalSummary(results: ResultsFile): string {
       notes.push(`! ${label}: the app: ${parts.join('; ')}; all counted in the latency percentiles`);
     }
     for (const f of s.trial.faults ?? []) notes.push(`  ${label}: fault ${clean(faultSentence(f))}`);
+    if (s.trial.cacheRecovery) notes.push(`  ${label}: cache flush: ${clean(cacheRecoverySentence(s.trial.cacheRecovery))}`);
     for (const ch of s.trial.checks.filter((ch) => !ch.ok)) {
       notes.push(`x ${label}: check ${clean(ch.name)} FAILED: ${clean(ch.detail)}`);
     }

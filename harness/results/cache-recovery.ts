@@ -1,15 +1,6 @@
 import { mergeEncoded } from '../metrics/histograms.ts';
-import { BEFORE_SECONDS, hitRateRecovery } from './faults.ts';
-import type { BackendSecond, CacheRecovery, Trial } from './types.ts';
-
-const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-
-function perNode(series: readonly BackendSecond[], node: string, field: 'queries' | 'cpuSeconds'): number | null {
-  return mean(series.flatMap((s) => {
-    const v = s.postgres[node]?.[field];
-    return v === null || v === undefined ? [] : [v];
-  }));
-}
+import { BEFORE_SECONDS, hitRateRecovery, nodeLoad } from './faults.ts';
+import type { CacheRecovery, Trial } from './types.ts';
 
 /**
  * A cache flush's aftermath, from the trial's own series: the hit rate before it (the 5 seconds
@@ -28,7 +19,6 @@ export function cacheRecovery(trial: Pick<Trial, 'events' | 'backends' | 'operat
   const spikeSeries = series.filter((s) => s.second >= at && s.second <= toSecond);
   const encoded = Object.values(trial.operations).flatMap((op) => op.perSecond.slice(at, toSecond + 1).flatMap((byClass) => Object.values(byClass).filter((e): e is string => e !== undefined)));
   const merged = mergeEncoded(encoded);
-  const nodes = Object.keys(series[0]?.postgres ?? {});
   return {
     atSecond: flush.atSecond,
     hitRateBefore,
@@ -37,13 +27,7 @@ export function cacheRecovery(trial: Pick<Trial, 'events' | 'backends' | 'operat
       fromSecond: at,
       toSecond,
       p99Us: merged.totalCount > 0 ? merged.getValueAtPercentile(99) : null,
-      nodes: nodes.map((node) => ({
-        node,
-        queriesPerSec: perNode(spikeSeries, node, 'queries'),
-        queriesPerSecBefore: perNode(before, node, 'queries'),
-        cpuPerSec: perNode(spikeSeries, node, 'cpuSeconds'),
-        cpuPerSecBefore: perNode(before, node, 'cpuSeconds'),
-      })),
+      nodes: nodeLoad(series, before, spikeSeries),
     },
   };
 }

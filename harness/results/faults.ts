@@ -1,6 +1,6 @@
 import { decodeHistogram } from '../metrics/histograms.ts';
 import type { TimedAction } from '../../scenarios/types.ts';
-import { ERROR_CLASSES, type BackendSecond, type CheckResult, type ErrorClass, type FaultRequests, type OperationResult, type RedisRestart, type Trial, type TrialFault } from './types.ts';
+import { ERROR_CLASSES, type BackendSecond, type CheckResult, type ErrorClass, type FaultRequests, type NodeLoad, type OperationResult, type RedisRestart, type Trial, type TrialFault } from './types.ts';
 
 /** A fault's action (every timed action but the flush). */
 export type FaultAction = Exclude<TimedAction, { do: 'flush-memcached' }>;
@@ -79,7 +79,7 @@ function nodeMean(series: readonly BackendSecond[], node: string, field: 'querie
 }
 
 /** Statements and CPU per second of each node over `during` against `before`. */
-export function nodeLoad(series: readonly BackendSecond[], before: readonly BackendSecond[], during: readonly BackendSecond[]): TrialFault['nodes'] {
+export function nodeLoad(series: readonly BackendSecond[], before: readonly BackendSecond[], during: readonly BackendSecond[]): NodeLoad[] {
   const nodes = [...new Set(series.flatMap((s) => Object.keys(s.postgres)))];
   return nodes.map((node) => ({
     node,

@@ -1,18 +1,16 @@
 import { mergeEncoded } from '../metrics/histograms.ts';
-import { holdsSlo } from '../sweep/estimate.ts';
 import type { Headline, HeadlineRow, Slo, Trial } from './types.ts';
 
 const fmtRate = (r: number): string => Math.round(r).toLocaleString('en-US');
 
 /** A trial's all-requests figures, merged over its operations. */
-function figures(trial: Trial): { p50Us: number; p99Us: number; p999Us: number; errorRate: number; dropRate: number } | null {
+function figures(trial: Trial): { p50Us: number; p99Us: number; p999Us: number; errorRate: number } | null {
   const ops = Object.values(trial.operations);
   const h = mergeEncoded(ops.map((o) => o.latency.all.encoded));
   if (h.totalCount === 0) return null;
   const scheduled = ops.reduce((n, o) => n + o.counts.scheduled, 0);
   const failed = ops.reduce((n, o) => n + o.counts.errors + o.counts.timeouts + o.counts.unfinished, 0);
-  const dropped = ops.reduce((n, o) => n + o.counts.dropped, 0);
-  return { p50Us: h.getValueAtPercentile(50), p99Us: h.getValueAtPercentile(99), p999Us: h.getValueAtPercentile(99.9), errorRate: failed / scheduled, dropRate: dropped / scheduled };
+  return { p50Us: h.getValueAtPercentile(50), p99Us: h.getValueAtPercentile(99), p999Us: h.getValueAtPercentile(99.9), errorRate: failed / scheduled };
 }
 
 function row(trial: Trial): HeadlineRow {
@@ -29,49 +27,48 @@ function row(trial: Trial): HeadlineRow {
   };
 }
 
-/** One sentence naming the winner of a scenario and by how much. */
-function sentence(scenario: string, rows: HeadlineRow[], slo: Slo, commonRate: number | null, broke: string[]): string {
-  const swept = rows.filter((r) => r.maxSustainable !== null);
-  if (swept.length === rows.length && rows.length > 1) {
-    const sorted = [...swept].sort((a, b) => b.maxSustainable!.rate - a.maxSustainable!.rate);
-    const win = sorted[0]!;
-    const w = win.maxSustainable!;
-    const others = sorted.slice(1).map((r) => `${(w.rate / r.maxSustainable!.rate).toFixed(1)}× ${r.tier} (${fmtRate(r.maxSustainable!.rate)})`);
-    return `${scenario} at p99 < ${slo.p99Ms} ms: ${win.tier} holds the most, ${fmtRate(w.rate)} req/s (95% ${fmtRate(w.low)}–${fmtRate(w.high)}), ${others.join(' and ')}.`;
-  }
-  const withLatency = rows.filter((r) => r.atCommonRate !== null);
-  if (withLatency.length === 0) return `${scenario}: no tier answered anything.`;
-  const best = [...withLatency].sort((a, b) => a.atCommonRate!.p99Us - b.atCommonRate!.p99Us)[0]!;
-  const list = withLatency.map((r) => `${r.tier} ${(r.atCommonRate!.p99Us / 1000).toFixed(1)} ms`).join(', ');
-  const note = broke.length ? `; ${broke.join(' and ')} did not hold the SLO there` : '';
-  // A scenario only one tier runs (tiers: ['replicas']) has no winner to name.
-  const lowest = withLatency.length === 1 ? `only ${best.tier} runs it` : `lowest: ${best.tier}`;
-  return `${scenario}, not swept (bench run --sweep finds how much each tier holds): at ${commonRate === null ? 'the rates run' : `the common rate of ${fmtRate(commonRate)} req/s`}, p99 ${list}; ${lowest}${note}.`;
+/** The sustainable rate of a row that held the SLO somewhere in its sweep. */
+const held = (r: HeadlineRow) => r.maxSustainable!;
+
+/** One sentence naming the tier that holds the most under the SLO, and by how much. */
+function sentence(scenario: string, rows: HeadlineRow[], slo: Slo): string {
+  const prefix = `${scenario} at p99 < ${slo.p99Ms} ms:`;
+  const sorted = rows.filter((r) => r.maxSustainable !== null).sort((a, b) => held(b).rate - held(a).rate);
+  const neverHeld = rows.filter((r) => r.maxSustainable === null).map((r) => r.tier);
+  if (sorted.length === 0) return `${prefix} no tier held the SLO at any rate swept.`;
+  const [win, ...rest] = sorted as [HeadlineRow, ...HeadlineRow[]];
+  const w = held(win);
+  const others = rest.map((r) => `${(w.rate / held(r).rate).toFixed(1)}× ${r.tier} (${fmtRate(held(r).rate)})`);
+  const below = neverHeld.length ? `; ${neverHeld.join(' and ')} held it at no rate swept` : '';
+  return `${prefix} ${win.tier} holds the most, ${fmtRate(w.rate)} req/s (95% ${fmtRate(w.low)}–${fmtRate(w.high)})${others.length ? `, ${others.join(' and ')}` : ''}${below}.`;
 }
 
 /**
- * The headline of a run over several tiers: per scenario, each tier's maximum sustainable
- * throughput under the SLO (where swept) and its latency at the common rate (the scenario's own
- * rate, run on every tier), with one sentence naming the winner. undefined for a one-tier run.
+ * True when a scenario's trials can be compared on sustainable throughput: two or more tiers ran
+ * it and every one of its trials was swept. Others are compared in the report on their windows.
+ */
+function comparable(trials: readonly Trial[]): boolean {
+  return new Set(trials.map((t) => t.tier)).size >= 2 && trials.every((t) => t.sweep !== undefined);
+}
+
+/**
+ * The headline of a run: per scenario swept on every tier that ran it (two or more), each tier's
+ * maximum sustainable throughput under the SLO and its latency at the common rate (the scenario's
+ * own rate, run on every tier), with one sentence naming the winner. undefined when no scenario
+ * qualifies (one tier, or no sweeps).
  */
 export function computeHeadline(trials: readonly Trial[], slo: Slo): Headline | undefined {
-  if (new Set(trials.map((t) => t.tier)).size < 2) return undefined;
-  const scenarios = [...new Set(trials.map((t) => t.scenario))];
   const commonRate: Record<string, number | null> = {};
   const rows: HeadlineRow[] = [];
   const sentences: string[] = [];
-  for (const scenario of scenarios) {
+  for (const scenario of new Set(trials.map((t) => t.scenario))) {
     const ts = trials.filter((t) => t.scenario === scenario);
+    if (!comparable(ts)) continue;
     const rates = new Set(ts.map((t) => t.load.rate));
-    const rate = rates.size === 1 ? [...rates][0]! : null;
-    commonRate[scenario] = rate;
-    const broke = ts.filter((t) => {
-      const f = figures(t);
-      return f === null || !holdsSlo({ rate: 0, p99Us: f.p99Us, errorRate: f.errorRate, dropRate: f.dropRate }, slo);
-    });
+    commonRate[scenario] = rates.size === 1 ? [...rates][0]! : null;
     const scenarioRows = ts.map(row);
     rows.push(...scenarioRows);
-    sentences.push(sentence(scenario, scenarioRows, slo, rate, broke.map((t) => t.tier)));
+    sentences.push(sentence(scenario, scenarioRows, slo));
   }
-  return { slo, commonRate, rows, sentences };
+  return rows.length > 0 ? { slo, commonRate, rows, sentences } : undefined;
 }

@@ -1,29 +1,18 @@
 import { durationSecOf, maxInFlightOf, targetRateOf } from '../../scenarios/executors.ts';
 import { connectionsOf, maxInFlightOfScenario, offeredRateOf, scenarioStreams, warmupSecOf, windowSecOf, type ResolvedStream } from '../../scenarios/streams.ts';
 import type { Executor, Scenario } from '../../scenarios/types.ts';
-import type { LoadShape, StreamShape } from './types.ts';
+import type { ExecutorShape, LoadShape, StreamShape } from './types.ts';
 
-function rampFields(e: Executor): Pick<LoadShape, 'startRate' | 'stages'> {
-  if (e.kind !== 'ramping-arrival-rate') return {};
-  return { startRate: e.startRate, stages: e.stages.map((s) => ({ durationSec: s.durationSec, targetRate: s.targetRate })) };
+/** The fields every executor records, a ramp's stages included. */
+function executorShape(e: Executor): ExecutorShape {
+  const ramp = e.kind === 'ramping-arrival-rate' ? { startRate: e.startRate, stages: e.stages.map((s) => ({ durationSec: s.durationSec, targetRate: s.targetRate })) } : {};
+  return { durationSec: durationSecOf(e), warmupSec: e.warmupSec, connections: e.connections, maxInFlight: maxInFlightOf(e), timeoutMs: e.timeoutMs, ...ramp };
 }
 
 function streamShape(st: ResolvedStream): StreamShape {
   const e = st.executor;
   if (e.kind === 'closed-loop') throw new RangeError(`stream "${st.name}" is a closed loop: it cannot share a window`);
-  return {
-    name: st.name,
-    executor: e.kind,
-    rate: targetRateOf(e) ?? 0,
-    startSec: st.startSec,
-    durationSec: durationSecOf(e),
-    warmupSec: e.warmupSec,
-    connections: e.connections,
-    maxInFlight: e.maxInFlight,
-    timeoutMs: e.timeoutMs,
-    ...rampFields(e),
-    operations: st.operations.map((o) => o.name),
-  };
+  return { name: st.name, executor: e.kind, rate: targetRateOf(e) ?? 0, startSec: st.startSec, ...executorShape(e), operations: st.operations.map((o) => o.name) };
 }
 
 /** The load shape a trial records: what the scenario's executors offered. */
@@ -31,7 +20,7 @@ export function loadShapeOf(scenario: Scenario): LoadShape {
   const streams = scenarioStreams(scenario);
   if (scenario.streams === undefined) {
     const e = streams[0]!.executor;
-    return { executor: e.kind, rate: targetRateOf(e), durationSec: durationSecOf(e), warmupSec: e.warmupSec, connections: e.connections, maxInFlight: maxInFlightOf(e), timeoutMs: e.timeoutMs, ...rampFields(e) };
+    return { executor: e.kind, rate: targetRateOf(e), ...executorShape(e) };
   }
   return {
     executor: 'multi-stream',

@@ -212,26 +212,37 @@ export interface CheckResult {
   detail: string;
 }
 
+/** What an executor (a trial's, or one stream's) offered besides its rate. */
+export interface ExecutorShape {
+  /** The measured window (a ramp: the sum of its stages). */
+  durationSec: number;
+  /** Warm-up before the window. */
+  warmupSec: number;
+  connections: number;
+  maxInFlight: number;
+  timeoutMs: number;
+  /** Ramps only: the rate at the start (and during warm-up), then each stage's length and end rate. */
+  startRate?: number;
+  stages?: Array<{ durationSec: number; targetRate: number }>;
+}
+
 /** One stream of a multi-stream trial: its executor and where it sits in the window. */
-export interface StreamShape {
+export interface StreamShape extends ExecutorShape {
   name: string;
   executor: 'constant-arrival-rate' | 'ramping-arrival-rate';
   /** The constant rate, or a ramp's mean offered rate over its own window. */
   rate: number;
   /** Seconds into the measured window at which the stream's own window starts. */
   startSec: number;
-  durationSec: number;
-  warmupSec: number;
-  connections: number;
-  maxInFlight: number;
-  timeoutMs: number;
-  startRate?: number;
-  stages?: Array<{ durationSec: number; targetRate: number }>;
   /** The stream's operations (names in the trial's operations map). */
   operations: string[];
 }
 
-export interface LoadShape {
+/**
+ * A trial's load. Several streams: durationSec runs until the last ends, warmupSec is the longest,
+ * connections and maxInFlight are summed, timeoutMs is the longest.
+ */
+export interface LoadShape extends ExecutorShape {
   executor: 'constant-arrival-rate' | 'ramping-arrival-rate' | 'closed-loop' | 'multi-stream';
   /**
    * Offered arrival rate over the window: the constant rate; for a ramp, its mean (requests offered
@@ -239,17 +250,6 @@ export interface LoadShape {
    * (its latency is from the actual send: uncorrected).
    */
   rate: number | null;
-  /** The measured window (a ramp: the sum of its stages; several streams: until the last ends). */
-  durationSec: number;
-  /** Warm-up before the window (several streams: the longest). */
-  warmupSec: number;
-  /** Several streams: connections and maxInFlight are summed, timeoutMs is the longest. */
-  connections: number;
-  maxInFlight: number;
-  timeoutMs: number;
-  /** Ramps only: the rate at the start (and during warm-up), then each stage's length and end rate. */
-  startRate?: number;
-  stages?: Array<{ durationSec: number; targetRate: number }>;
   /** Multi-stream trials only: each stream's shape. */
   streams?: StreamShape[];
 }
@@ -319,6 +319,15 @@ export interface TrialFanout {
   incomplete: number;
 }
 
+/** A PostgreSQL node's statements and CPU seconds per second over some seconds, and over the seconds before them. */
+export interface NodeLoad {
+  node: string;
+  queriesPerSecBefore: number | null;
+  queriesPerSec: number | null;
+  cpuPerSecBefore: number | null;
+  cpuPerSec: number | null;
+}
+
 /** After a cache flush in the window: how long the cache took to recover, and what the spike cost. */
 export interface CacheRecovery {
   /** When the flush happened, seconds into the window. */
@@ -334,7 +343,7 @@ export interface CacheRecovery {
     /** All requests due in the spike's seconds, p99 (corrected), µs. */
     p99Us: number | null;
     /** Per PostgreSQL node: statements and CPU seconds per second, during the spike and before it. */
-    nodes: Array<{ node: string; queriesPerSec: number | null; queriesPerSecBefore: number | null; cpuPerSec: number | null; cpuPerSecBefore: number | null }>;
+    nodes: NodeLoad[];
   };
 }
 
@@ -406,7 +415,7 @@ export interface TrialFault {
    */
   errorsRecoveredSec: number | null;
   /** Per PostgreSQL node: statements and CPU seconds per second over the fault's whole seconds against the 5 s before it. */
-  nodes: Array<{ node: string; queriesPerSecBefore: number | null; queriesPerSec: number | null; cpuPerSecBefore: number | null; cpuPerSec: number | null }>;
+  nodes: NodeLoad[];
   /** Memcached get hit rate over the 5 s before the fault, and the seconds from endedAt until a second's was back to 90% of it (null: not in the window). */
   cache?: { hitRateBefore: number | null; recoverySec: number | null };
   /** A replica stopped or killed: when app reads reached it again, its lag then, when its lag was under 1 MiB again. */
@@ -466,19 +475,19 @@ export interface Trial {
 export interface HeadlineRow {
   tier: string;
   scenario: string;
-  /** Highest offered rate holding the SLO, with its interval; null when not swept or never held. */
+  /** Highest offered rate holding the SLO, with its interval; null when no rate swept held it. */
   maxSustainable: { rate: number; low: number; high: number } | null;
-  /** Latency at the common rate (the highest rate every tier held), all requests, corrected. */
+  /** Latency at the common rate (the scenario's own rate, run on every tier), all requests, corrected. */
   atCommonRate: { p50Us: number; p99Us: number; p999Us: number } | null;
   errorRate: number;
   cacheHitRate: number | null;
   checksPassed: boolean;
 }
 
-/** The answer of a multi-tier run: how much load each tier holds under the SLO. */
+/** The answer of a multi-tier run: how much load each tier holds under the SLO, for scenarios swept on every tier that ran them. */
 export interface Headline {
   slo: Slo;
-  /** By scenario: the highest rate every tier held, at which latencies are compared. */
+  /** By scenario: the scenario's own rate where every tier ran the same (else null), at which latencies are compared. */
   commonRate: Record<string, number | null>;
   rows: HeadlineRow[];
   /** One sentence per scenario naming the winner and by how much. */

@@ -6,10 +6,10 @@ import { keys } from '../../app/keys.ts';
 import { faultTarget, isFault } from '../../scenarios/actions.ts';
 import type { TimedAction } from '../../scenarios/types.ts';
 import { monotonicUs } from '../drive/clock.ts';
-import { StackError } from '../errors.ts';
 import type { FaultAction, FaultRun } from '../results/faults.ts';
 import type { RedisRestart, TrialEvent } from '../results/types.ts';
 import { sessionToken } from '../seed/sessions.ts';
+import { readRedisPersistence } from '../stack/redis-persistence.ts';
 import { replicasOf } from '../stack/topology.ts';
 import { nodeByRole, type Stack } from '../stack/types.ts';
 
@@ -41,20 +41,21 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Why the actions cannot run on these targets, before anything starts: a stack that cannot stop
- * its nodes (docker, external, kept by `bench stack up`), a node it does not have, no replicas to
- * pause, no workers to kill.
+ * Why the actions cannot run on this stack with this many fan-out workers, said once the stack is
+ * up and before any app starts on it: a stack that cannot stop its nodes (no Stack.control: docker,
+ * external, kept by `bench stack up`), a node it does not have, no replicas to pause, no workers
+ * to kill. scheduleActions relies on it having been asked.
  */
-export function actionsUnsupported(actions: readonly TimedAction[], t: ActionTargets): string[] {
+export function actionsUnsupported(actions: readonly TimedAction[], stack: Stack, fanoutWorkers: number): string[] {
   const out: string[] = [];
   for (const a of actions) {
     if (a.do === 'stop-node' || a.do === 'kill-node') {
-      if (!t.stack.control)
-        out.push(`${a.do} ${a.node}: the ${t.stack.provider} stack${t.stack.owned ? '' : ' (not started by this run)'} cannot stop single nodes; fault scenarios need a stack this run starts with --stack local`);
-      else if (!t.stack.control.nodes.includes(a.node)) out.push(`${a.do} ${a.node}: the ${t.stack.tier} stack has no node ${a.node} (it has ${t.stack.control.nodes.join(', ')})`);
+      if (!stack.control)
+        out.push(`${a.do} ${a.node}: the ${stack.provider} stack${stack.owned ? '' : ' (not started by this run)'} cannot stop single nodes; fault scenarios need a stack this run starts with --stack local`);
+      else if (!stack.control.nodes.includes(a.node)) out.push(`${a.do} ${a.node}: the ${stack.tier} stack has no node ${a.node} (it has ${stack.control.nodes.join(', ')})`);
     }
-    if (a.do === 'pause-replication' && replicasOf(t.stack).length === 0) out.push(`pause-replication: the ${t.stack.tier} stack has no replicas`);
-    if (a.do === 'kill-worker' && (!t.workers || t.workers.running().length === 0)) out.push('kill-worker: no fan-out worker process to kill');
+    if (a.do === 'pause-replication' && replicasOf(stack).length === 0) out.push(`pause-replication: the ${stack.tier} stack has no replicas`);
+    if (a.do === 'kill-worker' && fanoutWorkers === 0) out.push('kill-worker: no fan-out worker process to kill (--workers 0)');
   }
   return out;
 }
@@ -84,16 +85,13 @@ async function redisState(t: ActionTargets): Promise<{ keys: number | null; queu
   }
 }
 
+/** The persistence Redis runs with, in words: `appendonly everysec`, `none`, or `unknown` when it does not answer. */
 async function redisPersistence(url: string): Promise<string> {
-  const redis = createRedis(url, 2000);
   try {
-    const [, aof] = (await redis.config('GET', 'appendonly')) as [string, string];
-    const [, fsync] = (await redis.config('GET', 'appendfsync')) as [string, string];
-    return aof === 'yes' ? `appendonly ${fsync}` : 'none';
+    const aof = await readRedisPersistence(url);
+    return aof.appendonly ? `appendonly ${aof.appendfsync}` : 'none';
   } catch {
     return 'unknown';
-  } finally {
-    redis.disconnect();
   }
 }
 
@@ -248,11 +246,10 @@ export interface ScheduledActions {
 /**
  * Schedules a scenario's timed actions against the window that starts at windowStartUs; each
  * becomes events (at the second each step actually happened), marked on every chart, and a fault
- * a FaultRun. Throws before anything is scheduled when the targets cannot take them.
+ * a FaultRun. The targets are assumed able to take them (actionsUnsupported, asked by runTier once
+ * per tier); a fault that still cannot act is reported with its error.
  */
 export function scheduleActions(actions: readonly TimedAction[], targets: ActionTargets, windowStartUs: number): ScheduledActions {
-  const problems = actionsUnsupported(actions, targets);
-  if (problems.length) throw new StackError(problems.join('\n'));
   const events: TrialEvent[] = [];
   let ended = false;
   let endWindow: () => void = () => {};

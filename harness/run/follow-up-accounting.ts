@@ -12,7 +12,7 @@ const REASON_WORDS: Record<(typeof FOLLOW_UP_SKIP_REASONS)[number], string> = {
 /**
  * No follow-up vanishes: for every operation issued as a follow-up, each scheduled request of an
  * operation naming it in `then` (as often as it names it) became one scheduled follow-up or one
- * skipped, and the reasons add up to the skipped.
+ * skipped. The reasons are shown, not checked: the recorder counts each skip with its reason at once.
  */
 export function followUpChecks(operations: Record<string, OperationResult>, scenario: Scenario): CheckResult[] {
   const checks: CheckResult[] = [];
@@ -32,8 +32,7 @@ export function followUpChecks(operations: Record<string, OperationResult>, scen
       const due = terms.reduce((a, t) => a + t.n * t.times, 0);
       const skipped = c.skipped ?? 0;
       const byReason = FOLLOW_UP_SKIP_REASONS.map((r) => c.skippedBy?.[r] ?? 0);
-      const reasonsOk = byReason.reduce((a, b) => a + b, 0) === skipped;
-      const ok = c.scheduled + skipped === due && reasonsOk;
+      const ok = c.scheduled + skipped === due;
       checks.push({
         name: `${name}: every follow-up accounted for`,
         ok,

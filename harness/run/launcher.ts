@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig } from '../../app/config.ts';
+import type { Scenario } from '../../scenarios/types.ts';
 import { InterruptedError, StackError, UsageError } from '../errors.ts';
 import { ensureDataset, type Manifest } from '../seed/dataset.ts';
 import { profiles } from '../seed/profiles.ts';
@@ -169,6 +170,11 @@ export async function launchStack(req: LaunchRequest): Promise<LaunchedStack> {
 
 /** The app's settings a launch decides; the rest have the app's defaults. */
 export type AppSettings = Partial<Pick<AppConfig, 'cacheTtlSec' | 'pgPoolSize' | 'feedCap' | 'fanoutChunk' | 'readYourWritesMs' | 'processes'>>;
+
+/** The app settings a scenario asks for (scenario.app): read-your-writes off is a 0 ms pin. */
+export function scenarioAppSettings(scenario: Pick<Scenario, 'app'>): AppSettings {
+  return scenario.app?.readYourWrites === 'none' ? { readYourWritesMs: 0 } : {};
+}
 
 /** Which app to start: by default this checkout's. */
 export interface AppSource {

@@ -7,15 +7,16 @@ import { describeLoadShape, loadShapeOf } from '../results/load-shape.ts';
 import type { RunConfig } from '../config/options.ts';
 import type { ProgressSecond } from '../drive/open-model.ts';
 import type { DrivePhase } from '../drive/types.ts';
-import { InterruptedError, UsageError } from '../errors.ts';
+import { InterruptedError, StackError, UsageError } from '../errors.ts';
 import { writeReport } from '../report/write.ts';
 import { SCHEMA_VERSION, type ResultsFile, type Slo, type Trial } from '../results/types.ts';
 import type { SeedProgress } from '../seed/progress.ts';
 import { describeEnvironment, gitSha } from './environment.ts';
 import { gitDirty, loadAverageNow, runConfigRecord, type ConfigOrigin } from './provenance.ts';
-import { launchStack, startAppOn, type LaunchedStack } from './launcher.ts';
+import { launchStack, scenarioAppSettings, startAppOn, type LaunchedStack } from './launcher.ts';
 import { makeRunId } from './run-id.ts';
 import { runTrial, type TrialInput } from './trial.ts';
+import { actionsUnsupported } from './actions.ts';
 import { notSweptBecause, sweepable, sweepTrial } from './sweep-trial.ts';
 import { runSetup } from './setup.ts';
 import { computeHeadline } from '../results/headline.ts';
@@ -30,8 +31,8 @@ export interface RunContext {
   progress?: SeedProgress;
   /** Where the configuration came from (flags, BENCH_* variables, --config file), for results. */
   configOrigin?: ConfigOrigin;
-  /** The scenarios to run, resolved and checked up front (runScenarios); default: from config. */
-  scenarios?: Scenario[];
+  /** The scenarios to run, resolved and checked up front (runScenarios: flags or --scenario-file). */
+  scenarios: Scenario[];
 }
 
 export interface RunOutcome {
@@ -119,17 +120,30 @@ function trialInput(config: RunConfig, ctx: RunContext, launched: LaunchedStack,
   };
 }
 
+/** The run's scenarios this tier runs (a scenario may name the tiers it applies to). */
+function scenariosOn(tier: string, ctx: RunContext): Scenario[] {
+  return ctx.scenarios.filter((scenario) => {
+    const applies = !scenario.tiers || scenario.tiers.includes(tier);
+    if (!applies) ctx.log(`${scenario.name} applies to ${scenario.tiers!.join(', ')}: not run on ${tier}`);
+    return applies;
+  });
+}
+
+/** Refuses, once the stack is up and before any app starts on it, actions it cannot take (a fault on a stack without Stack.control, ...). */
+function refuseUnsupportedActions(scenarios: readonly Scenario[], launched: LaunchedStack, fanoutWorkers: number): void {
+  const problems = scenarios.flatMap((s) => actionsUnsupported(s.actions ?? [], launched.stack, fanoutWorkers).map((p) => `scenario ${s.name}: ${p}`));
+  if (problems.length) throw new StackError(problems.join('\n'));
+}
+
 /** Every scenario of the run on one launched tier, each against a fresh app process. */
 async function runTier(config: RunConfig, ctx: RunContext, launched: LaunchedStack): Promise<Trial[]> {
   const trials: Trial[] = [];
   const tier = launched.stack.tier;
-  for (const scenario of ctx.scenarios ?? runScenarios(config)) {
+  const toRun = scenariosOn(tier, ctx);
+  refuseUnsupportedActions(toRun, launched, config.workers);
+  for (const scenario of toRun) {
     checkAborted(ctx.signal);
-    if (scenario.tiers && !scenario.tiers.includes(tier)) {
-      ctx.log(`${scenario.name} applies to ${scenario.tiers.join(', ')}: not run on ${tier}`);
-      continue;
-    }
-    const settings = { cacheTtlSec: Math.round(config.cacheTtl), processes: config.appProcesses, ...(scenario.app?.readYourWrites === 'none' ? { readYourWritesMs: 0 } : {}) };
+    const settings = { cacheTtlSec: Math.round(config.cacheTtl), processes: config.appProcesses, ...scenarioAppSettings(scenario) };
     const app = await startAppOn(launched, settings, config.workers);
     try {
       const vars = await runSetup(scenario, { baseUrl: app.baseUrl, stack: launched.stack, logicalShards: launched.manifest.logicalShards, sessionSeed: launched.manifest.seed });
@@ -153,11 +167,7 @@ export async function runBench(config: RunConfig, ctx: RunContext): Promise<RunO
   const startedAt = new Date();
   const loadAtStart = loadAverageNow();
   const dirty = gitDirty();
-  const runId = runIdOf(config, (ctx.scenarios ?? runScenarios(config)).map((s) => s.name), startedAt);
-  // Stopping single nodes needs a stack whose processes this run owns: said before anything starts.
-  const stopsNodes = (ctx.scenarios ?? runScenarios(config)).filter((s) => s.actions?.some((a) => a.do === 'stop-node' || a.do === 'kill-node'));
-  if (config.stack !== 'local' && stopsNodes.length)
-    throw new UsageError(`${stopsNodes.map((s) => s.name).join(', ')} stop${stopsNodes.length === 1 ? 's' : ''} and start${stopsNodes.length === 1 ? 's' : ''} single nodes, which only --stack local can do (the ${config.stack} stack cannot)`);
+  const runId = runIdOf(config, ctx.scenarios.map((s) => s.name), startedAt);
   const trials: Trial[] = [];
   let first: { launched: LaunchedStack; environment: ResultsFile['environment'] } | undefined;
   for (const tier of config.tier) {

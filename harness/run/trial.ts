@@ -12,10 +12,9 @@ import { loadShapeOf } from '../results/load-shape.ts';
 import { followUpChecks } from './follow-up-accounting.ts';
 import { evaluateTrialThresholds } from '../thresholds/scenario.ts';
 import { cacheRecovery } from '../results/cache-recovery.ts';
-import { actionsUnsupported, scheduleActions, type ActionTargets, type WorkerControl } from './actions.ts';
+import { scheduleActions, type ActionTargets, type WorkerControl } from './actions.ts';
 import { faultChecks, faultSummary, type FaultRun, type HeldJobStates } from '../results/faults.ts';
 import { createFanoutQueue } from '../../app/adapters/queue.ts';
-import { StackError } from '../errors.ts';
 import type { ProgressSecond } from '../drive/open-model.ts';
 import { drive } from '../drive/run.ts';
 import type { DriveOutput, DrivePhase, Populations } from '../drive/types.ts';
@@ -140,9 +139,6 @@ export interface MeasuredWindow {
  */
 export async function measureWindow(input: TrialInput): Promise<MeasuredWindow> {
   const targets: ActionTargets = { stack: input.stack, ...(input.fanoutWorkers ? { workers: input.fanoutWorkers } : {}), users: input.populations.users, sessionSeed: input.sessionSeed };
-  // A fault the stack cannot inject is said before the trial starts, not found out in the middle.
-  const unsupported = actionsUnsupported(input.scenario.actions ?? [], targets);
-  if (unsupported.length) throw new StackError(`scenario ${input.scenario.name}: ${unsupported.join('; ')}`);
   const sampler = await startSampler(samplerTask(input.stack));
   const events = new EventEmitter();
   let actions: ReturnType<typeof scheduleActions> | undefined;

@@ -35,7 +35,7 @@ const DENORMALIZED: Array<{ name: string; sql: (s: string) => string }> = [
 ];
 
 /** Sums one query over a node's shards, 16 shards per statement: one statement over a thousand would spend its time planning. */
-const sumOver = async (pool: PgPool, range: ShardRange, sql: (s: string) => string): Promise<string> => {
+export const sumOver = async (pool: PgPool, range: ShardRange, sql: (s: string) => string): Promise<string> => {
   const shards = shardsIn(range);
   const batches: number[][] = [];
   for (let i = 0; i < shards.length; i += 16) batches.push(shards.slice(i, i + 16));

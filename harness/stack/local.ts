@@ -6,7 +6,8 @@ import { basename, join } from 'node:path';
 import { capacityUnavailable, createCapacityGroup, describeCapacity, type CapacityGroup, type CapacityModel, type NodeCapacity } from './capacity.ts';
 import { mcPing } from '../../app/adapters/memcached.ts';
 import { pgPing } from '../../app/adapters/postgres.ts';
-import { createRedis, redisPing } from '../../app/adapters/redis.ts';
+import { redisPing } from '../../app/adapters/redis.ts';
+import { readRedisPersistence, type RedisAof } from './redis-persistence.ts';
 import { StackError } from '../errors.ts';
 import { resolveBinaries, unprivilegedUser, versionOf, type Binaries } from './binaries.ts';
 import { freePort } from './ports.ts';
@@ -185,18 +186,15 @@ async function startRedis(sup: Supervisor, bin: Binaries, reg: Registry, rdb?: s
     // Started again, it answers only once its data is loaded: that is when it serves.
     ready: () => redisPing(url),
     async beforeStop() {
-      const client = createRedis(url, 2000);
+      let aof: RedisAof;
       try {
-        const [, aof] = (await client.config('GET', 'appendonly')) as [string, string];
-        const [, fsync] = (await client.config('GET', 'appendfsync')) as [string, string];
-        persistence = aof === 'yes' ? ['--appendonly', 'yes', '--appendfsync', fsync] : ['--appendonly', 'no'];
-        // Without persistence a restart starts empty (not from the snapshot the stack began with).
-        if (aof !== 'yes') rmSync(join(dir, 'dump.rdb'), { force: true });
+        aof = await readRedisPersistence(url);
       } catch {
-        /* not answering: restarted as it was last started */
-      } finally {
-        client.disconnect();
+        return; // not answering: restarted as it was last started
       }
+      persistence = aof.appendonly ? ['--appendonly', 'yes', '--appendfsync', aof.appendfsync] : ['--appendonly', 'no'];
+      // Without persistence a restart starts empty (not from the snapshot the stack began with).
+      if (!aof.appendonly) rmSync(join(dir, 'dump.rdb'), { force: true });
     },
   });
   return node;

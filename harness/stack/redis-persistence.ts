@@ -36,3 +36,22 @@ export async function enableRedisPersistence(url: string, timeoutMs = 600_000): 
     client.disconnect();
   }
 }
+
+/** The append-only file settings a running Redis has. */
+export interface RedisAof {
+  appendonly: boolean;
+  /** always, everysec or no: how often the file is fsynced. */
+  appendfsync: string;
+}
+
+/** Reads a running Redis' append-only file settings; throws when it does not answer. */
+export async function readRedisPersistence(url: string, timeoutMs = 2000): Promise<RedisAof> {
+  const client = createRedis(url, timeoutMs);
+  try {
+    const [, aof] = (await client.config('GET', 'appendonly')) as [string, string];
+    const [, fsync] = (await client.config('GET', 'appendfsync')) as [string, string];
+    return { appendonly: aof === 'yes', appendfsync: fsync };
+  } finally {
+    client.disconnect();
+  }
+}

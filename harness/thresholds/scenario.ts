@@ -3,7 +3,7 @@
  * trial's flat metrics. The trial runner stores the findings on the trial; the CLI turns them into
  * its exit code with thresholdsExitCode.
  */
-import { ExitCode } from '../errors.ts';
+import { ExitCode, type ExitCodeValue } from '../errors.ts';
 import type { CheckResult, Trial } from '../results/types.ts';
 import { evaluateThresholds, thresholdExitCode } from './evaluate.ts';
 import { trialMetrics } from './metrics.ts';
@@ -43,6 +43,6 @@ export function evaluateTrialThresholds(thresholds: readonly string[], trial: Tr
 }
 
 /** Exit code of a run for its trials' thresholds: 99 (ExitCode.gate) if any failed, else 0. */
-export function thresholdsExitCode(trials: readonly Trial[]): number {
+export function thresholdsExitCode(trials: readonly Trial[]): ExitCodeValue {
   return trials.some((t) => (t.thresholds ?? []).some((f) => !f.ok)) ? ExitCode.gate : ExitCode.ok;
 }

@@ -1,7 +1,7 @@
-import { dirname } from 'node:path';
 import { runSetup } from '../../harness/run/setup.ts';
-import { startAppOn, type AppSettings } from '../../harness/run/launcher.ts';
+import { scenarioAppSettings, type AppSettings, type LaunchedApp } from '../../harness/run/launcher.ts';
 import { runTrial } from '../../harness/run/trial.ts';
+import { faultSentence } from '../../harness/report/faults-text.ts';
 import type { CheckResult, Trial } from '../../harness/results/types.ts';
 import type { ArrivalRateExecutor, Scenario, TimedAction } from '../../scenarios/types.ts';
 import type { TestStack } from './stack.ts';
@@ -25,16 +25,16 @@ export function shortened(s: Scenario, o: { durationSec: number; warmupSec: numb
 export async function faultTrial(t: TestStack, scenario: Scenario, opts: { settings?: AppSettings; workers?: number; env?: Record<string, string> } = {}): Promise<Trial> {
   const saved = Object.fromEntries(Object.keys(opts.env ?? {}).map((k) => [k, process.env[k]]));
   Object.assign(process.env, opts.env ?? {});
-  let app: Awaited<ReturnType<typeof startAppOn>>;
+  let app: LaunchedApp;
   try {
-    app = await startAppOn({ stack: t.stack, manifest: t.manifest, source: 'seeded', baseDir: dirname(t.sup.runDir), down: async () => {} }, { cacheTtlSec: 300, ...opts.settings }, opts.workers ?? 2);
+    app = await t.startApp({ cacheTtlSec: 300, ...scenarioAppSettings(scenario), ...opts.settings }, opts.workers ?? 2);
   } finally {
     for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
   try {
     const vars = await runSetup(scenario, { baseUrl: app.baseUrl, stack: t.stack, logicalShards: t.logicalShards, sessionSeed: t.manifest.seed });
-    return await runTrial({
+    const trial = await runTrial({
       tier: t.stack.tier,
       scenario,
       scenarioSeed: 5,
@@ -49,6 +49,9 @@ export async function faultTrial(t: TestStack, scenario: Scenario, opts: { setti
       progress: () => {},
       fanoutWorkers: app.fanoutWorkers,
     });
+    // FAULTS_VERBOSE=1 prints each fault's sentence, as the terminal would.
+    if (process.env.FAULTS_VERBOSE) for (const f of trial.faults ?? []) console.log(faultSentence(f));
+    return trial;
   } finally {
     await app.stop();
   }

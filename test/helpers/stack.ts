@@ -1,5 +1,5 @@
 import { createRedis, type RedisClient } from '../../app/adapters/redis.ts';
-import { launchStack, startAppOn, type LaunchedApp } from '../../harness/run/launcher.ts';
+import { launchStack, startAppOn, type AppSettings, type LaunchedApp } from '../../harness/run/launcher.ts';
 import type { AppLaunch } from '../../harness/run/app-process.ts';
 import type { Manifest } from '../../harness/seed/dataset.ts';
 import { sessionToken } from '../../harness/seed/sessions.ts';
@@ -25,6 +25,8 @@ export interface TestStack {
   launch: AppLaunch;
   /** A Redis client on the stack's Redis (closed by stop). */
   redis(): RedisClient;
+  /** Another app (and its fan-out workers) on this stack, as `bench run` starts one per trial; the caller stops it. */
+  startApp(settings: AppSettings, workers: number): Promise<LaunchedApp>;
   /** The seeded session token of a seeded user. */
   tokenOf(userId: string): string;
   stop(): Promise<void>;
@@ -63,6 +65,7 @@ export async function startTestStack(opts: { tier?: string; pgShards?: number; r
       logicalShards: launched.manifest.logicalShards,
       sup: app.sup,
       launch: app.launch,
+      startApp: (settings, workers) => startAppOn(launched, settings, workers),
       tokenOf: (userId) => sessionToken(1, userId),
       redis: () => (redisClient ??= createRedis(nodeByRole(s, 'redis').url)),
       async stop() {

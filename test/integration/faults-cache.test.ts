@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memcachedDown } from '../../scenarios/memcached-down.ts';
 import { redisRestart } from '../../scenarios/redis-restart.ts';
 import { workerKilled } from '../../scenarios/worker-killed.ts';
-import { faultSentence } from '../../harness/report/faults-text.ts';
 import { failedChecks, faultTrial, shortened } from '../helpers/fault-trial.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 
@@ -23,7 +22,6 @@ const short = { durationSec: 16, warmupSec: 3 };
 describe('fault scenarios on the cache tier', () => {
   it('memcached-down: reads fall back to PostgreSQL (more statements while it is down), the hit rate recovers after', async () => {
     const trial = await faultTrial(t, shortened(memcachedDown, { ...short, rateScale: 1, actions: [{ atSec: 5, do: 'stop-node', node: 'memcached', forSec: 5 }] }));
-    if (process.env.FAULTS_VERBOSE) for (const f of trial.faults ?? []) console.log(faultSentence(f));
     expect(failedChecks(trial)).toEqual([]);
     expect(trial.events.map((e) => e.kind)).toEqual(['node-stopped', 'node-started']);
     const [f] = trial.faults!;
@@ -42,7 +40,6 @@ describe('fault scenarios on the cache tier', () => {
 
   it('redis-restart: sessions, feeds and counters come back from the append-only file; a short outage', async () => {
     const trial = await faultTrial(t, shortened(redisRestart, { ...short, rateScale: 1, actions: [{ atSec: 5, do: 'stop-node', node: 'redis', forSec: 0 }] }));
-    if (process.env.FAULTS_VERBOSE) for (const f of trial.faults ?? []) console.log(faultSentence(f));
     expect(failedChecks(trial)).toEqual([]);
     expect(trial.events.map((e) => e.kind)).toEqual(['node-stopped', 'node-started']);
     const f = trial.faults![0]!;
@@ -61,7 +58,6 @@ describe('fault scenarios on the cache tier', () => {
   it('worker-killed: the jobs the worker held finish after its lock expires, and every upload reaches every feed', async () => {
     // Slow chunks (fault injection) so that a worker is mid-job when the kill comes.
     const trial = await faultTrial(t, shortened(workerKilled, { ...short, rateScale: 1, actions: [{ atSec: 4, do: 'kill-worker', forSec: 4 }] }), { env: { TIERBENCH_FANOUT_CHUNK_DELAY_MS: '250' } });
-    if (process.env.FAULTS_VERBOSE) for (const f of trial.faults ?? []) console.log(faultSentence(f));
     expect(failedChecks(trial)).toEqual([]);
     expect(trial.events.map((e) => e.kind)).toEqual(['worker-killed', 'worker-started']);
     const w = trial.faults![0]!.worker!;

@@ -3,6 +3,7 @@ import { createPgPool, pgQuery, type PgPool } from '../../app/adapters/postgres.
 import { shardOf, shardSchema } from '../../app/schema/ids.ts';
 import { apiClient } from '../helpers/api-client.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 /**
  * Side effects after the PostgreSQL commit (Redis counters, activity, the fan-out job) failing
@@ -23,14 +24,6 @@ afterAll(async () => {
   await pg?.end();
   await t?.stop();
 });
-
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function photoRow(photo: string): Promise<{ like_count: number; owner_id: string }> {
   const [row] = await pgQuery<{ like_count: number; owner_id: string }>(pg, `SELECT like_count, owner_id::text FROM ${shardSchema(shardOf(BigInt(photo)))}.photos WHERE id = $1`, [photo]);
@@ -65,18 +58,18 @@ describe('effects after the commit survive a Redis failure between commit and ef
       await t.redis().call('ACL', 'SETUSER', 'default', '+@all');
     }
 
-    await eventually('the like counter to equal PostgreSQL', async () => Number(await t.redis().get(`likes:${photo}`)) === (await likeCountInPg(photo)));
+    await eventually('the like counter to equal PostgreSQL', async () => Number(await t.redis().get(`likes:${photo}`)) === (await likeCountInPg(photo)), 20_000);
     expect(await likeCountInPg(photo)).toBe(Number(counterBefore ?? 0) + 1);
     // The upload is committed whatever its answer: its photo is the author's newest.
     const [newest] = await pgQuery<{ id: string }>(pg, `SELECT id::text FROM ${shardSchema(shardOf(BigInt(author)))}.photos WHERE owner_id = $1 ORDER BY id DESC LIMIT 1`, [author]);
-    await eventually('the photo to be fanned out to the follower', async () => (await t.redis().zscore(`feed:${fan}`, newest!.id)) !== null);
+    await eventually('the photo to be fanned out to the follower', async () => (await t.redis().zscore(`feed:${fan}`, newest!.id)) !== null, 20_000);
     // "Who liked your photo" got the like once.
     const owner = await ownerOf(photo);
     const items = (await api('GET', `/users/${owner}/activity`, { token: t.tokenOf(owner) })).body.items as Array<{ type: string; actorId: string; photoId?: string }>;
     expect(items.filter((i) => i.type === 'like' && i.actorId === liker && i.photoId === photo)).toHaveLength(1);
     // Both writes were committed, so both were answered as done.
     expect(statuses).toEqual({ like: 200, upload: 201 });
-    await eventually('the outbox to be empty', async () => (await outboxRows()) === 0);
+    await eventually('the outbox to be empty', async () => (await outboxRows()) === 0, 20_000);
   }, 60_000);
 
   it('finishes what a process that died after its commit left in the outbox', async () => {
@@ -92,6 +85,6 @@ describe('effects after the commit survive a Redis failure between commit and ef
       [author],
     );
     await eventually('the sweeper to fan the photo out', async () => (await t.redis().zscore(`feed:${fan}`, photo!.id)) !== null, 30_000);
-    await eventually('the outbox to be empty', async () => (await outboxRows()) === 0);
+    await eventually('the outbox to be empty', async () => (await outboxRows()) === 0, 20_000);
   }, 60_000);
 });

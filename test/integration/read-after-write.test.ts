@@ -1,10 +1,9 @@
-import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgPool, pgQuery, type PgPool } from '../../app/adapters/postgres.ts';
 import { drive } from '../../harness/drive/run.ts';
 import type { DriveOutput } from '../../harness/drive/types.ts';
-import { startAppOn, type LaunchedApp } from '../../harness/run/launcher.ts';
-import { readAfterWrite } from '../../scenarios/read-after-write.ts';
+import { scenarioAppSettings, type LaunchedApp } from '../../harness/run/launcher.ts';
+import { readAfterWrite, readAfterWriteControl } from '../../scenarios/read-after-write.ts';
 import type { SingleStreamScenario } from '../../scenarios/types.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 
@@ -47,7 +46,7 @@ describe('read-after-write with the replicas not replaying', () => {
   it('with it off (the control), reads of one\'s own uploads miss them', async () => {
     let control: LaunchedApp | undefined;
     try {
-      control = await startAppOn({ stack: t.stack, manifest: t.manifest, source: 'seeded', baseDir: dirname(t.sup.runDir), down: async () => {} }, { readYourWritesMs: 0 }, 1);
+      control = await t.startApp(scenarioAppSettings(readAfterWriteControl), 1);
       const out = await run(control.baseUrl);
       const grid = stale(out, 'readOwnGrid');
       expect(grid.ok).toBeGreaterThan(5);

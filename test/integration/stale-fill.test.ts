@@ -4,6 +4,7 @@ import { createPgPool, pgQuery, type PgPool } from '../../app/adapters/postgres.
 import { waitForReplicas } from '../../harness/stack/replication.ts';
 import { apiClient } from '../helpers/api-client.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 /**
  * Stale cache fills on the replicas tier: while the replicas lag (replay paused), a cache miss
@@ -27,14 +28,6 @@ afterAll(async () => {
   await Promise.all((replicas ?? []).map((p) => p.end()));
   await t?.stop();
 });
-
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('replicas tier: no stale fill while the replicas lag', () => {
   it('serves no one, the writer included, the page as it was before a comment, while replay is paused', async () => {

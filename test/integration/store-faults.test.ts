@@ -3,6 +3,7 @@ import { createMemcached, mcGet } from '../../app/adapters/memcached.ts';
 import { nodeByRole } from '../../harness/stack/types.ts';
 import { apiClient } from '../helpers/api-client.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 /**
  * Stores failing under the real app: Memcached gone means load on PostgreSQL, not an outage;
@@ -23,14 +24,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
   const started = Date.now();
   const value = await fn();
   return { value, ms: Date.now() - started };
-}
-
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('Memcached failing: reads fall back to PostgreSQL, writes still land', () => {

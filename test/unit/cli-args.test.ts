@@ -48,7 +48,8 @@ describe('bench CLI input validation (in process)', () => {
   it('refuses load flags a scenario cannot take, naming the scenario (exit 2)', async () => {
     const { code, err } = await cli('run', '--scenario', 'like-storm', '--rate', '100');
     expect(code).toBe(2);
-    expect(err).toMatch(/like-storm: /);
+    expect(err).toMatch(/like-storm: scenario "like-storm" has 2 streams: --rate does not apply/);
+    expect(err).toMatch(/pick scenarios with --scenario; these have one load shape the flags can set: .*photo-reads/);
   });
 
   it('reports every bad value of one command together, one line each', async () => {

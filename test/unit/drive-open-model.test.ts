@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ClosedModel } from '../../harness/drive/closed-model.ts';
 import { OpenModel, type OpenModelInput, type ProgressSecond } from '../../harness/drive/open-model.ts';
-import { createSchedule } from '../../harness/drive/schedule.ts';
+import { createSchedule, type Schedule } from '../../harness/drive/schedule.ts';
 import type { Populations } from '../../harness/drive/types.ts';
 import { decodeHistogram } from '../../harness/metrics/histograms.ts';
 import type { OperationCounts } from '../../harness/results/types.ts';
@@ -191,5 +192,44 @@ describe('the stall check guards latency correction', () => {
     const p99 = op.latency.all.percentilesUs.p99 / 1000;
     // The analytical p99 is 700 ms; from the write, the requests that waited for a connection look fast.
     expect(p99 / stallPercentileMs(99, 1000, 30, 1000)).toBeLessThan(0.9);
+  });
+});
+
+describe('closed loop on the simulated clock', () => {
+  const closed = (expect?: { bodyIncludes: string }): SingleStreamScenario => ({
+    ...scenario(1, 1),
+    operations: [{ name: 'get', weight: 1, method: 'GET', path: '/photos/{key}', key: { kind: 'uniform', population: 'photos' }, ...(expect ? { expect } : {}) }],
+    executor: { kind: 'closed-loop', connections: 2, durationSec: 2, warmupSec: 0, timeoutMs: 1000 },
+  });
+
+  /** Runs the slice; `built` counts the requests its schedule built (next()), skipped ones not. */
+  async function runClosed(sc: SingleStreamScenario, server: SimServerOptions, slice = { index: 0, count: 1 }) {
+    const sim = new Simulation();
+    const measure: Schedule = createSchedule(sc, 1, populations);
+    let built = 0;
+    const next = measure.next.bind(measure);
+    measure.next = () => (built++, next());
+    const progress: ProgressSecond[] = [];
+    const model = new ClosedModel({ operationNames: ['get'], warmup: null, measure, slice, startUs: 0, warmupUs: 0, durationUs: 2 * S, connections: 2, timeoutUs: S, clock: sim.clock(), transport: simServer(sim, server), onSecond: (p) => progress.push({ ...p }) }).start();
+    sim.run();
+    return { out: await model.done, built, progress };
+  }
+
+  it('counts an OK answer lacking expect.bodyIncludes as expectFailed', async () => {
+    const stale = await runClosed(closed({ bodyIncludes: 'fresh {key}' }), { answer: () => 'stale' });
+    const c = stale.out.part.operations.get!.counts;
+    expect(c.ok).toBeGreaterThan(1000);
+    expect(c.expectFailed).toBe(c.ok);
+    const fresh = await runClosed(closed({ bodyIncludes: 'fresh' }), { answer: () => 'fresh photo' });
+    expect(fresh.out.part.operations.get!.counts.expectFailed).toBeUndefined();
+  });
+
+  it('builds only its own slice\'s requests, and reports progress once per second', async () => {
+    const { out, built, progress } = await runClosed(closed(), {}, { index: 1, count: 3 });
+    const c = out.part.operations.get!.counts;
+    expect(c.scheduled).toBeGreaterThan(1000);
+    expect(built).toBe(c.scheduled);
+    expect(progress.map((p) => p.second)).toEqual([0, 1]);
+    expect(progress.reduce((a, p) => a + p.issued, 0)).toBe(c.scheduled);
   });
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { constantArrivals, intendedOffsetUs, rampArrivals } from '../../harness/drive/arrivals.ts';
 import { achievedRate } from '../../harness/drive/generator-stats.ts';
 import { deriveTimeseries } from '../../harness/drive/merge.ts';
-import { OpenModel } from '../../harness/drive/open-model.ts';
 import { createSchedule } from '../../harness/drive/schedule.ts';
+import { createModel } from '../../harness/drive/trial-model.ts';
 import type { Populations } from '../../harness/drive/types.ts';
 import { describeLoadShape, loadDetailText, loadShapeOf } from '../../harness/results/load-shape.ts';
 import { durationSecOf, peakRateOf, rampRequests, targetRateOf } from '../../scenarios/executors.ts';
@@ -138,25 +138,8 @@ describe('a ramp on the simulated clock and server', () => {
     const sc = ramp(100, [{ durationSec: 5, targetRate: 500 }, { durationSec: 5, targetRate: 100 }], 1);
     const sim = new Simulation();
     const e = sc.executor;
-    const model = new OpenModel({
-      operationNames: ['get'],
-      streams: [
-        {
-          warmup: createSchedule(sc, 1, populations, 'warmup'),
-          measure: createSchedule(sc, 1, populations),
-          warmupUs: S,
-          offsetUs: 0,
-          durationUs: durationSecOf(e) * S,
-          limits: { connections: e.connections, maxInFlight: e.maxInFlight, timeoutUs: e.timeoutMs * 1000 },
-          transport: simServer(sim, { serviceUs: () => serviceUs }),
-        },
-      ],
-      slice: { index: 0, count: 1 },
-      startUs: 0,
-      warmupUs: S,
-      durationUs: durationSecOf(e) * S,
-      clock: sim.clock(),
-    }).start();
+    const setup = { scenario: sc, seed: 1, populations, slice: { index: 0, count: 1 }, connections: [e.connections], maxInFlight: [e.maxInFlight] };
+    const model = createModel(setup, 0, sim.clock(), [simServer(sim, { serviceUs: () => serviceUs })]).start();
     sim.run();
     return { model, sc };
   }
@@ -170,6 +153,7 @@ describe('a ramp on the simulated clock and server', () => {
     // Per second by intended time: the integral of the rate over each second, up the ramp and down.
     const perSecond = deriveTimeseries(out.part.operations, out.part.answered).map((p) => p.scheduled);
     const expected = [140, 220, 300, 380, 460, 460, 380, 300, 220, 140];
+    expect(perSecond).toHaveLength(expected.length);
     perSecond.forEach((n, i) => expect(Math.abs(n - expected[i]!)).toBeLessThanOrEqual(1));
     const { rate } = achievedRate([out], 10, true);
     expect(rate / targetRateOf(sc.executor)!).toBeCloseTo(1, 3);

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProgressSecond } from '../../harness/drive/open-model.ts';
+import { MAX_CAPTURE_BODY_BYTES } from '../../harness/drive/capture.ts';
 import { autoWorkers, drive } from '../../harness/drive/run.ts';
 import type { DriveOutput, DrivePhase, Populations } from '../../harness/drive/types.ts';
 import type { OperationCounts } from '../../harness/results/types.ts';
@@ -227,6 +228,22 @@ describe('follow-ups on real sockets', () => {
     };
     await expect(drive({ baseUrl: 'http://127.0.0.1:9', scenario: sc, seed: 1, populations })).rejects.toThrow(/operations\[0\]\.then\[0\]\.operation: follow-ups need an arrival-rate executor/);
   });
+});
+
+describe('expectations on real sockets', () => {
+  it('leaves an expectation unchecked (not failed) when the answer is over MAX_CAPTURE_BODY_BYTES', async () => {
+    // The body includes the expected text, but is too large to be kept: it must not count as stale.
+    const big = `fresh ${'x'.repeat(MAX_CAPTURE_BODY_BYTES)}`;
+    const baseUrl = await startServer((req, res) => res.end(req.url === '/small' ? 'stale' : big));
+    const sc = scenario({ rate: 40, durationSec: 0.5 }, [op('big', '/big', { key: undefined, expect: { bodyIncludes: 'fresh' } }), op('small', '/small', { key: undefined, expect: { bodyIncludes: 'fresh' } })]);
+    const out = await drive({ baseUrl, scenario: sc, seed: 1, populations, workers: 1 });
+    expectAccountingAddsUp(out);
+    const { big: b, small } = out.operations;
+    expect(b!.counts.ok).toBeGreaterThan(0);
+    expect(b!.counts.expectFailed).toBeUndefined();
+    // A body that fits is still checked.
+    expect(small!.counts.expectFailed).toBe(small!.counts.ok);
+  }, 15_000);
 });
 
 describe('several streams on worker threads', () => {

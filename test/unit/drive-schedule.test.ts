@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Populations } from '../../harness/drive/types.ts';
 import { createSchedule, intendedOffsetUs, scheduleDigest } from '../../harness/drive/schedule.ts';
 import type { Scenario } from '../../scenarios/types.ts';
@@ -7,6 +7,17 @@ const populations: Populations = {
   photos: Array.from({ length: 50_000 }, (_, i) => String(7_000_000_000_000_000_000n + BigInt(i) * 8_388_608n)),
   users: Array.from({ length: 5_000 }, (_, i) => String(1_000_000 + i)),
 };
+
+/** Intended times computed so far: arrivalsOf wrapped to count calls (values unchanged). */
+const arrivalCalls = vi.hoisted(() => ({ n: 0 }));
+vi.mock('../../harness/drive/arrivals.ts', async (original) => {
+  const real = await original<typeof import('../../harness/drive/arrivals.ts')>();
+  const arrivalsOf: typeof real.arrivalsOf = (e, phase) => {
+    const at = real.arrivalsOf(e, phase);
+    return (i) => (arrivalCalls.n++, at(i));
+  };
+  return { ...real, arrivalsOf };
+});
 
 const scenario: Scenario = {
   name: 'mix',
@@ -73,6 +84,17 @@ describe('schedule', () => {
     }
     expect(photos / n).toBeGreaterThan(0.74);
     expect(photos / n).toBeLessThan(0.76);
+  });
+
+  it('computes each intended time once when a pacer peeks before it draws', () => {
+    const s = createSchedule(scenario, 1, populations);
+    arrivalCalls.n = 0;
+    for (let i = 0; i < 100; i++) {
+      s.peekOffsetUs();
+      if (i % 2 === 0) s.skip();
+      else s.next();
+    }
+    expect(arrivalCalls.n).toBe(100);
   });
 
   it('rejects an empty population and a bad weight', () => {

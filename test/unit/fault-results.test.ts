@@ -4,8 +4,9 @@ import { newHistogram, summarize } from '../../harness/metrics/histograms.ts';
 import { deriveTimeseries } from '../../harness/drive/merge.ts';
 import { faultChecks, faultSummary, type FaultRun } from '../../harness/results/faults.ts';
 import type { BackendSecond, OperationResult, OutcomeClass, Trial } from '../../harness/results/types.ts';
-import { faultSentence } from '../../harness/report/faults-text.ts';
-import { faultsSection } from '../../harness/report/html/trial-tables.ts';
+import { cacheRecovery } from '../../harness/results/cache-recovery.ts';
+import { cacheRecoverySentence, faultSentence } from '../../harness/report/faults-text.ts';
+import { cacheRecoverySection, faultsSection } from '../../harness/report/html/trial-tables.ts';
 
 /** An operation whose second s had counts[s] requests per outcome class (each 1 ms). */
 function operation(counts: Array<Partial<Record<OutcomeClass, number>>>): OperationResult {
@@ -128,5 +129,29 @@ describe('a fault from the trial\'s own series', () => {
     expect(html).toContain('results.json: trials[0].faults[0].outageSec');
     expect(html).toContain('photo');
     expect(faultsSection({ index: 0, trial: {} } as never)).toBe('');
+  });
+});
+
+describe('a cache flush from the trial\'s own series', () => {
+  // 20 seconds; Memcached flushed at 8.0 s: the primary busier until the hit rate is back at second 11.
+  const feed = operation(Array.from({ length: 20 }, (_, s) => ({ ok: 100, ...(s === 9 ? { timeout: 1 } : {}) })));
+  const series = Array.from({ length: 20 }, (_, s) => second(s, { q: s >= 8 && s <= 11 ? 700 : 100, cpu: s >= 8 && s <= 11 ? 0.5 : 0.1, hit: s < 8 ? 0.9 : s <= 10 ? 0.3 + (s - 8) * 0.2 : 0.9 }));
+  const flushed = { ...trialOf({ feed }, series), events: [{ atSecond: 8, kind: 'flush-memcached', label: 'Memcached flushed' }] };
+
+  it('times the recovery and compares each node over the spike with before it (as a fault\'s nodes)', () => {
+    const r = cacheRecovery(flushed)!;
+    // Second 11 is the first back to 90% of 0.9: recovered at its end, 4 s after the flush.
+    expect(r).toMatchObject({ atSecond: 8, hitRateBefore: 0.9, recoverySec: 4, spike: { fromSecond: 8, toSecond: 11 } });
+    expect(r.spike.nodes).toEqual([{ node: 'pg-primary', queriesPerSecBefore: 100, queriesPerSec: 700, cpuPerSecBefore: 0.1, cpuPerSec: 0.5 }]);
+    expect(cacheRecovery({ ...flushed, events: [] })).toBeUndefined();
+  });
+
+  it('is reported in words and in the trial\'s section', () => {
+    const r = cacheRecovery(flushed)!;
+    expect(cacheRecoverySentence(r)).toBe('Memcached flushed at 8 s; hit rate 90.0% before, back to 90% of it 4 s after; spike (seconds 8–11): p99 1.00 ms; PostgreSQL before → during: pg-primary 100 → 700 statements/s, CPU 0.1 → 0.5 cores');
+    const html = cacheRecoverySection({ index: 2, trial: { cacheRecovery: r } } as never);
+    expect(html).toContain('<h3>Cache flush</h3>');
+    expect(html).toContain('results.json: trials[2].cacheRecovery.spike.nodes');
+    expect(cacheRecoverySection({ index: 0, trial: {} } as never)).toBe('');
   });
 });

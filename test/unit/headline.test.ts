@@ -22,9 +22,27 @@ describe('the headline of a multi-tier run', () => {
     expect(h.rows[0]!.atCommonRate!.p99Us).toBeGreaterThan(0);
   });
 
-  it('without sweeps compares latency at the common rate, and says which tiers broke the SLO there', () => {
-    const h = computeHeadline([at(base[0]!, 'cache'), at(base[1]!, 'replicas', { load: base[0]!.load })], slo)!;
-    expect(h.sentences[0]).toMatch(/^feed-heavy, not swept \(bench run --sweep finds how much each tier holds\): at the common rate of 500 req\/s, p99 cache [\d.]+ ms, replicas [\d.]+ ms; lowest: /);
-    expect(h.sentences[0]).toMatch(/did not hold the SLO there/);
+  it('says which tiers held the SLO at no rate swept', () => {
+    const never = { ...sweepOf(1), maxSustainable: null };
+    const h = computeHeadline([at(base[0]!, 'cache', { sweep: never }), at(base[0]!, 'sharded', { sweep: sweepOf(3000) })], slo)!;
+    expect(h.sentences).toEqual(['feed-heavy at p99 < 50 ms: sharded holds the most, 3,000 req/s (95% 2,880–3,090); cache held it at no rate swept.']);
+    const none = computeHeadline([at(base[0]!, 'cache', { sweep: never }), at(base[0]!, 'sharded', { sweep: never })], slo)!;
+    expect(none.sentences).toEqual(['feed-heavy at p99 < 50 ms: no tier held the SLO at any rate swept.']);
+  });
+
+  it('leaves out scenarios not swept on every tier that ran them, or run on one tier (the report compares their windows)', () => {
+    const trials = [
+      at(base[0]!, 'cache', { sweep: sweepOf(1200) }), at(base[0]!, 'sharded', { sweep: sweepOf(3000) }),
+      at(base[0]!, 'cache', { scenario: 'half-swept', sweep: sweepOf(1200) }), at(base[0]!, 'sharded', { scenario: 'half-swept' }),
+      at(base[0]!, 'replicas', { scenario: 'replicas-only', sweep: sweepOf(900) }),
+    ];
+    const h = computeHeadline(trials, slo)!;
+    expect(new Set(h.rows.map((r) => r.scenario))).toEqual(new Set(['feed-heavy']));
+    expect(h.sentences).toHaveLength(1);
+    expect(Object.keys(h.commonRate)).toEqual(['feed-heavy']);
+  });
+
+  it('is absent when no scenario was swept on two tiers', () => {
+    expect(computeHeadline([at(base[0]!, 'cache'), at(base[1]!, 'replicas', { load: base[0]!.load })], slo)).toBeUndefined();
   });
 });

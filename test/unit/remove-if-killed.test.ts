@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeTempBase } from '../helpers/temp.ts';
 
 const SUPERVISOR = join(import.meta.dirname, '../../harness/stack/supervisor.ts');
-const made: string[] = [];
+const base = makeTempBase('tierbench-reap-');
+afterAll(() => base.remove());
 
 /** A child process that asks for `dir` to be removed if it is killed, then waits to be killed. */
 function watcher(dir: string) {
@@ -20,14 +21,10 @@ async function gone(dir: string, ms: number): Promise<boolean> {
   return !existsSync(dir);
 }
 
-afterEach(() => {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
 describe('removeIfKilled (a gate\'s work trees, a run folder)', () => {
   it('removes the folder once the process that asked is killed by SIGKILL', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tierbench-reap-'));
-    made.push(dir);
+    const dir = join(base.dir, 'killed');
+    mkdirSync(dir);
     const w = watcher(dir);
     await w.ready;
     w.child.kill('SIGKILL');
@@ -35,12 +32,15 @@ describe('removeIfKilled (a gate\'s work trees, a run folder)', () => {
   });
 
   it('leaves it while that process lives (the check can fail)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tierbench-reap-'));
-    made.push(dir);
+    const dir = join(base.dir, 'alive');
+    mkdirSync(dir);
     const w = watcher(dir);
-    await w.ready;
-    expect(await gone(dir, 1000)).toBe(false);
-    rmSync(dir, { recursive: true, force: true });
-    w.child.kill('SIGKILL');
+    try {
+      await w.ready;
+      expect(await gone(dir, 1000)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      w.child.kill('SIGKILL');
+    }
   });
 });

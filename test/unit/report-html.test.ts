@@ -125,3 +125,30 @@ describe('renderHtml', () => {
     expect(renderTerminalSummary(bare)).toContain('(none)');
   });
 });
+
+describe('a trial\'s thresholds and cache flush in the page', () => {
+  const base = buildResultsFixture();
+  const thresholds = [
+    { name: 'threshold http_req_duration p(99)<50', ok: true, detail: 'p(99) 12.0 ms < 50' },
+    { name: 'threshold errors rate<0.01', ok: false, detail: 'rate 0.02, not < 0.01' },
+  ];
+  const cacheRecovery = { atSecond: 8, hitRateBefore: 0.9, recoverySec: 4, spike: { fromSecond: 8, toSecond: 11, p99Us: 12_000, nodes: [{ node: 'pg-primary', queriesPerSecBefore: 100, queriesPerSec: 700, cpuPerSecBefore: 0.1, cpuPerSec: 0.5 }] } };
+  const results: ResultsFile = { ...base, trials: [{ ...base.trials[0]!, thresholds, cacheRecovery }, ...base.trials.slice(1)] };
+  const html = renderHtml(results, new Map());
+
+  it('lists the thresholds, passed and failed, beside the checks', () => {
+    const trial = section(html, 'trial-1');
+    const thresholdsAt = trial.indexOf('<h4>Thresholds</h4>');
+    expect(thresholdsAt).toBeGreaterThan(trial.indexOf('<h3>Checks</h3>'));
+    expect(trial.slice(thresholdsAt)).toMatch(/✓ PASS<\/span><span class="name">threshold http_req_duration p\(99\)&lt;50<\/span>/);
+    expect(trial.slice(thresholdsAt)).toMatch(/✗ FAIL<\/span><span class="name">threshold errors rate&lt;0\.01<\/span>rate 0\.02, not &lt; 0\.01/);
+    expect(section(html, 'trial-2')).not.toContain('<h4>Thresholds</h4>');
+  });
+
+  it('says what the cache flush cost in the trial\'s section', () => {
+    const trial = section(html, 'trial-1');
+    expect(trial).toContain('<h3>Cache flush</h3>');
+    expect(trial).toContain('Memcached flushed at 8 s; hit rate 90.0% before, back to 90% of it 4 s after');
+    expect(section(html, 'trial-2')).not.toContain('<h3>Cache flush</h3>');
+  });
+});

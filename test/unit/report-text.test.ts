@@ -95,3 +95,27 @@ describe('renderSummaryMarkdown', () => {
     expect(escapeMd('# not a heading')).toBe('\\# not a heading');
   });
 });
+
+describe('thresholds and cache flushes in the text reports', () => {
+  const base = buildResultsFixture();
+  const cacheRecovery = { atSecond: 8, hitRateBefore: 0.9, recoverySec: 4, spike: { fromSecond: 8, toSecond: 11, p99Us: 12_000, nodes: [{ node: 'pg-primary', queriesPerSecBefore: 100, queriesPerSec: 700, cpuPerSecBefore: 0.1, cpuPerSec: 0.5 }] } };
+  const thresholds = [
+    { name: 'threshold http_req_duration p(99)<50', ok: true, detail: 'p(99) 12.0 ms < 50' },
+    { name: 'threshold errors rate<0.01', ok: false, detail: 'rate 0.02, not < 0.01' },
+  ];
+  const results = { ...base, trials: [{ ...base.trials[0]!, thresholds, cacheRecovery }, ...base.trials.slice(1)] };
+
+  it('summary.md lists every threshold, passed or failed, and each cache flush', () => {
+    const md = renderSummaryMarkdown(results);
+    expect(md).toContain('## Thresholds');
+    expect(md).toContain('- trial 1 (cache / feed-heavy): pass threshold http\\_req\\_duration p(99)&lt;50: p(99) 12.0 ms &lt; 50');
+    expect(md).toContain('- trial 1 (cache / feed-heavy): **FAIL** threshold errors rate&lt;0.01: rate 0.02, not &lt; 0.01');
+    expect(md).toContain('## Cache flushes');
+    expect(md).toMatch(/- trial 1 \(cache \/ feed-heavy\): Memcached flushed at 8 s; hit rate 90\.0% before, back to 90% of it 4 s after/);
+    expect(renderSummaryMarkdown(base)).not.toMatch(/## Thresholds|## Cache flushes/);
+  });
+
+  it('the terminal notes a cache flush beside the trial', () => {
+    expect(renderTerminalSummary(results)).toMatch(/trial 1 \(cache\/feed-heavy\): cache flush: Memcached flushed at 8 s; .*spike \(seconds 8–11\): p99 12\.0 ms; PostgreSQL before → during: pg-primary 100 → 700 statements\/s/);
+  });
+});

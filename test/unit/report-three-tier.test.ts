@@ -3,7 +3,8 @@ import { reportFigures } from '../../harness/report/charts/report-figures.ts';
 import { renderHtml } from '../../harness/report/html.ts';
 import { SUMMARY_BUDGET_BYTES, renderSummaryMarkdown } from '../../harness/report/summary-md.ts';
 import { isAbout, verdicts } from '../../harness/report/verdict.ts';
-import { buildThreeTierFixture } from '../fixtures/three-tier-fixture.ts';
+import { computeHeadline } from '../../harness/results/headline.ts';
+import { SLO, buildThreeTierFixture } from '../fixtures/three-tier-fixture.ts';
 
 // 18 trials: three tiers × six scenarios, three of them swept, with a headline. No charts are
 // rendered here (the browser test renders and inspects them); this file checks what the page says.
@@ -80,11 +81,30 @@ describe('a three-tier, six-scenario report', () => {
   });
 });
 
+describe('the headline a run computes from these trials', () => {
+  it('covers the scenarios swept on every tier; the others are compared on their windows', () => {
+    const headline = computeHeadline(results.trials, SLO)!;
+    expect([...new Set(headline.rows.map((r) => r.scenario))]).toEqual(['photo-reads', 'feed-reads', 'like-storm']);
+    expect(headline.sentences.every((s) => / at p99 < 50 ms: \w+ holds the most, /.test(s))).toBe(true);
+    const v = verdicts({ ...results, headline });
+    expect(v.scenarios.filter((s) => s.basis === 'window').map((s) => s.scenario)).toEqual(['uploads', 'instagram-day', 'read-after-write']);
+    expect(v.scenarios.find((s) => s.scenario === 'uploads')!.sentences[0]).toMatch(/^uploads: no sweep, so this is not a sustainable-throughput comparison\./);
+  });
+
+  it('is absent for a run without sweeps, so every scenario falls back to its windows', () => {
+    const unswept = results.trials.map(({ sweep: _, ...t }) => t);
+    expect(computeHeadline(unswept, SLO)).toBeUndefined();
+    const v = verdicts({ ...results, trials: unswept, headline: undefined });
+    expect(v.scenarios.every((s) => s.basis === 'window' && /^\S+: no sweep, so this is not a sustainable-throughput comparison\./.test(s.sentences[0]!))).toBe(true);
+  });
+});
+
 describe('headline sentences by scenario', () => {
   it('gives a scenario only its own sentence when one name starts another (read-after-write, read-after-write-control)', () => {
-    const raw = 'read-after-write, not swept (...): at the common rate of 200 req/s, p99 replicas 14.5 ms; lowest: replicas.';
-    const control = 'read-after-write-control, not swept (...): at the common rate of 200 req/s, p99 replicas 13.0 ms; lowest: replicas.';
+    const raw = 'read-after-write at p99 < 50 ms: replicas holds the most, 900 req/s (95% 860–930), 1.5× cache (600).';
+    const control = 'read-after-write-control at p99 < 50 ms: replicas holds the most, 950 req/s (95% 900–990), 1.6× cache (600).';
     expect([raw, control].filter((s) => isAbout(s, 'read-after-write'))).toEqual([raw]);
+    expect(isAbout('read-after-write: no sweep, so this is not a sustainable-throughput comparison.', 'read-after-write')).toBe(true);
     expect([raw, control].filter((s) => isAbout(s, 'read-after-write-control'))).toEqual([control]);
     expect(isAbout('feed-reads at p99 < 50 ms: sharded holds the most', 'feed-reads')).toBe(true);
   });

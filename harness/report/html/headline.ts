@@ -30,7 +30,7 @@ function tierCell(r: VerdictRow): string {
 
 function sustainable(r: VerdictRow): string {
   const m = r.maxSustainable;
-  return m ? `${fmtInt(m.rate)} [${fmtInt(m.low)}, ${fmtInt(m.high)}]` : 'not held / not swept';
+  return m ? `${fmtInt(m.rate)} [${fmtInt(m.low)}, ${fmtInt(m.high)}]` : 'held at no rate swept';
 }
 
 const shared: Column<VerdictRow>[] = [
@@ -67,10 +67,9 @@ function windowColumns(): Column<VerdictRow>[] {
 }
 
 function basisLabel(v: ScenarioVerdict): string {
-  if (v.basis === 'headline' && v.rows.some((r) => r.maxSustainable !== null)) return '<span class="basis">maximum sustainable throughput under the SLO (swept)</span>';
-  // A multi-tier run without --sweep still has a headline: latency at the rate every tier ran.
-  if (v.basis === 'headline') return '<span class="basis">not swept: latency at the common rate, not how much each tier holds</span>';
-  return '<span class="basis">not a sustainable-throughput comparison: no sweep; figures over each trial\'s window</span>';
+  return v.basis === 'headline'
+    ? '<span class="basis">maximum sustainable throughput under the SLO (swept)</span>'
+    : '<span class="basis">not a sustainable-throughput comparison: no sweep; figures over each trial\'s window</span>';
 }
 
 function scenarioBlock(v: ScenarioVerdict): string {
@@ -84,7 +83,7 @@ ${table(cols, v.rows)}`;
 export function renderHeadline(v: Verdicts): string {
   const slo = v.slo
     ? `<p class="sub">SLO of the sweeps: p99 of all requests under ${fmtNum(v.slo.p99Ms)} ms, errors and timeouts under ${fmtNum(v.slo.errorBudget * 100, 2)}%, drops under ${fmtNum(v.slo.dropBudget * 100, 2)}%. Intervals are the sweep's own (results.json: trials[].sweep.maxSustainable).</p>`
-    : '<p class="sub">This run has no headline (no sweeps): below, each scenario\'s tiers are compared on what their windows measured, which says how they did at the rates they were offered, not how much load each can sustain.</p>';
+    : '<p class="sub">This run has no headline (no scenario swept on two or more tiers): below, each scenario\'s tiers are compared on what their windows measured, which says how they did at the rates they were offered, not how much load each can sustain.</p>';
   // Sentences no scenario section shows (they name no scenario of this run) are listed on their own.
   const shown = new Set(v.scenarios.flatMap((s) => s.sentences));
   const unplaced = v.headlineSentences.filter((s) => !shown.has(s));

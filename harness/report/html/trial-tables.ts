@@ -2,11 +2,11 @@
  * The tables of one trial: operations (all-requests corrected latency leading, OK-only and
  * uncorrected beside it), sweep steps, generator health, backends, fan-out and checks.
  */
-import type { ErrorClass, Trial } from '../../results/types.ts';
+import type { CheckResult, ErrorClass, NodeLoad, Trial } from '../../results/types.ts';
 import { NA, escapeHtml as e, fmtBytes, fmtInt, fmtMs, fmtNum, fmtPct, fmtRate, fmtSeconds } from '../format.ts';
 import type { LatencyRow, TrialSummary } from '../summary.ts';
 import { badge, kv, table, type Column } from './parts.ts';
-import { busiestNodeText, failedText, faultDetails } from '../faults-text.ts';
+import { busiestNodeText, cacheRecoverySentence, failedText, faultDetails } from '../faults-text.ts';
 
 type OpRow = LatencyRow & {
   name: string;
@@ -159,12 +159,30 @@ export function fanoutTable(trial: Trial): string {
   ])}`;
 }
 
+function findingsList(findings: readonly CheckResult[]): string {
+  return `<ul class="checks">${findings.map((c) => `<li>${badge(c.ok, 'PASS', 'FAIL')}<span class="name">${e(c.name)}</span>${e(c.detail)}</li>`).join('\n')}</ul>`;
+}
+
 export function checksList(trial: Trial): string {
-  if (trial.checks.length === 0) return '<p>No checks ran.</p>';
-  return `<ul class="checks">${trial.checks.map((c) => `<li>${badge(c.ok, 'PASS', 'FAIL')}<span class="name">${e(c.name)}</span>${e(c.detail)}</li>`).join('\n')}</ul>`;
+  return trial.checks.length === 0 ? '<p>No checks ran.</p>' : findingsList(trial.checks);
+}
+
+/** The scenario's thresholds as evaluated at the trial's end (a failed one fails the run, as a check does); '' without any. */
+export function thresholdsList(trial: Trial): string {
+  if (!trial.thresholds?.length) return '';
+  return `<h4>Thresholds</h4>\n${findingsList(trial.thresholds)}`;
 }
 
 type FaultRow = NonNullable<Trial['faults']>[number];
+
+/** PostgreSQL nodes' load per second during something (a fault, a flush's spike) against before it. */
+const NODE_LOAD_COLUMNS: Column<NodeLoad>[] = [
+  { head: 'node', cell: (n) => n.node },
+  { head: 'statements/s before', num: true, cell: (n) => fmtNum(n.queriesPerSecBefore, 0) },
+  { head: 'statements/s during', num: true, cell: (n) => fmtNum(n.queriesPerSec, 0) },
+  { head: 'CPU cores before', num: true, cell: (n) => fmtNum(n.cpuPerSecBefore, 2) },
+  { head: 'CPU cores during', num: true, cell: (n) => fmtNum(n.cpuPerSec, 2) },
+];
 
 /** The faults injected in the trial: outage and recovery, then per fault its requests per operation and the nodes' load. */
 export function faultsSection(s: TrialSummary): string {
@@ -182,7 +200,7 @@ export function faultsSection(s: TrialSummary): string {
     { head: 'during: failed', num: true, cell: (f) => failedText(f.during), src: (f) => src(idx(f), 'during') },
     { head: 'after: failed', num: true, cell: (f) => failedText(f.after), src: (f) => src(idx(f), 'after') },
     { head: 'failures ended s after back', num: true, cell: (f) => (f.errorsRecoveredSec === null ? 'not in window' : fmtNum(f.errorsRecoveredSec, 1)), src: (f) => src(idx(f), 'errorsRecoveredSec') },
-    { head: 'PostgreSQL before → during (node changed most)', wrap: true, cell: (f) => busiestNodeText(f) ?? NA, src: (f) => src(idx(f), 'nodes') },
+    { head: 'PostgreSQL before → during (node changed most)', wrap: true, cell: (f) => busiestNodeText(f.nodes) ?? NA, src: (f) => src(idx(f), 'nodes') },
     { head: 'what else', wrap: true, cell: (f) => faultDetails(f).join('; ') || NA },
   ];
   type OpRow = { name: string } & FaultRow['during']['byOperation'][string];
@@ -193,23 +211,25 @@ export function faultsSection(s: TrialSummary): string {
     { head: 'errors by class', num: true, cell: (r) => Object.entries(r.errorsByClass).filter(([, n]) => n).map(([k, n]) => `${k} ${fmtInt(n)}`).join(', ') || fmtInt(r.errors) },
     { head: 'timeouts', num: true, cell: (r) => fmtInt(r.timeouts) },
   ];
-  type NodeRow = FaultRow['nodes'][number];
-  const nodeCols: Column<NodeRow>[] = [
-    { head: 'node', cell: (n) => n.node },
-    { head: 'statements/s before', num: true, cell: (n) => fmtNum(n.queriesPerSecBefore, 0) },
-    { head: 'statements/s during', num: true, cell: (n) => fmtNum(n.queriesPerSec, 0) },
-    { head: 'CPU cores before', num: true, cell: (n) => fmtNum(n.cpuPerSecBefore, 2) },
-    { head: 'CPU cores during', num: true, cell: (n) => fmtNum(n.cpuPerSec, 2) },
-  ];
   const each = faults
     .map((f, i) => {
       const rows = Object.entries(f.during.byOperation).map(([name, o]) => ({ name, ...o }));
       const secs = f.during.seconds ? `seconds ${f.during.seconds[0]}–${f.during.seconds[1]}` : 'no whole second';
       return `<div class="grid2"><div>${table(opCols, rows, { caption: `${f.kind} ${f.target}: requests due during it (${secs}), per operation (results.json: trials[${s.index}].faults[${i}].during.byOperation)` })}</div>
-<div>${table(nodeCols, f.nodes, { caption: `${f.kind} ${f.target}: PostgreSQL load per second during it against the 5 s before (results.json: trials[${s.index}].faults[${i}].nodes)` })}</div></div>`;
+<div>${table(NODE_LOAD_COLUMNS, f.nodes, { caption: `${f.kind} ${f.target}: PostgreSQL load per second during it against the 5 s before (results.json: trials[${s.index}].faults[${i}].nodes)` })}</div></div>`;
     })
     .join('\n');
   return `<h3>Faults</h3>
 ${table(cols, faults, { caption: 'Times in seconds into the measured window; requests counted by the second they were due. "failed": errors (dropped included) and timeouts.' })}
 ${each}`;
+}
+
+/** A cache flush in the window: its recovery in words, then the nodes' load over the spike against before. */
+export function cacheRecoverySection(s: TrialSummary): string {
+  const r = s.trial.cacheRecovery;
+  if (!r) return '';
+  const src = `results.json: trials[${s.index}].cacheRecovery`;
+  return `<h3>Cache flush</h3>
+<p>${e(cacheRecoverySentence(r))}.</p>
+${table(NODE_LOAD_COLUMNS, r.spike.nodes, { caption: `PostgreSQL load per second over the spike (seconds ${r.spike.fromSecond}–${r.spike.toSecond}) against the 5 s before the flush (${src}.spike.nodes)` })}`;
 }

@@ -6,7 +6,7 @@ import { trialAnchor } from '../groups.ts';
 import type { TrialSummary } from '../summary.ts';
 import type { Warning } from '../warnings.ts';
 import { figure, kv, warningNotes, WarningPlacer } from './parts.ts';
-import { backendsTables, checksList, fanoutTable, faultsSection, generatorBadge, generatorTable, operationsTable, sweepSection } from './trial-tables.ts';
+import { backendsTables, cacheRecoverySection, checksList, fanoutTable, faultsSection, generatorBadge, generatorTable, operationsTable, sweepSection, thresholdsList } from './trial-tables.ts';
 
 function checksBadge(s: TrialSummary): string {
   if (s.trial.checks.length === 0) return '<span class="badge warn">no checks</span>';
@@ -46,6 +46,7 @@ ${t.description ? `<p class="sub">${e(t.description)}</p>` : ''}
 ${settings(s)}
 ${sweepSection(t)}
 ${faultsSection(s)}
+${cacheRecoverySection(s)}
 <h3>Operations</h3>
 ${opsNotes}
 ${operationsTable(s)}
@@ -60,6 +61,7 @@ ${fanoutTable(t)}
 <h3>Checks</h3>
 ${warningNotes(place.take(['checks']))}
 ${checksList(t)}
+${thresholdsList(t)}
 ${warningNotes(place.rest())}
 </section>`;
 }

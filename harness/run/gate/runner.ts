@@ -14,7 +14,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import type { Scenario, SingleStreamScenario } from '../../../scenarios/types.ts';
-import { sweepable } from '../sweep-trial.ts';
+import { notSweptBecause, sweepable, sweepTrial } from '../sweep-trial.ts';
 import { mergeSummaries } from '../../drive/merge.ts';
 import { InterruptedError, UsageError } from '../../errors.ts';
 import { evaluateGate, type GateReport, type ScenarioTrials } from '../../gate/gate.ts';
@@ -24,7 +24,6 @@ import type { OperationCounts, OperationResult, Slo, SweepStep, Trial } from '..
 import { trialMetrics, type FlatMetrics } from '../../thresholds/metrics.ts';
 import { processTreeCpuSeconds } from '../../metrics/proc-cpu.ts';
 import { launchStack, startAppOn, type LaunchedApp, type LaunchedStack } from '../launcher.ts';
-import { sweepTrial } from '../sweep-trial.ts';
 import { runTrial, type TrialInput } from '../trial.ts';
 import { startPinning, type Pinning } from './pin.ts';
 import { prepareVersions, type VersionInfo } from './versions.ts';
@@ -245,10 +244,10 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
   const unknown = config.scenarios.filter((s) => !ctx.scenarios[s]);
   if (unknown.length)
     throw new UsageError(`gate config ${settings.configSource}: scenario${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not in the scenario registry; accepted: ${Object.keys(ctx.scenarios).join(', ')} (bench list shows them; --scenario or a gate config file picks others)`);
-  // A gate offers one load shape at a rate it measures; a scenario of several streams sets its own rates.
-  const multi = config.scenarios.filter((s) => !sweepable(ctx.scenarios[s]!));
-  if (multi.length)
-    throw new UsageError(`gate config ${settings.configSource}: ${multi.join(', ')} ${multi.length > 1 ? 'have' : 'has'} several streams, each at its own rate; a gate measures one load shape at a rate it picks. Accepted: ${Object.keys(ctx.scenarios).filter((s) => sweepable(ctx.scenarios[s]!)).join(', ')}`);
+  // A gate sweeps one load shape to find the rate it gates at: what a sweep refuses, it refuses.
+  const unsweepable = config.scenarios.map((s) => notSweptBecause(ctx.scenarios[s]!)).filter((why): why is string => why !== null);
+  if (unsweepable.length)
+    throw new UsageError(`gate config ${settings.configSource}: ${unsweepable.join('; ')}; a gate measures one load shape at a rate it picks. Accepted: ${Object.keys(ctx.scenarios).filter((s) => sweepable(ctx.scenarios[s]!)).join(', ')}`);
   const gated = Object.fromEntries(config.scenarios.map((s) => [s, ctx.scenarios[s] as SingleStreamScenario]));
   const started = new Date();
   const t0 = performance.now();
