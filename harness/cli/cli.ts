@@ -33,7 +33,7 @@ export function reportError(err: unknown, io: CliIo): ExitCodeValue {
 }
 
 /** Register a command's flags from its option table (values are validated by the table, not yargs). */
-function flagsOf(y: Argv, specs: readonly OptionSpec[], epilog = EPILOG): Argv {
+export function flagsOf(y: Argv, specs: readonly OptionSpec[], epilog = EPILOG): Argv {
   for (const o of specs) {
     const describe = o.describe + (o.default !== undefined ? ` [default: ${o.default}]` : '');
     y.option(o.flag, o.boolean ? { type: 'boolean', describe } : { type: 'string', describe, requiresArg: true });

@@ -20,9 +20,12 @@ export async function pgbenchInit(pgBinDir: string, node: StackNode, database: s
   return { rows: scale * 100_000, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-/** pgbench -S (select-only) for a while; transactions per second as pgbench reports them. */
+/**
+ * pgbench -S -M prepared (select-only, statements parsed and planned once per connection, as the
+ * app's named statements are) for a while; transactions per second as pgbench reports them.
+ */
 export async function pgbenchSelectOnly(pgBinDir: string, node: StackNode, database: string, clients: number, seconds: number): Promise<number> {
-  const { stdout } = await run(join(pgBinDir, 'pgbench'), ['-S', '-n', '-c', String(clients), '-j', '2', '-T', String(seconds), ...connArgs(node), database], {
+  const { stdout } = await run(join(pgBinDir, 'pgbench'), ['-S', '-M', 'prepared', '-n', '-c', String(clients), '-j', '2', '-T', String(seconds), ...connArgs(node), database], {
     maxBuffer: 1 << 24,
   });
   const m = /tps = ([\d.]+)/.exec(stdout);
