@@ -6,16 +6,17 @@ import { BenchError, ExitCode, UsageError } from '../errors.ts';
 
 export type PerfFlags = ReturnType<typeof resolveFlags>;
 
-const EPILOG = 'Exit codes: 0 done (figures on the last stdout line, as JSON), 1 internal error, 2 usage error, 3 stack or environment error, 99 a gated figure missed its target, 130 interrupted.';
+/** The exit codes every perf script has; one that gates a figure adds its own 99. */
+export const PERF_EPILOG = 'Exit codes: 0 done (figures on the last stdout line, as JSON), 1 internal error, 2 usage error, 3 stack or environment error, 130 interrupted.';
 
 /**
  * A perf script's flags from its option table, validated together as `bench`'s are. --help prints
  * them and exits 0; a usage error prints every problem, one line each, and exits 2.
  */
-export async function perfFlags(script: string, specs: readonly OptionSpec[], args: readonly string[] = process.argv.slice(2)): Promise<PerfFlags> {
+export async function perfFlags(script: string, specs: readonly OptionSpec[], epilog = PERF_EPILOG, args: readonly string[] = process.argv.slice(2)): Promise<PerfFlags> {
   let help: string | undefined;
   try {
-    const argv = await flagsOf(yargs([...args]).scriptName(`npm run ${script} --`), specs, EPILOG)
+    const argv = await flagsOf(yargs([...args]).scriptName(`npm run ${script} --`), specs, epilog)
       .strict()
       .help()
       .version(false)

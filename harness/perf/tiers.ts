@@ -1,128 +1,288 @@
 /**
  * npm run perf:tiers — what a replica or a shard buys, with equal capacity per PostgreSQL node.
- * For each tier (cache; replicas with R=2; sharded with P=4), on the same dataset: max throughput
- * of a read-heavy, cache-miss-heavy workload (uncached photo reads) and of a write-heavy one
- * (likes, each a new row plus a counter update). Every node gets the same CPU quota and memory
- * budget (cgroup v1), small enough that PostgreSQL, not the app or the generator, is the limit.
- * The last line is one JSON object with the figures and the ratios.
+ * For each tier (cache; replicas with R=2; sharded with P=4), on the same dataset (each tier's
+ * stack restored from the same seeded snapshot) and with the same CPU quota and memory budget per
+ * node (cgroup v1; small enough that PostgreSQL, not the app or the generator, is the limit), a
+ * sweep of open-model windows (harness/run/sweep-trial.ts) finds the maximum sustainable rate under
+ * one SLO of two workloads: uncached photo reads (scenarios/uncached-reads.ts) and new likes
+ * (scenarios/new-likes.ts). Each figure comes with the sweep's 95% interval, each ratio
+ * (replicas / cache reads, sharded / cache writes) with a bootstrap interval (harness/perf/ratio.ts).
+ * One line per sweep on stderr; the last stdout line is one JSON object. --runs N repeats the whole
+ * comparison and says whether every run's ratios are within ±5% of their median. Flags:
+ * harness/config/perf-tiers-options.ts (--help).
  */
-import { createMemcached, mcFlush } from '../../app/adapters/memcached.ts';
-import { maxThroughput, type ClosedLoopResult } from '../drive/closed-loop.ts';
-import { launchStack, startAppOn, type LaunchedApp } from '../run/launcher.ts';
+import { createMemcached } from '../../app/adapters/memcached.ts';
+import { newLikes } from '../../scenarios/new-likes.ts';
+import type { SingleStreamScenario } from '../../scenarios/types.ts';
+import { uncachedReads } from '../../scenarios/uncached-reads.ts';
+import { perfTiersOptions } from '../config/perf-tiers-options.ts';
+import { ExitCode, InterruptedError, StackError } from '../errors.ts';
+import { hitRate, memcachedDelta, memcachedSnapshot, type MemcachedSnapshot } from '../metrics/backends.ts';
+import type { Slo, SweepResult } from '../results/types.ts';
+import { launchStack, startAppOn, type LaunchedStack } from '../run/launcher.ts';
+import { sweepTrial } from '../run/sweep-trial.ts';
+import { measureWindow, type TrialInput } from '../run/trial.ts';
 import { DEFAULT_SNAPSHOTS } from '../seed/snapshot.ts';
-import { sessionToken } from '../seed/sessions.ts';
 import { capacityUnavailable, type NodeCapacity } from '../stack/capacity.ts';
 import { nodeByRole } from '../stack/types.ts';
+import { exitWith, perfFlags, type PerfFlags } from './args.ts';
+import { stabilityOf, type RatioInterval, type Stability } from './ratio.ts';
+import { figureOf, TARGETS, tiersFigures, type Figure, type SweepsByTier, type Tier, type TiersFigures, type Workload } from './tiers-figures.ts';
 
-const SECONDS = Number(process.env.PERF_SECONDS ?? 8);
-/** Longest warm-up, in seconds; it ends sooner once throughput stops climbing. */
-const WARMUP_MAX = Number(process.env.PERF_WARMUP ?? 60);
-const WARMUP_SLICE = 4;
-const POOL = Number(process.env.PERF_PG_POOL ?? 4);
-const CONNECTIONS = Number(process.env.PERF_CONNECTIONS ?? 32);
-const NODE: NodeCapacity = { cpus: Number(process.env.PERF_NODE_CPUS ?? 0.1), memoryBytes: 1024 * 2 ** 20 };
+/** Nodes per tier: cache one primary; replicas a primary and R=2 replicas; sharded P=4 primaries. */
+const SHAPES: Record<Tier, { replicas: number; pgShards: number }> = { cache: { replicas: 0, pgShards: 1 }, replicas: { replicas: 2, pgShards: 1 }, sharded: { replicas: 0, pgShards: 4 } };
+const WORKLOADS: Record<Workload, SingleStreamScenario> = { reads: uncachedReads, writes: newLikes };
+/** The sweeps the two ratios are made of. */
+const RATIO_SWEEPS: Record<Workload, readonly Tier[]> = { reads: ['cache', 'replicas'], writes: ['cache', 'sharded'] };
 const LOGICAL_SHARDS = 64;
-const TIERS = [
-  { tier: 'cache', replicas: 0, pgShards: 1 },
-  { tier: 'replicas', replicas: 2, pgShards: 1 },
-  { tier: 'sharded', replicas: 0, pgShards: 4 },
-] as const;
+const DATASET_SEED = 1;
+const SCENARIO_SEED = 1;
+/** A node this small serves best with few connections (as behind pgbouncer): 4 per node. */
+const PG_POOL = 4;
+const FANOUT_WORKERS = 1;
+/** The closed-loop probe that picks a sweep's first rate: connections, window. */
+const PROBE_CONNECTIONS = 32;
+const PROBE_MAX_SEC = 4;
+/** The sweep starts at this share of the probe's throughput (bench gate's capacity sweep: 0.4; lower, as the probe runs on a cold app). */
+const START_SHARE = 0.3;
 
-const log = (line: string) => process.stderr.write(line + '\n');
-const fmt = (name: string, r: ClosedLoopResult) =>
-  `  ${name.padEnd(28)} ${r.requestsPerSec.toFixed(0).padStart(6)} req/s  p50 ${r.latencyP50Ms} ms  p99 ${r.latencyP99Ms} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
+interface Settings {
+  capacity: NodeCapacity;
+  profile: string;
+  tiers: Tier[];
+  slo: Slo;
+  windowSec: number;
+  maxWindows: number;
+  warmupMaxSec: number;
+  runs: number;
+  ratiosOnly: boolean;
+}
+
+function settingsOf(f: PerfFlags): Settings {
+  return {
+    capacity: { cpus: Number(f.nodeCpus), memoryBytes: Number(f.nodeMemory) },
+    profile: String(f.profile),
+    tiers: f.tiers as Tier[],
+    slo: { p99Ms: Number(f.sloP99) * 1000, errorBudget: Number(f.sloErrors), dropBudget: Number(f.sloDrops) },
+    windowSec: Number(f.sweepWindow),
+    maxWindows: Number(f.sweepWindows),
+    warmupMaxSec: Number(f.warmupMax),
+    runs: Number(f.runs),
+    ratiosOnly: Boolean(f.ratiosOnly),
+  };
+}
+
+/** One sweep's outcome and its figure. */
+interface Swept {
+  result: SweepResult;
+  figure: Figure | null;
+}
+
+const log = (line: string): void => void process.stderr.write(line + '\n');
+const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+
+function checkAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new InterruptedError(String(signal.reason ?? 'SIGINT'));
+}
 
 /**
- * Runs a workload in slices until its throughput stops climbing: a slice without a new best by more
- * than 5% (or WARMUP_MAX seconds). A fixed warm-up suits one tier and not another: the replicas
- * tier has twice the backends to warm (each fills its catalog caches and plans its statements in
- * 64 schemas) on the same per-node quota. Not longer than that: after about a minute of likes,
- * autovacuum starts analyzing the photos tables and takes half of a 0.1-CPU node, and a faster
- * tier gets there sooner.
+ * The promise's outcome, or InterruptedError as soon as the signal aborts. A sweep runs every
+ * window of its budget even once aborted (each then ends at once, but starts its threads first):
+ * on Ctrl-C the caller goes on to stop the app and the stack without waiting for it, and what the
+ * sweep then does against stopped servers is discarded.
  */
-async function warmUp(name: string, run: (seconds: number) => Promise<ClosedLoopResult>): Promise<void> {
-  let best = 0;
-  for (let spent = WARMUP_SLICE; spent <= WARMUP_MAX; spent += WARMUP_SLICE) {
-    const r = await run(WARMUP_SLICE);
-    log(fmt(`${name}: warm-up ${spent}s`, r));
-    if (r.requestsPerSec <= best * 1.05) return;
-    best = r.requestsPerSec;
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      work.catch(() => {});
+      reject(new InterruptedError(String(signal.reason ?? 'SIGINT')));
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/** Closed-loop throughput of the scenario (OK answers per second) and Memcached's hit rate over it. */
+async function probe(input: TrialInput, scenario: SingleStreamScenario, settings: Settings): Promise<{ rate: number; hitRate: number | null }> {
+  const durationSec = Math.min(PROBE_MAX_SEC, settings.windowSec);
+  const closed: SingleStreamScenario = { ...scenario, executor: { kind: 'closed-loop', connections: PROBE_CONNECTIONS, durationSec, warmupSec: 1, timeoutMs: scenario.executor.timeoutMs } };
+  const { out, backends } = await measureWindow({ ...input, scenario: closed, scenarioSeed: SCENARIO_SEED + 500 });
+  const ok = Object.values(out.operations).reduce((n, o) => n + o.counts.ok, 0);
+  return { rate: ok / Math.max(0.001, out.timing.measuredMs / 1000), hitRate: backends.memcached.hitRate };
+}
+
+async function mcSnapshotOf(launched: LaunchedStack): Promise<MemcachedSnapshot | null> {
+  const client = createMemcached(nodeByRole(launched.stack, 'memcached').url);
+  try {
+    return await memcachedSnapshot(client);
+  } catch {
+    return null;
+  } finally {
+    client.close();
   }
 }
 
-async function measureTier(t: (typeof TIERS)[number]): Promise<{ reads: number; writes: number }> {
-  const launched = await launchStack({ tier: t.tier, replicas: t.replicas, pgShards: t.pgShards, capacity: NODE, profile: 'starter', seed: 1, logicalShards: LOGICAL_SHARDS, snapshots: DEFAULT_SNAPSHOTS, log });
-  let app: LaunchedApp | undefined;
+/** One workload on one launched tier: a fresh app, a probe for the first rate, the sweep. */
+async function sweepWorkload(launched: LaunchedStack, workload: Workload, settings: Settings, signal: AbortSignal): Promise<Swept> {
+  const tier = launched.stack.tier;
+  const scenario = WORKLOADS[workload];
+  const app = await startAppOn(launched, { pgPoolSize: PG_POOL }, FANOUT_WORKERS);
   try {
-    if (!launched.stack.capacity.applied) throw new Error(`capacity limits could not be applied (${launched.stack.capacity.description}); the tiers would not differ`);
     const m = launched.manifest;
-    const memcached = nodeByRole(launched.stack, 'memcached').url;
-    // A node this small serves best with few connections (as behind pgbouncer): 4 per node.
-    const a = (app = await startAppOn(launched, { pgPoolSize: POOL }, 1));
-
-    // Reads: photos in a fixed order by users who never write (no read-your-writes pinning).
-    // Warm-up first, not counted: new backends fill their catalog caches for 64 schemas, which on
-    // a small CPU quota would otherwise be most of what a short run measures. Memcached is emptied
-    // between warm-up and measurement, so every measured read misses as long as it reads each
-    // photo once.
-    let i = 0;
-    const n = m.photoIds.length;
-    const reader = m.userIds.slice(0, 100).map((u) => `Bearer ${sessionToken(m.seed, u)}`);
-    const nextRead = () => {
-      const k = i++ % n;
-      return { method: 'GET' as const, path: `/photos/${m.photoIds[k]}`, headers: { authorization: reader[k % reader.length]! } };
+    const input: TrialInput & { scenario: SingleStreamScenario } = {
+      tier,
+      scenario,
+      scenarioSeed: SCENARIO_SEED,
+      stack: launched.stack,
+      baseUrl: app.baseUrl,
+      populations: { photos: m.photoIds, users: m.userIds },
+      sessionSeed: m.seed,
+      logicalShards: m.logicalShards,
+      signal,
+      progress: () => {},
     };
-    await warmUp(`${t.tier}: reads`, (durationSec) => maxThroughput({ baseUrl: a.baseUrl, connections: CONNECTIONS, durationSec, nextRequest: nextRead }));
-    const mc = createMemcached(memcached);
-    await mcFlush(mc);
-    mc.close();
-    const first = i;
-    const reads = await maxThroughput({ baseUrl: a.baseUrl, connections: CONNECTIONS, durationSec: SECONDS, nextRequest: nextRead });
-    if (i - first > n) throw new Error(`${t.tier}: the measured reads went round all ${n} photos, so some hit the cache; use a bigger profile or fewer seconds`);
-    log(fmt(`${t.tier}: uncached photo reads`, reads));
-
-    // Writes: new likes, each a distinct (photo, user) pair spread over all shards.
-    let w = 0;
-    const users = m.userIds.slice(100);
-    const nextLike = () => {
-      const i = w++;
-      const user = users[i % users.length]!;
-      const photo = m.photoIds[(i * 7919) % m.photoIds.length]!;
-      return { method: 'PUT' as const, path: `/photos/${photo}/likes/${user}`, headers: { authorization: `Bearer ${sessionToken(m.seed, user)}` } };
+    const probed = await untilAborted(probe(input, scenario, settings), signal);
+    const sweepOnce = (startRate: number) => {
+      log(`${tier} × ${scenario.name}: closed-loop probe ${probed.rate.toFixed(0)} req/s (Memcached hit rate ${pct(probed.hitRate)}); sweep from ${startRate} req/s`);
+      const sweep = sweepTrial({
+        ...input,
+        slo: settings.slo,
+        appPid: app.pid,
+        log: (line) => {
+          if (!signal.aborted) log(line);
+        },
+        startRate,
+        budget: { windowSec: settings.windowSec, maxWindows: settings.maxWindows },
+        warmupMaxSec: settings.warmupMaxSec,
+      });
+      return untilAborted(sweep, signal);
     };
-    await warmUp(`${t.tier}: likes`, (durationSec) => maxThroughput({ baseUrl: a.baseUrl, connections: CONNECTIONS, durationSec, nextRequest: nextLike }));
-    const writes = await maxThroughput({ baseUrl: a.baseUrl, connections: CONNECTIONS, durationSec: SECONDS, nextRequest: nextLike });
-    log(fmt(`${t.tier}: likes (writes)`, writes));
-    for (const r of [reads, writes]) if (r.non2xx + r.errors > 0) throw new Error(`${t.tier}: failed requests; see above`);
-    return { reads: reads.requestsPerSec, writes: writes.requestsPerSec };
+    const before = await mcSnapshotOf(launched);
+    let startRate = Math.max(10, Math.round(probed.rate * START_SHARE));
+    let result = await sweepOnce(startRate);
+    const brokeAtFirst = (r: SweepResult) => r.maxSustainable === null && r.steps.some((s) => !s.generatorLimited && !s.holdsSlo);
+    if (brokeAtFirst(result) && startRate > 10) {
+      // The probe ran on a cold app and its first rate was already too much: once more, lower.
+      startRate = Math.max(10, Math.round(startRate / 3));
+      log(`  the SLO broke at the first rate: sweeping again from ${startRate} req/s`);
+      result = await sweepOnce(startRate);
+    }
+    const after = await mcSnapshotOf(launched);
+    checkAborted(signal);
+    const figure = figureOf(result);
+    const mc = before && after ? memcachedDelta(before, after) : null;
+    log(
+      `${tier} × ${scenario.name}: ` +
+        (figure ? `${figure.rate.toFixed(0)} req/s [${figure.low.toFixed(0)}, ${figure.high.toFixed(0)}]${figure.lowerBound ? ' (a lower bound: the SLO never broke)' : ''}` : 'no rate held the SLO') +
+        `; saturated first: ${result.saturatedFirst ?? 'n/a'}; Memcached hit rate ${pct(mc ? hitRate(mc.getHits, mc.getMisses) : null)} over the sweep (warm-up included); ${result.steps.length} windows, stopped: ${result.stoppedBecause ?? 'n/a'}`,
+    );
+    return { result, figure };
   } finally {
-    await app?.stop();
+    await app.stop();
+  }
+}
+
+/** The workloads a tier runs: both, or with --ratios-only those its ratio needs. */
+function workloadsOf(tier: Tier, settings: Settings): Workload[] {
+  return (['reads', 'writes'] as const).filter((w) => !settings.ratiosOnly || RATIO_SWEEPS[w].includes(tier));
+}
+
+/** One tier: stack up with its dataset, each workload's sweep, stack down whatever happens. */
+async function measureTier(tier: Tier, settings: Settings, signal: AbortSignal): Promise<Partial<Record<Workload, Swept>>> {
+  checkAborted(signal);
+  const launched = await launchStack({ tier, ...SHAPES[tier], capacity: settings.capacity, profile: settings.profile, seed: DATASET_SEED, logicalShards: LOGICAL_SHARDS, snapshots: DEFAULT_SNAPSHOTS, log, signal });
+  try {
+    if (!launched.stack.capacity.applied) throw new StackError(`capacity limits could not be applied (${launched.stack.capacity.description}); the tiers would not differ`);
+    const out: Partial<Record<Workload, Swept>> = {};
+    // Reads first: no session has written yet, so none is pinned to the primary (read-your-writes).
+    for (const w of workloadsOf(tier, settings)) out[w] = await sweepWorkload(launched, w, settings, signal);
+    return out;
+  } finally {
     await launched.down();
   }
 }
 
-async function main(): Promise<void> {
-  const why = capacityUnavailable();
-  if (why) throw new Error(`perf:tiers needs the node capacity model (cgroup v1 as root): ${why}`);
-  log(`each PostgreSQL node: ${NODE.cpus} CPU, ${NODE.memoryBytes / 2 ** 20} MiB; ${CONNECTIONS} connections, ${SECONDS}s per workload after a warm-up of up to ${WARMUP_MAX}s`);
-  const results: Record<string, { reads: number; writes: number }> = {};
-  for (const t of TIERS) results[t.tier] = await measureTier(t);
-  const r = (x: number) => Math.round(x);
-  const figures = {
-    nodeCpus: NODE.cpus,
-    nodeMemoryBytes: NODE.memoryBytes,
-    readsPerSec: { cache: r(results.cache!.reads), replicas: r(results.replicas!.reads), sharded: r(results.sharded!.reads) },
-    writesPerSec: { cache: r(results.cache!.writes), replicas: r(results.replicas!.writes), sharded: r(results.sharded!.writes) },
-    replicasReadRatio: Number((results.replicas!.reads / results.cache!.reads).toFixed(3)),
-    shardedWriteRatio: Number((results.sharded!.writes / results.cache!.writes).toFixed(3)),
-    targets: { replicasReadRatio: 1.7, shardedWriteRatio: 3 },
-  };
-  log(`replicas (R=2) / cache, uncached reads: ${figures.replicasReadRatio} (target >= 1.7)`);
-  log(`sharded (P=4) / cache, writes:          ${figures.shardedWriteRatio} (target >= 3)`);
-  process.stdout.write(JSON.stringify(figures) + '\n');
+/** The whole comparison, once. */
+async function runOnce(settings: Settings, signal: AbortSignal): Promise<TiersFigures> {
+  const t0 = performance.now();
+  const sweeps: SweepsByTier = {};
+  for (const tier of settings.tiers) {
+    const swept = await measureTier(tier, settings, signal);
+    sweeps[tier] = Object.fromEntries(Object.entries(swept).map(([w, s]) => [w, s.result]));
+  }
+  const out = tiersFigures({ nodeCpus: settings.capacity.cpus, nodeMemoryBytes: settings.capacity.memoryBytes, profile: settings.profile, slo: settings.slo }, sweeps, (performance.now() - t0) / 1000);
+  const show = (r: RatioInterval | null) => (r ? `${r.ratio} [${r.low}, ${r.high}]` : 'n/a');
+  log(`replicas (R=2) / cache, uncached reads: ${show(out.replicasReadRatio)} (target >= ${TARGETS.replicasReadRatio})`);
+  log(`sharded (P=4) / cache, new likes:       ${show(out.shardedWriteRatio)} (target >= ${TARGETS.shardedWriteRatio})`);
+  return out;
 }
 
-main().catch((err: unknown) => {
-  log(`perf:tiers failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+/** --runs N: each run's ratios, their median and each run's deviation from it. */
+function stabilityReport(runs: readonly TiersFigures[]): { runs: number; tolerancePct: number; replicasReadRatio: Stability; shardedWriteRatio: Stability; stable: boolean } {
+  const replicasReadRatio = stabilityOf(runs.map((r) => r.replicasReadRatio?.ratio ?? null));
+  const shardedWriteRatio = stabilityOf(runs.map((r) => r.shardedWriteRatio?.ratio ?? null));
+  const fmt = (v: number | null, d: number | null) => (v === null ? 'n/a' : `${v.toFixed(3)} (${d === null ? 'n/a' : `${d >= 0 ? '+' : ''}${d.toFixed(1)}%`})`);
+  log(`stability over ${runs.length} runs (target: every run within ±${replicasReadRatio.tolerancePct}% of the median):`);
+  for (const [name, s] of [['replicasReadRatio', replicasReadRatio], ['shardedWriteRatio', shardedWriteRatio]] as const) {
+    log(`  ${name}: ${s.values.map((v, i) => fmt(v, s.deviationsPct[i] ?? null)).join('  ')}; median ${s.median?.toFixed(3) ?? 'n/a'}: ${s.allWithin ? 'all within' : 'NOT all within'} ±${s.tolerancePct}%`);
+  }
+  return { runs: runs.length, tolerancePct: replicasReadRatio.tolerancePct, replicasReadRatio, shardedWriteRatio, stable: replicasReadRatio.allWithin && shardedWriteRatio.allWithin };
+}
+
+async function main(): Promise<void> {
+  const settings = settingsOf(await perfFlags('perf:tiers', perfTiersOptions));
+  const why = capacityUnavailable();
+  if (why) throw new StackError(`perf:tiers needs the node capacity model (cgroup v1 as root): ${why}`);
+  if (!settings.tiers.includes('cache') || settings.tiers.length < 2) log('note: --tiers without cache and another tier gives no ratio');
+  const controller = new AbortController();
+  let firstSignalAt: number | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    // Under npm run, Ctrl-C reaches this process twice (from the terminal, and relayed by tsx when
+    // its child is slow to acknowledge): only a signal a second after the first forces the exit.
+    if (firstSignalAt !== undefined) {
+      if (performance.now() - firstSignalAt > 1000) process.exit(ExitCode.interrupted);
+      return;
+    }
+    firstSignalAt = performance.now();
+    log(`\n${sig}: stopping; the apps and servers are being shut down (press Ctrl-C again to force)`);
+    controller.abort(sig);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const mib = settings.capacity.memoryBytes / 2 ** 20;
+  log(
+    `perf:tiers: ${settings.tiers.join(', ')} on the ${settings.profile} profile; each PostgreSQL node ${settings.capacity.cpus} CPU, ${mib ? `${mib} MiB` : 'no memory limit'}; ` +
+      `SLO p99 < ${settings.slo.p99Ms} ms, errors <= ${settings.slo.errorBudget * 100}%, drops <= ${settings.slo.dropBudget * 100}%; windows of ${settings.windowSec}s, at most ${settings.maxWindows} per sweep; warm-up up to ${settings.warmupMaxSec}s` +
+      (settings.runs > 1 ? `; ${settings.runs} runs` : ''),
+  );
+  try {
+    const runs: TiersFigures[] = [];
+    for (let i = 0; i < settings.runs; i++) {
+      if (settings.runs > 1) log(`run ${i + 1} of ${settings.runs}`);
+      const figures = await runOnce(settings, controller.signal);
+      runs.push(figures);
+      process.stdout.write(JSON.stringify(figures) + '\n');
+    }
+    if (settings.runs > 1) process.stdout.write(JSON.stringify(stabilityReport(runs)) + '\n');
+  } catch (err) {
+    throw controller.signal.aborted ? new InterruptedError(String(controller.signal.reason)) : err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+main().then(
+  () => process.exit(ExitCode.ok),
+  (err: unknown) => exitWith('perf:tiers', err),
+);

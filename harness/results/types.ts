@@ -297,7 +297,8 @@ export interface SweepResult {
   slo: Slo;
   steps: SweepStep[];
   /** null when not even the lowest rate held the SLO. */
-  maxSustainable: { rate: number; low: number; high: number; method: string } | null;
+  /** lowerBound: no window above the rate broke the SLO, so the tier holds at least this much. */
+  maxSustainable: { rate: number; low: number; high: number; method: string; lowerBound?: true } | null;
   /** Adaptive warm-up before the first step, and its length. */
   warmupSec: number;
   /** Which resource saturated first at the knee: "app CPU", "pg-shard-2 CPU quota", "generator", ... */
@@ -471,12 +472,20 @@ export interface Trial {
   datasetSource?: 'seeded' | 'snapshot' | 'stack';
 }
 
+/** A maximum sustainable rate with its interval; lowerBound: the sweep found no knee above it. */
+export interface Sustainable {
+  rate: number;
+  low: number;
+  high: number;
+  lowerBound?: true;
+}
+
 /** One row of the headline: a tier's figures for one scenario. */
 export interface HeadlineRow {
   tier: string;
   scenario: string;
   /** Highest offered rate holding the SLO, with its interval; null when no rate swept held it. */
-  maxSustainable: { rate: number; low: number; high: number } | null;
+  maxSustainable: Sustainable | null;
   /** Latency at the common rate (the scenario's own rate, run on every tier), all requests, corrected. */
   atCommonRate: { p50Us: number; p99Us: number; p999Us: number } | null;
   errorRate: number;

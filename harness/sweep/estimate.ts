@@ -55,6 +55,18 @@ export interface Estimate {
   low: number;
   high: number;
   method: string;
+  /**
+   * No window above the estimate broke the SLO (none was measured there, or only ones the generator
+   * could not keep, which never count): the tier holds at least this much, and how much more is
+   * not known. Its interval is then the windows' spread below it, not an interval of the capacity.
+   */
+  lowerBound?: true;
+}
+
+/** Whether some window above the sweep's estimate broke the SLO: without one the estimate is only a lower bound. */
+export function foundKnee(windows: readonly WindowFigures[], slo: Slo): boolean {
+  const rate = maxSustainable(windows, slo);
+  return rate !== null && windows.some((w) => w.rate > rate);
 }
 
 const RESAMPLES = 1000;
@@ -81,10 +93,12 @@ export function estimateMaxSustainable(windows: readonly WindowFigures[], slo: S
   }
   estimates.sort((a, b) => a - b);
   const at = (q: number) => estimates[Math.min(estimates.length - 1, Math.floor(q * estimates.length))]!;
+  const knee = foundKnee(windows, slo);
   return {
     rate,
     low: Math.min(rate, at(0.025)),
     high: Math.max(rate, at(0.975)),
-    method: `SLO-load crossing of the per-rate median, interpolated in log load; 95% interval: bootstrap over windows (${RESAMPLES} resamples)`,
+    method: `SLO-load crossing of the per-rate median, interpolated in log load; 95% interval: bootstrap over windows (${RESAMPLES} resamples)${knee ? '' : '; a lower bound: no window above it broke the SLO'}`,
+    ...(knee ? {} : { lowerBound: true as const }),
   };
 }

@@ -1,0 +1,30 @@
+import { profileNames } from '../seed/profiles.ts';
+import { DEFAULT_SWEEP } from '../sweep/search.ts';
+import type { OptionSpec } from './options.ts';
+import { parseBoolean, parseBytes, parseChoice, parseChoiceList, parseDuration, parseNumberInRange, parseShare } from './parse.ts';
+
+/** The tiers perf:tiers compares, each with its node count (cache: one primary). */
+export const PERF_TIERS = ['cache', 'replicas', 'sharded'] as const;
+
+/**
+ * `npm run perf:tiers -- ...`: every setting in one table, validated together (resolveFlags). The
+ * defaults are the comparison the figures' targets are set for: 0.1 CPU and 1 GiB per PostgreSQL
+ * node (PostgreSQL, not the app or the generator, is the limit), the starter profile.
+ */
+export const perfTiersOptions: OptionSpec[] = [
+  { key: 'nodeCpus', flag: 'node-cpus', describe: 'CPU quota of every PostgreSQL node (the same on every tier); above 0', default: '0.1', parse: (t) => parseNumberInRange(t, 0.01, 64, false) },
+  { key: 'nodeMemory', flag: 'node-memory', describe: 'memory budget of every PostgreSQL node, e.g. 1g; 0 = none', default: '1g', parse: parseBytes },
+  { key: 'profile', flag: 'profile', describe: `dataset profile: ${profileNames.join(', ')}`, default: 'starter', parse: (t) => parseChoice(t, profileNames) },
+  { key: 'tiers', flag: 'tiers', describe: `tiers to sweep, comma-separated (a ratio needs cache and its other tier): ${PERF_TIERS.join(', ')}`, default: PERF_TIERS.join(','), parse: (t) => parseChoiceList(t, PERF_TIERS) },
+  { key: 'ratiosOnly', flag: 'ratios-only', describe: 'sweep only what the two ratios need (reads on cache and replicas, likes on cache and sharded): 4 sweeps instead of 6', default: 'false', parse: parseBoolean, boolean: true },
+  // Not bench run's 50ms: a node of 0.1 CPU that has spent its 10 ms of a 100 ms CFS period
+  // (harness/stack/capacity.ts) waits out the other 90 ms, so a p99 bound under that puts the knee
+  // where a node first runs out of quota in some period, well below what it can serve.
+  { key: 'sloP99', flag: 'slo-p99', describe: 'SLO every sweep holds the tiers to: p99 of all requests under this; above the 100 ms CPU-quota period, so the knee is the node\'s capacity, not its first throttled period', default: '200ms', parse: parseDuration },
+  { key: 'sloErrors', flag: 'slo-errors', describe: 'SLO: share of requests that may fail (errors and timeouts), e.g. 1%', default: '1%', parse: parseShare },
+  { key: 'sloDrops', flag: 'slo-drops', describe: 'SLO: share of requests that may be dropped, e.g. 0.1%', default: '0.1%', parse: parseShare },
+  { key: 'sweepWindow', flag: 'sweep-window', describe: 'measured window of each sweep step, e.g. 8s', default: `${DEFAULT_SWEEP.windowSec}s`, parse: parseDuration },
+  { key: 'sweepWindows', flag: 'sweep-windows', describe: 'most windows a sweep may take (ramp, bisection and repeats at the knee), 3 to 100', default: String(DEFAULT_SWEEP.maxWindows), parse: (t) => parseNumberInRange(t, 3, 100, true) },
+  { key: 'warmupMax', flag: 'warmup-max', describe: "longest adaptive warm-up before each sweep (it ends once p99 stops improving), e.g. 60s", default: '60s', parse: parseDuration },
+  { key: 'runs', flag: 'runs', describe: 'whole comparisons back to back, 1 to 20; above 1 also prints each run\'s ratios, their median and each run\'s deviation from it (target: all within ±5%)', default: '1', parse: (t) => parseNumberInRange(t, 1, 20, true) },
+];

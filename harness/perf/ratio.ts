@@ -1,0 +1,92 @@
+import { createRng } from '../drive/rng.ts';
+import type { Slo } from '../results/types.ts';
+import { maxSustainable, type WindowFigures } from '../sweep/estimate.ts';
+
+/** A ratio of two sweeps' maximum sustainable rates, with its 95% interval. */
+export interface RatioInterval {
+  ratio: number;
+  low: number;
+  high: number;
+}
+
+const RESAMPLES = 1000;
+
+function byRate(windows: readonly WindowFigures[]): WindowFigures[][] {
+  const groups = new Map<number, WindowFigures[]>();
+  for (const w of windows) groups.set(w.rate, [...(groups.get(w.rate) ?? []), w]);
+  return [...groups.values()];
+}
+
+/**
+ * numerator / denominator of two sweeps' maximum sustainable rates (e.g. replicas / cache), with a
+ * 95% interval by bootstrap over each sweep's windows: every resample redraws, independently for
+ * the two sweeps and at every rate, as many windows as were measured there (with replacement),
+ * recomputes both SLO crossings as harness/sweep/estimate.ts does and takes their ratio; the
+ * interval is the 2.5th and 97.5th percentiles of the 1000 resampled ratios (widened to include the
+ * point ratio, as the sweeps' own intervals are). Seeded: the same windows give the same interval.
+ * Pass the windows the estimate was made from (a sweep's steps without generator-limited ones).
+ *
+ * Why not [lowA / highB, highA / lowB] from the sweeps' own intervals: that box covers the ratio
+ * whenever both intervals cover their rate, but it pairs the two extremes, which together are far
+ * less likely than either, so it is wider than a 95% interval of the ratio needs to be; resampling
+ * the ratio itself uses the same windows and the same scheme as each sweep's own interval.
+ *
+ * What it does say: how far the ratio could move with the window-to-window noise these two sweeps
+ * saw (95%, to the extent the windows at a rate are independent draws of the same thing). What it
+ * does not: drift between the two sweeps, which ran minutes apart on separate stacks (another job
+ * on a shared machine, autovacuum, a slower warm-up), nor anything that moved every window of a
+ * sweep alike, so it is not a prediction of the next run's ratio (the --runs stability check is).
+ * With few windows per rate it is coarse: rates measured once contribute no spread at all, and
+ * three windows per rate allow only ten distinct resamples there. null when either sweep has no
+ * rate that held the SLO.
+ */
+export function bootstrapRatio(numerator: readonly WindowFigures[], denominator: readonly WindowFigures[], slo: Slo, seed = 1): RatioInterval | null {
+  const a = maxSustainable(numerator, slo);
+  const b = maxSustainable(denominator, slo);
+  if (a === null || b === null || b <= 0) return null;
+  const ratio = a / b;
+  const groupsA = byRate(numerator);
+  const groupsB = byRate(denominator);
+  const rng = createRng(seed, 'ratio-bootstrap');
+  // A resample where even the lowest rate failed counts as the lowest rate measured (as estimate.ts).
+  const resampled = (groups: WindowFigures[][]): number => {
+    const sample: WindowFigures[] = [];
+    for (const list of groups) for (let k = 0; k < list.length; k++) sample.push(list[rng.nextInt(list.length)]!);
+    return maxSustainable(sample, slo) ?? Math.min(...groups.map((g) => g[0]!.rate));
+  };
+  const ratios: number[] = [];
+  for (let i = 0; i < RESAMPLES; i++) {
+    const ra = resampled(groupsA);
+    const rb = resampled(groupsB);
+    ratios.push(ra / rb);
+  }
+  ratios.sort((x, y) => x - y);
+  const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))]!;
+  return { ratio, low: Math.min(ratio, at(0.025)), high: Math.max(ratio, at(0.975)) };
+}
+
+/** How close repeated runs' figures are to their median: the stability target of perf:tiers. */
+export interface Stability {
+  values: Array<number | null>;
+  /** Median of the runs that gave a figure (the mean of the middle two for an even count); null for none. */
+  median: number | null;
+  /** Each run's (value - median) / median in percent; null where the run gave no figure. */
+  deviationsPct: Array<number | null>;
+  tolerancePct: number;
+  /** Every run gave a figure within ±tolerancePct of the median. */
+  allWithin: boolean;
+}
+
+/**
+ * Each run's deviation from the median of all runs, and whether every one is within the
+ * tolerance (the target: five back-to-back runs each within ±5% of their median). A run without a
+ * figure (a sweep found no sustainable rate) fails it.
+ */
+export function stabilityOf(values: ReadonlyArray<number | null>, tolerancePct = 5): Stability {
+  const present = values.filter((v): v is number => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
+  const mid = present.length >> 1;
+  const median = present.length === 0 ? null : present.length % 2 ? present[mid]! : (present[mid - 1]! + present[mid]!) / 2;
+  const deviationsPct = values.map((v) => (v === null || median === null || median === 0 || !Number.isFinite(v) ? null : ((v - median) / median) * 100));
+  const allWithin = values.length > 0 && deviationsPct.every((d) => d !== null && Math.abs(d) <= tolerancePct + 1e-9);
+  return { values: [...values], median, deviationsPct, tolerancePct, allWithin };
+}

@@ -1,0 +1,73 @@
+import type { PERF_TIERS } from '../config/perf-tiers-options.ts';
+import type { Slo, SweepResult } from '../results/types.ts';
+import { bootstrapRatio, type RatioInterval } from './ratio.ts';
+
+export type Tier = (typeof PERF_TIERS)[number];
+export type Workload = 'reads' | 'writes';
+
+export const TARGETS = { replicasReadRatio: 1.7, shardedWriteRatio: 3 } as const;
+
+/** A tier's figure for a workload: the sweep's maximum sustainable rate and its 95% interval. */
+export interface Figure {
+  rate: number;
+  low: number;
+  high: number;
+  /** The SLO never broke: the rate is only a lower bound (give the sweep more windows). */
+  lowerBound?: true;
+}
+
+/** What perf:tiers prints as its last stdout line. */
+export interface TiersFigures {
+  nodeCpus: number;
+  nodeMemoryBytes: number;
+  profile: string;
+  slo: Slo;
+  readsPerSec: Partial<Record<Tier, Figure | null>>;
+  writesPerSec: Partial<Record<Tier, Figure | null>>;
+  /** replicas / cache, uncached reads; null without both sweeps or a sustainable rate in each. */
+  replicasReadRatio: RatioInterval | null;
+  /** sharded / cache, new likes. */
+  shardedWriteRatio: RatioInterval | null;
+  targets: typeof TARGETS;
+  wallSec: number;
+}
+
+export type SweepsByTier = Partial<Record<Tier, Partial<Record<Workload, Pick<SweepResult, 'steps' | 'maxSustainable'>>>>>;
+
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
+
+/** The windows a sweep's estimate was made from: generator-limited ones never count. */
+export const judgedWindows = (sweep: Pick<SweepResult, 'steps'>) => sweep.steps.filter((s) => !s.generatorLimited);
+
+/** A sweep's figure, rounded; null when no rate held the SLO. */
+export function figureOf(sweep: Pick<SweepResult, 'maxSustainable'>): Figure | null {
+  const e = sweep.maxSustainable;
+  if (!e) return null;
+  return { rate: round(e.rate, 1), low: round(e.low, 1), high: round(e.high, 1), ...(e.lowerBound ? { lowerBound: true as const } : {}) };
+}
+
+function ratioOf(sweeps: SweepsByTier, workload: Workload, numerator: Tier, slo: Slo): RatioInterval | null {
+  const a = sweeps[numerator]?.[workload];
+  const b = sweeps.cache?.[workload];
+  if (!a || !b) return null;
+  const r = bootstrapRatio(judgedWindows(a), judgedWindows(b), slo);
+  return r && { ratio: round(r.ratio, 3), low: round(r.low, 3), high: round(r.high, 3) };
+}
+
+/** The figures of one comparison from its sweeps (by tier, then workload). */
+export function tiersFigures(settings: { nodeCpus: number; nodeMemoryBytes: number; profile: string; slo: Slo }, sweeps: SweepsByTier, wallSec: number): TiersFigures {
+  const figures = (w: Workload) =>
+    Object.fromEntries(Object.entries(sweeps).flatMap(([tier, byWorkload]) => (byWorkload?.[w] ? [[tier, figureOf(byWorkload[w])]] : []))) as Partial<Record<Tier, Figure | null>>;
+  return {
+    nodeCpus: settings.nodeCpus,
+    nodeMemoryBytes: settings.nodeMemoryBytes,
+    profile: settings.profile,
+    slo: settings.slo,
+    readsPerSec: figures('reads'),
+    writesPerSec: figures('writes'),
+    replicasReadRatio: ratioOf(sweeps, 'reads', 'replicas', settings.slo),
+    shardedWriteRatio: ratioOf(sweeps, 'writes', 'sharded', settings.slo),
+    targets: TARGETS,
+    wallSec: Math.round(wallSec),
+  };
+}
