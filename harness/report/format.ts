@@ -96,3 +96,9 @@ export function mdCodeBlock(text: string, lang = ''): string {
   const fence = '`'.repeat(Math.max(3, longestRun + 1));
   return `${fence}${lang}\n${text}\n${fence}`;
 }
+
+/** A maximum sustainable rate: "484 [454, 494]", or "≥ 506 (no knee)" when the sweep found none above it. */
+export function fmtSustainable(m: { rate: number; low: number; high: number; lowerBound?: true } | null): string {
+  if (m === null) return 'held at no rate swept';
+  return m.lowerBound ? `≥ ${fmtInt(m.rate)} (no knee)` : `${fmtInt(m.rate)} [${fmtInt(m.low)}, ${fmtInt(m.high)}]`;
+}

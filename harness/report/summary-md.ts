@@ -5,7 +5,7 @@
  * per-operation and per-trial tables are dropped (and the summary says so) when a run is too big.
  */
 import type { ResultsFile } from '../results/types.ts';
-import { escapeMd as e, fmtInt, fmtMs, fmtNum, fmtPct, mdCodeBlock } from './format.ts';
+import { escapeMd as e, fmtInt, fmtMs, fmtNum, fmtPct, fmtSustainable, mdCodeBlock } from './format.ts';
 import { capacityText, gitText, loadText } from './html/provenance.ts';
 import { summarizeResults, type TrialSummary } from './summary.ts';
 import { verdicts, type ScenarioVerdict, type VerdictRow } from './verdict.ts';
@@ -32,7 +32,7 @@ function verdictTable(v: ScenarioVerdict): string {
     const at = v.commonRate === null ? 'common rate' : `${fmtInt(v.commonRate)} req/s`;
     return mdTable(
       ['tier', 'max sustainable req/s [interval]', `p50 ms @ ${at}`, `p99 ms @ ${at}`, `p99.9 ms @ ${at}`, 'error rate', 'cache hit', 'checks', 'warnings'],
-      v.rows.map((r) => [r.tier, r.maxSustainable ? `${fmtInt(r.maxSustainable.rate)} [${fmtInt(r.maxSustainable.low)}, ${fmtInt(r.maxSustainable.high)}]` : 'held at no rate swept',
+      v.rows.map((r) => [r.tier, fmtSustainable(r.maxSustainable),
         fmtMs(r.p50Us), fmtMs(r.p99Us), fmtMs(r.p999Us), fmtPct(r.errorRate, 2), fmtPct(r.cacheHitRate), checks(r), warn(r)]),
       [false, true, true, true, true, true, true, false, false],
     );

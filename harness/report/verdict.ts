@@ -5,7 +5,8 @@
  * ran the same scenario, what is there (achieved rate and all-requests p99 over the window),
  * clearly labelled as not a sustainable-throughput comparison.
  */
-import type { HeadlineRow, ResultsFile, Slo, Trial } from '../results/types.ts';
+import { sustainableOf } from '../results/headline.ts';
+import type { HeadlineRow, ResultsFile, Slo, Sustainable, Trial } from '../results/types.ts';
 import { fmtInt, fmtMs, fmtNum } from './format.ts';
 import { groupByScenario, type ScenarioGroup } from './groups.ts';
 import { summarizeTrial } from './summary.ts';
@@ -17,7 +18,7 @@ export interface VerdictRow {
   trialIndex: number;
   /** Index in results.headline.rows of the row's headline figures; null on the window basis. */
   headlineIndex: number | null;
-  maxSustainable: { rate: number; low: number; high: number } | null;
+  maxSustainable: Sustainable | null;
   /** all-requests latency: at the common rate (headline) or over the trial's window. */
   p50Us: number | null;
   p99Us: number | null;
@@ -64,7 +65,7 @@ function windowRow(index: number, trial: Trial, upgradedFrom: number | undefined
     tier: trial.tier,
     trialIndex: index,
     headlineIndex: null,
-    maxSustainable: trial.sweep?.maxSustainable ? { rate: trial.sweep.maxSustainable.rate, low: trial.sweep.maxSustainable.low, high: trial.sweep.maxSustainable.high } : null,
+    maxSustainable: sustainableOf(trial.sweep?.maxSustainable),
     p50Us: s.all?.p50Us ?? null,
     p99Us: s.all?.p99Us ?? null,
     p999Us: s.all?.p999Us ?? null,

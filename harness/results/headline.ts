@@ -1,5 +1,5 @@
 import { mergeEncoded } from '../metrics/histograms.ts';
-import type { Headline, HeadlineRow, Slo, Trial } from './types.ts';
+import type { Headline, HeadlineRow, Slo, Sustainable, SweepResult, Trial } from './types.ts';
 
 const fmtRate = (r: number): string => Math.round(r).toLocaleString('en-US');
 
@@ -13,13 +13,17 @@ function figures(trial: Trial): { p50Us: number; p99Us: number; p999Us: number; 
   return { p50Us: h.getValueAtPercentile(50), p99Us: h.getValueAtPercentile(99), p999Us: h.getValueAtPercentile(99.9), errorRate: failed / scheduled };
 }
 
+/** A sweep's maximum sustainable rate as the headline and the report show it. */
+export function sustainableOf(m: SweepResult['maxSustainable'] | undefined): Sustainable | null {
+  return m ? { rate: m.rate, low: m.low, high: m.high, ...(m.lowerBound ? { lowerBound: true as const } : {}) } : null;
+}
+
 function row(trial: Trial): HeadlineRow {
   const f = figures(trial);
-  const m = trial.sweep?.maxSustainable;
   return {
     tier: trial.tier,
     scenario: trial.scenario,
-    maxSustainable: m ? { rate: m.rate, low: m.low, high: m.high } : null,
+    maxSustainable: sustainableOf(trial.sweep?.maxSustainable),
     atCommonRate: f ? { p50Us: f.p50Us, p99Us: f.p99Us, p999Us: f.p999Us } : null,
     errorRate: f ? f.errorRate : 0,
     cacheHitRate: trial.backends.memcached.hitRate,
@@ -30,17 +34,28 @@ function row(trial: Trial): HeadlineRow {
 /** The sustainable rate of a row that held the SLO somewhere in its sweep. */
 const held = (r: HeadlineRow) => r.maxSustainable!;
 
-/** One sentence naming the tier that holds the most under the SLO, and by how much. */
+/**
+ * One sentence naming the tier that holds the most under the SLO, and by how much. A tier whose
+ * sweep found no knee (a lower bound: the generator's limit, or the sweep's budget, came first)
+ * could hold any amount more: it is never beaten, and a ratio with it on top is an "at least".
+ */
 function sentence(scenario: string, rows: HeadlineRow[], slo: Slo): string {
   const prefix = `${scenario} at p99 < ${slo.p99Ms} ms:`;
   const sorted = rows.filter((r) => r.maxSustainable !== null).sort((a, b) => held(b).rate - held(a).rate);
   const neverHeld = rows.filter((r) => r.maxSustainable === null).map((r) => r.tier);
+  const below = neverHeld.length ? `; ${neverHeld.join(' and ')} held it at no rate swept` : '';
   if (sorted.length === 0) return `${prefix} no tier held the SLO at any rate swept.`;
   const [win, ...rest] = sorted as [HeadlineRow, ...HeadlineRow[]];
+  const unbounded = rest.filter((r) => held(r).lowerBound);
+  if (unbounded.length > 0) {
+    const all = [win, ...unbounded].filter((r) => held(r).lowerBound || r === win);
+    return `${prefix} no winner can be named: ${all.map((r) => `${r.tier} holds ${held(r).lowerBound ? 'at least ' : ''}${fmtRate(held(r).rate)} req/s`).join(', ')}, and a tier without a knee could hold more (the sweep stopped before the SLO broke)${below}.`;
+  }
   const w = held(win);
-  const others = rest.map((r) => `${(w.rate / held(r).rate).toFixed(1)}× ${r.tier} (${fmtRate(held(r).rate)})`);
-  const below = neverHeld.length ? `; ${neverHeld.join(' and ')} held it at no rate swept` : '';
-  return `${prefix} ${win.tier} holds the most, ${fmtRate(w.rate)} req/s (95% ${fmtRate(w.low)}–${fmtRate(w.high)})${others.length ? `, ${others.join(' and ')}` : ''}${below}.`;
+  const atLeast = w.lowerBound ? 'at least ' : '';
+  const others = rest.map((r) => `${atLeast}${(w.rate / held(r).rate).toFixed(1)}× ${r.tier} (${fmtRate(held(r).rate)})`);
+  const howMuch = w.lowerBound ? `at least ${fmtRate(w.rate)} req/s (no knee: the sweep stopped before the SLO broke)` : `${fmtRate(w.rate)} req/s (95% ${fmtRate(w.low)}–${fmtRate(w.high)})`;
+  return `${prefix} ${win.tier} holds the most, ${howMuch}${others.length ? `, ${others.join(' and ')}` : ''}${below}.`;
 }
 
 /**

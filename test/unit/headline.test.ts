@@ -42,6 +42,15 @@ describe('the headline of a multi-tier run', () => {
     expect(Object.keys(h.commonRate)).toEqual(['feed-heavy']);
   });
 
+  it('says "at least" for a winner whose sweep found no knee, and names no winner when a beaten tier found none', () => {
+    const noKnee = (rate: number) => ({ ...sweepOf(rate), maxSustainable: { rate, low: rate, high: rate, method: 'test', lowerBound: true as const } });
+    const won = computeHeadline([at(base[0]!, 'cache', { sweep: noKnee(506) }), at(base[0]!, 'sharded', { sweep: sweepOf(484) })], slo)!;
+    expect(won.sentences).toEqual(['feed-heavy at p99 < 50 ms: cache holds the most, at least 506 req/s (no knee: the sweep stopped before the SLO broke), at least 1.0× sharded (484).']);
+    expect(won.rows[0]!.maxSustainable).toEqual({ rate: 506, low: 506, high: 506, lowerBound: true });
+    const open = computeHeadline([at(base[0]!, 'cache', { sweep: noKnee(400) }), at(base[0]!, 'sharded', { sweep: sweepOf(484) })], slo)!;
+    expect(open.sentences).toEqual(['feed-heavy at p99 < 50 ms: no winner can be named: sharded holds 484 req/s, cache holds at least 400 req/s, and a tier without a knee could hold more (the sweep stopped before the SLO broke).']);
+  });
+
   it('is absent when no scenario was swept on two tiers', () => {
     expect(computeHeadline([at(base[0]!, 'cache'), at(base[1]!, 'replicas', { load: base[0]!.load })], slo)).toBeUndefined();
   });

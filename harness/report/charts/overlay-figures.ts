@@ -33,7 +33,7 @@ function sweepFacts(sweeps: readonly SweepSeries[]): string {
   return sweeps
     .map((s) => {
       const m = s.sweep.maxSustainable;
-      return m ? `${s.name} holds the SLO up to ${fmtInt(m.rate)} req/s [${fmtInt(m.low)}, ${fmtInt(m.high)}]` : `${s.name} did not hold the SLO at any offered rate`;
+      return m ? `${s.name} holds the SLO up to ${m.lowerBound ? `at least ${fmtInt(m.rate)} req/s (no knee)` : `${fmtInt(m.rate)} req/s [${fmtInt(m.low)}, ${fmtInt(m.high)}]`}` : `${s.name} did not hold the SLO at any offered rate`;
     })
     .join('; ');
 }

@@ -27,7 +27,7 @@ function rateAxis(title: string) {
 function knees(series: readonly SweepSeries[]): { vertical: VerticalMarker[]; bands: Band[] } {
   const withKnee = series.filter((s) => s.sweep.maxSustainable !== null);
   return {
-    vertical: withKnee.map((s) => ({ x: s.sweep.maxSustainable!.rate, label: `${s.name} max ${Math.round(s.sweep.maxSustainable!.rate).toLocaleString('en-US')}/s`, color: s.style.color })),
+    vertical: withKnee.map((s) => ({ x: s.sweep.maxSustainable!.rate, label: `${s.name} max ${s.sweep.maxSustainable!.lowerBound ? '≥ ' : ''}${Math.round(s.sweep.maxSustainable!.rate).toLocaleString('en-US')}/s`, color: s.style.color })),
     bands: withKnee.map((s) => ({ from: s.sweep.maxSustainable!.low, to: s.sweep.maxSustainable!.high, color: `${s.style.color}22` })),
   };
 }

@@ -110,9 +110,13 @@ function maxSustainableDiff(a: SweepResult, b: SweepResult): MetricDiff {
   const mb = b.maxSustainable;
   const base = { metric: 'max sustainable req/s', unit: 'req/s' as const, better: 'higher' as const, a: ma?.rate ?? null, b: mb?.rate ?? null };
   if (!ma || !mb) return { ...base, change: null, interval: null, verdict: 'single window' };
-  const low = mb.low / ma.high - 1;
-  const high = mb.high / ma.low - 1;
-  return { ...base, change: mb.rate / ma.rate - 1, interval: { low, high, level: null, m: 1, n: 1, method: SWEEP_METHOD }, verdict: low > 0 || high < 0 ? 'change' : 'no change' };
+  // A sweep without a knee (a lower bound) could hold any amount more: its interval is open above.
+  const highOf = (m: NonNullable<SweepResult['maxSustainable']>) => (m.lowerBound ? Number.POSITIVE_INFINITY : m.high);
+  const low = mb.low / highOf(ma) - 1;
+  const high = highOf(mb) / ma.low - 1;
+  const open = [ma.lowerBound ? 'baseline' : '', mb.lowerBound ? 'candidate' : ''].filter(Boolean);
+  const method = open.length ? `${SWEEP_METHOD}; open-ended: the ${open.join(' and ')} sweep found no knee` : SWEEP_METHOD;
+  return { ...base, change: mb.rate / ma.rate - 1, interval: { low, high, level: null, m: 1, n: 1, method }, verdict: low > 0 || high < 0 ? 'change' : 'no change' };
 }
 
 function sweepDiff(tier: string, scenario: string, a: SweepResult, b: SweepResult, level: number): SweepDiff {

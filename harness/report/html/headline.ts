@@ -4,7 +4,7 @@
  * checks and warnings, and the sentence naming the winner. Without a headline, the same table of
  * what was measured over each window, labelled as not a sustainable-throughput comparison.
  */
-import { escapeHtml as e, fmtInt, fmtMs, fmtNum, fmtPct } from '../format.ts';
+import { escapeHtml as e, fmtInt, fmtMs, fmtNum, fmtPct, fmtSustainable } from '../format.ts';
 import { scenarioAnchor, trialAnchor } from '../groups.ts';
 import type { ScenarioVerdict, VerdictRow, Verdicts } from '../verdict.ts';
 import { table, type Column } from './parts.ts';
@@ -29,8 +29,7 @@ function tierCell(r: VerdictRow): string {
 }
 
 function sustainable(r: VerdictRow): string {
-  const m = r.maxSustainable;
-  return m ? `${fmtInt(m.rate)} [${fmtInt(m.low)}, ${fmtInt(m.high)}]` : 'held at no rate swept';
+  return fmtSustainable(r.maxSustainable);
 }
 
 const shared: Column<VerdictRow>[] = [
