@@ -36,7 +36,8 @@ export interface SweepOutcome {
 /**
  * The search: a geometric ramp until a window breaks the SLO, bisection between the last rate
  * that held and the first that did not, then repeated windows on both sides of the knee until the
- * bootstrap interval is narrow enough or the window budget is spent. A window where the generator
+ * bootstrap interval is narrow enough or the window budget is spent. When the repeats overturn the
+ * window that broke (most windows at that rate hold), the knee lies above: the ramp resumes there. A window where the generator
  * itself was limited is measured again; if it stays limited the search ends there (beyond it the
  * numbers would be the generator's), and such windows never count in the estimate.
  */
@@ -59,37 +60,44 @@ export async function runSweep(plan: SweepPlan, measure: MeasureWindow): Promise
   const judged = () => steps.filter((s) => !s.generatorLimited);
   const done = (stoppedBecause: string): SweepOutcome => ({ steps, estimate: estimateMaxSustainable(judged(), plan.slo), stoppedBecause });
 
-  // Ramp.
   let good: number | null = null;
-  let bad: number | null = null;
-  for (let rate = plan.startRate; budgetLeft(); rate = Math.min(plan.maxRate, rate * plan.growth)) {
-    const s = await take(rate);
-    if (s.generatorLimited) return done(`the generator could not keep ${s.rate} req/s`);
-    if (!s.holdsSlo) {
-      bad = s.rate;
-      break;
-    }
-    good = s.rate;
-    if (s.rate >= plan.maxRate) return done(`the SLO held up to the highest rate asked for (${plan.maxRate} req/s): a lower bound`);
-  }
-  if (bad === null) return done('the window budget ran out during the ramp');
-  if (good === null) return done(`the SLO broke at the first rate (${bad} req/s)`);
-
-  // Bisection.
-  for (let i = 0; i < plan.bisections && budgetLeft() && bad - good > 1; i++) {
-    const s = await take((good + bad) / 2);
-    if (s.generatorLimited) return done(`the generator could not keep ${s.rate} req/s`);
-    if (holdsSlo(s, plan.slo)) good = s.rate;
-    else bad = s.rate;
-  }
-
-  // Repeats at the knee until the interval is narrow enough.
+  let start = plan.startRate;
   for (;;) {
-    for (const rate of [good, bad]) while (count(rate) < plan.repeats && budgetLeft()) await take(rate);
-    const e = estimateMaxSustainable(judged(), plan.slo);
-    if (e && (e.high - e.low) / e.rate <= plan.targetWidth) return done(`the interval is within ±${(plan.targetWidth * 50).toFixed(0)}% of the estimate`);
-    if (!budgetLeft()) return done('the window budget ran out while narrowing the interval');
-    // More windows where the estimate is least certain: both sides again.
-    plan = { ...plan, repeats: plan.repeats + 1 };
+    // Ramp.
+    let bad: number | null = null;
+    for (let rate = start; budgetLeft(); rate = Math.min(plan.maxRate, rate * plan.growth)) {
+      const s = await take(rate);
+      if (s.generatorLimited) return done(`the generator could not keep ${s.rate} req/s`);
+      if (!s.holdsSlo) {
+        bad = s.rate;
+        break;
+      }
+      good = s.rate;
+      if (s.rate >= plan.maxRate) return done(`the SLO held up to the highest rate asked for (${plan.maxRate} req/s): a lower bound`);
+    }
+    if (bad === null) return done('the window budget ran out during the ramp');
+    if (good === null) return done(`the SLO broke at the first rate (${bad} req/s)`);
+
+    // Bisection.
+    for (let i = 0; i < plan.bisections && budgetLeft() && bad - good > 1; i++) {
+      const s = await take((good + bad) / 2);
+      if (s.generatorLimited) return done(`the generator could not keep ${s.rate} req/s`);
+      if (holdsSlo(s, plan.slo)) good = s.rate;
+      else bad = s.rate;
+    }
+
+    // Repeats at the knee until the interval is narrow enough.
+    for (;;) {
+      for (const rate of [good, bad]) while (count(rate) < plan.repeats && budgetLeft()) await take(rate);
+      const e = estimateMaxSustainable(judged(), plan.slo);
+      // The repeats held where one window broke: that was noise, and the knee lies higher.
+      if (e?.lowerBound && budgetLeft()) break;
+      if (e && !e.lowerBound && (e.high - e.low) / e.rate <= plan.targetWidth) return done(`the interval is within ±${(plan.targetWidth * 50).toFixed(0)}% of the estimate`);
+      if (!budgetLeft()) return done(e?.lowerBound ? 'the window budget ran out before a rate broke the SLO in most of its windows: a lower bound' : 'the window budget ran out while narrowing the interval');
+      // More windows where the estimate is least certain: both sides again.
+      plan = { ...plan, repeats: plan.repeats + 1 };
+    }
+    good = Math.max(good, bad);
+    start = Math.min(plan.maxRate, good * plan.growth);
   }
 }

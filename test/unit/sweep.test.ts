@@ -55,6 +55,25 @@ describe('max sustainable throughput', () => {
     }
   });
 
+  it('looks higher when repeats overturn the window that broke, instead of stopping on a lower bound', async () => {
+    // A system with its knee at 900 req/s whose first window at 338 req/s breaks (a stall): every
+    // later window there holds. The sweep must not report 338 as a capacity.
+    const real = system(1000, 0.05);
+    let stalled = false;
+    const measure = async (rate: number, repeat: number): Promise<SweepStep> => {
+      const step = await real(rate, repeat);
+      if (rate === 338 && !stalled) {
+        stalled = true;
+        return { ...step, p99Us: 400_000, holdsSlo: false };
+      }
+      return step;
+    };
+    const out = await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP }, measure);
+    expect(out.estimate!.lowerBound).toBeUndefined();
+    expect(Math.abs(out.estimate!.rate / knee(1000) - 1)).toBeLessThan(0.05);
+    expect(out.stoppedBecause).not.toMatch(/lower bound/);
+  });
+
   it('is stable from sweep to sweep: five seeds within ±5% of their median', async () => {
     const rates: number[] = [];
     for (let seed = 1; seed <= 5; seed++) rates.push((await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP }, system(2000, 0.2, seed))).estimate!.rate);
