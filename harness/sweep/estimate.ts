@@ -63,6 +63,21 @@ export interface Estimate {
   lowerBound?: true;
 }
 
+/**
+ * The two rates the estimate lies between, by their windows' median SLO load: the highest whose
+ * median holds at or under it and the lowest above it whose median breaks; null where there is
+ * none. Repeating windows there narrows the estimate; repeating where one window broke may not.
+ */
+export function kneeBracket(windows: readonly WindowFigures[], slo: Slo): { good: number | null; bad: number | null } {
+  const rate = maxSustainable(windows, slo);
+  const byRate = new Map<number, number[]>();
+  for (const w of windows) byRate.set(w.rate, [...(byRate.get(w.rate) ?? []), sloLoad(w, slo)]);
+  const points = [...byRate].map(([r, loads]) => ({ rate: r, holds: median(loads) <= 1 })).sort((a, b) => a.rate - b.rate);
+  const good = rate === null ? null : (points.filter((p) => p.holds && p.rate <= rate).at(-1)?.rate ?? null);
+  const bad = points.find((p) => !p.holds && (rate === null || p.rate > rate))?.rate ?? null;
+  return { good, bad };
+}
+
 /** Whether some window above the sweep's estimate broke the SLO: without one the estimate is only a lower bound. */
 export function foundKnee(windows: readonly WindowFigures[], slo: Slo): boolean {
   const rate = maxSustainable(windows, slo);

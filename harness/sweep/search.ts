@@ -1,5 +1,5 @@
 import type { Slo, SweepStep } from '../results/types.ts';
-import { estimateMaxSustainable, holdsSlo, type Estimate } from './estimate.ts';
+import { estimateMaxSustainable, holdsSlo, kneeBracket, type Estimate } from './estimate.ts';
 
 /** How a sweep looks for the knee. */
 export interface SweepPlan {
@@ -90,6 +90,9 @@ export async function runSweep(plan: SweepPlan, measure: MeasureWindow): Promise
     for (;;) {
       for (const rate of [good, bad]) while (count(rate) < plan.repeats && budgetLeft()) await take(rate);
       const e = estimateMaxSustainable(judged(), plan.slo);
+      // Repeat next where the medians now put the knee (one window that broke may have been noise).
+      const bracket = kneeBracket(judged(), plan.slo);
+      if (bracket.good !== null && bracket.bad !== null) [good, bad] = [bracket.good, bracket.bad];
       // The repeats held where one window broke: that was noise, and the knee lies higher.
       if (e?.lowerBound && budgetLeft()) break;
       if (e && !e.lowerBound && (e.high - e.low) / e.rate <= plan.targetWidth) return done(`the interval is within ±${(plan.targetWidth * 50).toFixed(0)}% of the estimate`);

@@ -74,6 +74,26 @@ describe('max sustainable throughput', () => {
     expect(out.stoppedBecause).not.toMatch(/lower bound/);
   });
 
+  it('repeats where the medians put the knee, not where one window broke', async () => {
+    // Knee at 900: the ramp breaks at 1139, bisection at 949 (really) and, once, at 854 (a stall).
+    // Repeats at 854 hold, so the knee lies between 854 and 949: that is where to repeat, not at
+    // 807 and 854 (which narrow nothing when the windows at the knee's rate disagree).
+    const real = system(1000, 0.05, 3);
+    let stalled = false;
+    const measure = async (rate: number, repeat: number): Promise<SweepStep> => {
+      const step = await real(rate, repeat);
+      if (rate === 854 && !stalled) {
+        stalled = true;
+        return { ...step, p99Us: 400_000, holdsSlo: false };
+      }
+      return step;
+    };
+    const out = await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP, targetWidth: 0.03 }, measure);
+    expect(stalled).toBe(true);
+    expect(out.steps.filter((s) => s.rate === 949).length).toBeGreaterThanOrEqual(DEFAULT_SWEEP.repeats);
+    expect(Math.abs(out.estimate!.rate / knee(1000) - 1)).toBeLessThan(0.05);
+  });
+
   it('is stable from sweep to sweep: five seeds within ±5% of their median', async () => {
     const rates: number[] = [];
     for (let seed = 1; seed <= 5; seed++) rates.push((await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP }, system(2000, 0.2, seed))).estimate!.rate);
