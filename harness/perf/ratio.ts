@@ -7,6 +7,12 @@ export interface RatioInterval {
   ratio: number;
   low: number;
   high: number;
+  /**
+   * Set when a sweep found no knee (its figure a lower bound): 'at least' (the numerator's),
+   * 'at most' (the denominator's), 'unknown' (both). The interval then covers the windows' noise
+   * only, not the ratio.
+   */
+  bound?: 'at least' | 'at most' | 'unknown';
 }
 
 const RESAMPLES = 1000;

@@ -18,7 +18,8 @@ export interface Figure {
 
 /** What perf:tiers prints as its last stdout line. */
 export interface TiersFigures {
-  nodeCpus: number;
+  /** CPU quota per PostgreSQL node, per workload. */
+  nodeCpus: Record<Workload, number>;
   nodeMemoryBytes: number;
   profile: string;
   slo: Slo;
@@ -51,11 +52,14 @@ function ratioOf(sweeps: SweepsByTier, workload: Workload, numerator: Tier, slo:
   const b = sweeps.cache?.[workload];
   if (!a || !b) return null;
   const r = bootstrapRatio(judgedWindows(a), judgedWindows(b), slo);
-  return r && { ratio: round(r.ratio, 3), low: round(r.low, 3), high: round(r.high, 3) };
+  if (!r) return null;
+  // A sweep without a knee holds at least its figure: the ratio is then only a bound, or unknown.
+  const bound = a.maxSustainable?.lowerBound ? (b.maxSustainable?.lowerBound ? 'unknown' : 'at least') : b.maxSustainable?.lowerBound ? 'at most' : undefined;
+  return { ratio: round(r.ratio, 3), low: round(r.low, 3), high: round(r.high, 3), ...(bound ? { bound } : {}) };
 }
 
 /** The figures of one comparison from its sweeps (by tier, then workload). */
-export function tiersFigures(settings: { nodeCpus: number; nodeMemoryBytes: number; profile: string; slo: Slo }, sweeps: SweepsByTier, wallSec: number): TiersFigures {
+export function tiersFigures(settings: { nodeCpus: Record<Workload, number>; nodeMemoryBytes: number; profile: string; slo: Slo }, sweeps: SweepsByTier, wallSec: number): TiersFigures {
   const figures = (w: Workload) =>
     Object.fromEntries(Object.entries(sweeps).flatMap(([tier, byWorkload]) => (byWorkload?.[w] ? [[tier, figureOf(byWorkload[w])]] : []))) as Partial<Record<Tier, Figure | null>>;
   return {

@@ -47,7 +47,8 @@ const PROBE_MAX_SEC = 4;
 const START_SHARE = 0.3;
 
 interface Settings {
-  capacity: NodeCapacity;
+  /** Per workload: each comparison holds its tiers to the same node size. */
+  capacity: Record<Workload, NodeCapacity>;
   profile: string;
   tiers: Tier[];
   slo: Slo;
@@ -60,7 +61,7 @@ interface Settings {
 
 function settingsOf(f: PerfFlags): Settings {
   return {
-    capacity: { cpus: Number(f.nodeCpus), memoryBytes: Number(f.nodeMemory) },
+    capacity: { reads: { cpus: Number(f.readsNodeCpus), memoryBytes: Number(f.nodeMemory) }, writes: { cpus: Number(f.writesNodeCpus), memoryBytes: Number(f.nodeMemory) } },
     profile: String(f.profile),
     tiers: f.tiers as Tier[],
     slo: { p99Ms: Number(f.sloP99) * 1000, errorBudget: Number(f.sloErrors), dropBudget: Number(f.sloDrops) },
@@ -197,19 +198,23 @@ function workloadsOf(tier: Tier, settings: Settings): Workload[] {
   return (['reads', 'writes'] as const).filter((w) => !settings.ratiosOnly || RATIO_SWEEPS[w].includes(tier));
 }
 
-/** One tier: stack up with its dataset, each workload's sweep, stack down whatever happens. */
-async function measureTier(tier: Tier, settings: Settings, signal: AbortSignal): Promise<Partial<Record<Workload, Swept>>> {
+/** One workload on one tier: a stack of that workload's node size restored from the snapshot, the sweep, stack down whatever happens. */
+async function measureOn(tier: Tier, workload: Workload, settings: Settings, signal: AbortSignal): Promise<Swept> {
   checkAborted(signal);
-  const launched = await launchStack({ tier, ...SHAPES[tier], capacity: settings.capacity, profile: settings.profile, seed: DATASET_SEED, logicalShards: LOGICAL_SHARDS, snapshots: DEFAULT_SNAPSHOTS, log, signal });
+  const launched = await launchStack({ tier, ...SHAPES[tier], capacity: settings.capacity[workload], profile: settings.profile, seed: DATASET_SEED, logicalShards: LOGICAL_SHARDS, snapshots: DEFAULT_SNAPSHOTS, log, signal });
   try {
     if (!launched.stack.capacity.applied) throw new StackError(`capacity limits could not be applied (${launched.stack.capacity.description}); the tiers would not differ`);
-    const out: Partial<Record<Workload, Swept>> = {};
-    // Reads first: no session has written yet, so none is pinned to the primary (read-your-writes).
-    for (const w of workloadsOf(tier, settings)) out[w] = await sweepWorkload(launched, w, settings, signal);
-    return out;
+    return await sweepWorkload(launched, workload, settings, signal);
   } finally {
     await launched.down();
   }
+}
+
+/** One tier's sweeps, each on a fresh stack (so the reads never follow the likes' writes and pinned sessions). */
+async function measureTier(tier: Tier, settings: Settings, signal: AbortSignal): Promise<Partial<Record<Workload, Swept>>> {
+  const out: Partial<Record<Workload, Swept>> = {};
+  for (const w of workloadsOf(tier, settings)) out[w] = await measureOn(tier, w, settings, signal);
+  return out;
 }
 
 /** The whole comparison, once. */
@@ -220,8 +225,8 @@ async function runOnce(settings: Settings, signal: AbortSignal): Promise<TiersFi
     const swept = await measureTier(tier, settings, signal);
     sweeps[tier] = Object.fromEntries(Object.entries(swept).map(([w, s]) => [w, s.result]));
   }
-  const out = tiersFigures({ nodeCpus: settings.capacity.cpus, nodeMemoryBytes: settings.capacity.memoryBytes, profile: settings.profile, slo: settings.slo }, sweeps, (performance.now() - t0) / 1000);
-  const show = (r: RatioInterval | null) => (r ? `${r.ratio} [${r.low}, ${r.high}]` : 'n/a');
+  const out = tiersFigures({ nodeCpus: { reads: settings.capacity.reads.cpus, writes: settings.capacity.writes.cpus }, nodeMemoryBytes: settings.capacity.reads.memoryBytes, profile: settings.profile, slo: settings.slo }, sweeps, (performance.now() - t0) / 1000);
+  const show = (r: RatioInterval | null) => (r ? (r.bound === 'unknown' ? `unknown (neither sweep found a knee; ${r.ratio} of their lower bounds)` : `${r.bound ? `${r.bound} ` : ''}${r.ratio} [${r.low}, ${r.high}]`) : 'n/a');
   log(`replicas (R=2) / cache, uncached reads: ${show(out.replicasReadRatio)} (target >= ${TARGETS.replicasReadRatio})`);
   log(`sharded (P=4) / cache, new likes:       ${show(out.shardedWriteRatio)} (target >= ${TARGETS.shardedWriteRatio})`);
   return out;
@@ -229,8 +234,10 @@ async function runOnce(settings: Settings, signal: AbortSignal): Promise<TiersFi
 
 /** --runs N: each run's ratios, their median and each run's deviation from it. */
 function stabilityReport(runs: readonly TiersFigures[]): { runs: number; tolerancePct: number; replicasReadRatio: Stability; shardedWriteRatio: Stability; stable: boolean } {
-  const replicasReadRatio = stabilityOf(runs.map((r) => r.replicasReadRatio?.ratio ?? null));
-  const shardedWriteRatio = stabilityOf(runs.map((r) => r.shardedWriteRatio?.ratio ?? null));
+  // A ratio that is only a bound is no figure to be stable about.
+  const value = (r: RatioInterval | null) => (r && !r.bound ? r.ratio : null);
+  const replicasReadRatio = stabilityOf(runs.map((r) => value(r.replicasReadRatio)));
+  const shardedWriteRatio = stabilityOf(runs.map((r) => value(r.shardedWriteRatio)));
   const fmt = (v: number | null, d: number | null) => (v === null ? 'n/a' : `${v.toFixed(3)} (${d === null ? 'n/a' : `${d >= 0 ? '+' : ''}${d.toFixed(1)}%`})`);
   log(`stability over ${runs.length} runs (target: every run within ±${replicasReadRatio.tolerancePct}% of the median):`);
   for (const [name, s] of [['replicasReadRatio', replicasReadRatio], ['shardedWriteRatio', shardedWriteRatio]] as const) {
@@ -259,9 +266,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const mib = settings.capacity.memoryBytes / 2 ** 20;
+  const mib = settings.capacity.reads.memoryBytes / 2 ** 20;
   log(
-    `perf:tiers: ${settings.tiers.join(', ')} on the ${settings.profile} profile; each PostgreSQL node ${settings.capacity.cpus} CPU, ${mib ? `${mib} MiB` : 'no memory limit'}; ` +
+    `perf:tiers: ${settings.tiers.join(', ')} on the ${settings.profile} profile; each PostgreSQL node ${settings.capacity.reads.cpus} CPU for the reads and ${settings.capacity.writes.cpus} for the likes, ${mib ? `${mib} MiB` : 'no memory limit'}; ` +
       `SLO p99 < ${settings.slo.p99Ms} ms, errors <= ${settings.slo.errorBudget * 100}%, drops <= ${settings.slo.dropBudget * 100}%; windows of ${settings.windowSec}s, at most ${settings.maxWindows} per sweep; warm-up up to ${settings.warmupMaxSec}s` +
       (settings.runs > 1 ? `; ${settings.runs} runs` : ''),
   );

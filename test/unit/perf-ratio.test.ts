@@ -99,7 +99,7 @@ describe('tiersFigures', () => {
     const e = estimateMaxSustainable(judged, slo);
     return { steps, maxSustainable: e && { ...e } };
   };
-  const settings = { nodeCpus: 0.1, nodeMemoryBytes: 2 ** 30, profile: 'starter', slo };
+  const settings = { nodeCpus: { reads: 0.1, writes: 0.2 }, nodeMemoryBytes: 2 ** 30, profile: 'starter', slo };
 
   it('gives each sweep\'s figure and the two ratios from the sweeps\' windows', () => {
     const cacheReads = swept([step(100, 10), step(150, 30), step(200, 80)]);
@@ -125,5 +125,16 @@ describe('tiersFigures', () => {
     expect(f.replicasReadRatio).toBeNull();
     expect(f.shardedWriteRatio).toBeNull();
     expect(f.readsPerSec).toEqual({ replicas: { rate: 150, low: 150, high: 150, lowerBound: true } });
+  });
+
+  it('marks a ratio with a lower-bound side as a bound, and as unknown when both sides are', () => {
+    const knee = swept([step(100, 10), step(150, 80)]);
+    const noKnee = swept([step(100, 10), step(150, 20)]);
+    const ratio = (num: ReturnType<typeof swept>, cache: ReturnType<typeof swept>) => tiersFigures(settings, { cache: { reads: cache }, replicas: { reads: num } }, 1).replicasReadRatio!;
+    expect(ratio(knee, knee).bound).toBeUndefined();
+    expect(ratio(noKnee, knee).bound).toBe('at least');
+    expect(ratio(knee, noKnee).bound).toBe('at most');
+    // Two sweeps the generator stopped (1,421 and 1,428 req/s here) do not make a ratio of 1.
+    expect(ratio(noKnee, noKnee).bound).toBe('unknown');
   });
 });
