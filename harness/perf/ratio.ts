@@ -1,6 +1,6 @@
 import { createRng } from '../drive/rng.ts';
 import type { Slo } from '../results/types.ts';
-import { maxSustainable, type WindowFigures } from '../sweep/estimate.ts';
+import { maxSustainable, resampledEstimate, windowsByRate, type WindowFigures } from '../sweep/estimate.ts';
 
 /** A ratio of two sweeps' maximum sustainable rates, with its 95% interval. */
 export interface RatioInterval {
@@ -16,12 +16,6 @@ export interface RatioInterval {
 }
 
 const RESAMPLES = 1000;
-
-function byRate(windows: readonly WindowFigures[]): WindowFigures[][] {
-  const groups = new Map<number, WindowFigures[]>();
-  for (const w of windows) groups.set(w.rate, [...(groups.get(w.rate) ?? []), w]);
-  return [...groups.values()];
-}
 
 /**
  * numerator / denominator of two sweeps' maximum sustainable rates (e.g. replicas / cache), with a
@@ -51,21 +45,11 @@ export function bootstrapRatio(numerator: readonly WindowFigures[], denominator:
   const b = maxSustainable(denominator, slo);
   if (a === null || b === null || b <= 0) return null;
   const ratio = a / b;
-  const groupsA = byRate(numerator);
-  const groupsB = byRate(denominator);
+  const groupsA = windowsByRate(numerator);
+  const groupsB = windowsByRate(denominator);
   const rng = createRng(seed, 'ratio-bootstrap');
-  // A resample where even the lowest rate failed counts as the lowest rate measured (as estimate.ts).
-  const resampled = (groups: WindowFigures[][]): number => {
-    const sample: WindowFigures[] = [];
-    for (const list of groups) for (let k = 0; k < list.length; k++) sample.push(list[rng.nextInt(list.length)]!);
-    return maxSustainable(sample, slo) ?? Math.min(...groups.map((g) => g[0]!.rate));
-  };
   const ratios: number[] = [];
-  for (let i = 0; i < RESAMPLES; i++) {
-    const ra = resampled(groupsA);
-    const rb = resampled(groupsB);
-    ratios.push(ra / rb);
-  }
+  for (let i = 0; i < RESAMPLES; i++) ratios.push(resampledEstimate(groupsA, slo, rng) / resampledEstimate(groupsB, slo, rng));
   ratios.sort((x, y) => x - y);
   const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))]!;
   return { ratio, low: Math.min(ratio, at(0.025)), high: Math.max(ratio, at(0.975)) };

@@ -48,8 +48,7 @@ function sentence(scenario: string, rows: HeadlineRow[], slo: Slo): string {
   const [win, ...rest] = sorted as [HeadlineRow, ...HeadlineRow[]];
   const unbounded = rest.filter((r) => held(r).lowerBound);
   if (unbounded.length > 0) {
-    const all = [win, ...unbounded].filter((r) => held(r).lowerBound || r === win);
-    return `${prefix} no winner can be named: ${all.map((r) => `${r.tier} holds ${held(r).lowerBound ? 'at least ' : ''}${fmtRate(held(r).rate)} req/s`).join(', ')}, and a tier without a knee could hold more (the sweep stopped before the SLO broke)${below}.`;
+    return `${prefix} no winner can be named: ${[win, ...unbounded].map((r) => `${r.tier} holds ${held(r).lowerBound ? 'at least ' : ''}${fmtRate(held(r).rate)} req/s`).join(', ')}, and a tier without a knee could hold more (the sweep stopped before the SLO broke)${below}.`;
   }
   const w = held(win);
   const atLeast = w.lowerBound ? 'at least ' : '';

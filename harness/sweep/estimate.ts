@@ -1,4 +1,4 @@
-import { createRng } from '../drive/rng.ts';
+import { createRng, type Rng } from '../drive/rng.ts';
 import type { Slo } from '../results/types.ts';
 
 /** One measured window of a sweep, as the estimate needs it. */
@@ -28,6 +28,27 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** A sweep's windows grouped by offered rate (the unit the bootstraps resample within). */
+export function windowsByRate(windows: readonly WindowFigures[]): WindowFigures[][] {
+  const byRate = new Map<number, WindowFigures[]>();
+  for (const w of windows) byRate.set(w.rate, [...(byRate.get(w.rate) ?? []), w]);
+  return [...byRate.values()];
+}
+
+/** One bootstrap resample: at every rate, as many windows as were measured there, drawn with replacement. */
+export function resampleWindows(groups: readonly WindowFigures[][], rng: Rng): WindowFigures[] {
+  const out: WindowFigures[] = [];
+  for (const list of groups) for (let k = 0; k < list.length; k++) out.push(list[rng.nextInt(list.length)]!);
+  return out;
+}
+
+/** Each offered rate with the median SLO load of its windows, by rate. */
+function medianLoads(windows: readonly WindowFigures[], slo: Slo): Array<{ rate: number; load: number }> {
+  return windowsByRate(windows)
+    .map((ws) => ({ rate: ws[0]!.rate, load: median(ws.map((w) => sloLoad(w, slo))) }))
+    .sort((a, b) => a.rate - b.rate);
+}
+
 /**
  * The highest rate holding the SLO: where the median SLO load over a rate's windows crosses 1,
  * interpolated linearly in log(load) between the last rate at or under 1 and the next one above
@@ -35,9 +56,7 @@ function median(xs: readonly number[]): number {
  * lowest rate broke the SLO; the highest rate measured when none broke it (a lower bound).
  */
 export function maxSustainable(windows: readonly WindowFigures[], slo: Slo): number | null {
-  const byRate = new Map<number, number[]>();
-  for (const w of windows) byRate.set(w.rate, [...(byRate.get(w.rate) ?? []), sloLoad(w, slo)]);
-  const points = [...byRate].map(([rate, loads]) => ({ rate, load: median(loads) })).sort((a, b) => a.rate - b.rate);
+  const points = medianLoads(windows, slo);
   if (points.length === 0) return null;
   // The first rate whose median breaks the SLO; the knee lies before it.
   const firstBad = points.findIndex((p) => p.load > 1);
@@ -48,6 +67,11 @@ export function maxSustainable(windows: readonly WindowFigures[], slo: Slo): num
   if (!Number.isFinite(bad.load) || good.load <= 0) return good.rate;
   const t = (0 - Math.log(good.load)) / (Math.log(bad.load) - Math.log(good.load));
   return good.rate + Math.min(1, Math.max(0, t)) * (bad.rate - good.rate);
+}
+
+/** maxSustainable of one resample; one where even the lowest rate failed counts as the lowest rate measured. */
+export function resampledEstimate(groups: readonly WindowFigures[][], slo: Slo, rng: Rng): number {
+  return maxSustainable(resampleWindows(groups, rng), slo) ?? Math.min(...groups.map((g) => g[0]!.rate));
 }
 
 export interface Estimate {
@@ -70,9 +94,7 @@ export interface Estimate {
  */
 export function kneeBracket(windows: readonly WindowFigures[], slo: Slo): { good: number | null; bad: number | null } {
   const rate = maxSustainable(windows, slo);
-  const byRate = new Map<number, number[]>();
-  for (const w of windows) byRate.set(w.rate, [...(byRate.get(w.rate) ?? []), sloLoad(w, slo)]);
-  const points = [...byRate].map(([r, loads]) => ({ rate: r, holds: median(loads) <= 1 })).sort((a, b) => a.rate - b.rate);
+  const points = medianLoads(windows, slo).map((p) => ({ rate: p.rate, holds: p.load <= 1 }));
   const good = rate === null ? null : (points.filter((p) => p.holds && p.rate <= rate).at(-1)?.rate ?? null);
   const bad = points.find((p) => !p.holds && (rate === null || p.rate > rate))?.rate ?? null;
   return { good, bad };
@@ -95,17 +117,10 @@ const RESAMPLES = 1000;
 export function estimateMaxSustainable(windows: readonly WindowFigures[], slo: Slo, seed = 1): Estimate | null {
   const rate = maxSustainable(windows, slo);
   if (rate === null) return null;
-  const byRate = new Map<number, WindowFigures[]>();
-  for (const w of windows) byRate.set(w.rate, [...(byRate.get(w.rate) ?? []), w]);
+  const groups = windowsByRate(windows);
   const rng = createRng(seed, 'sweep-bootstrap');
   const estimates: number[] = [];
-  for (let i = 0; i < RESAMPLES; i++) {
-    const resample: WindowFigures[] = [];
-    for (const list of byRate.values()) for (let k = 0; k < list.length; k++) resample.push(list[rng.nextInt(list.length)]!);
-    const e = maxSustainable(resample, slo);
-    // A resample where even the lowest rate failed counts as the lowest rate measured.
-    estimates.push(e ?? Math.min(...byRate.keys()));
-  }
+  for (let i = 0; i < RESAMPLES; i++) estimates.push(resampledEstimate(groups, slo, rng));
   estimates.sort((a, b) => a - b);
   const at = (q: number) => estimates[Math.min(estimates.length - 1, Math.floor(q * estimates.length))]!;
   const knee = foundKnee(windows, slo);

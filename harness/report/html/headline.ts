@@ -28,10 +28,6 @@ function tierCell(r: VerdictRow): string {
   return `<a href="#${trialAnchor(r.trialIndex)}">${e(r.tier)}</a>`;
 }
 
-function sustainable(r: VerdictRow): string {
-  return fmtSustainable(r.maxSustainable);
-}
-
 const shared: Column<VerdictRow>[] = [
   { head: 'cache hit rate', num: true, cell: (r) => fmtPct(r.cacheHitRate), src: (r) => headlineSrc(r, 'cacheHitRate') ?? trialSrc(r, 'backends.memcached.hitRate') },
   { head: 'checks', cell: () => '', html: checksCell, src: (r) => trialSrc(r, 'checks') },
@@ -42,7 +38,7 @@ function headlineColumns(commonRate: number | null): Column<VerdictRow>[] {
   const at = commonRate === null ? 'at the common rate' : `at ${fmtInt(commonRate)} req/s`;
   return [
     { head: 'tier', cell: (r) => r.tier, html: tierCell },
-    { head: 'max sustainable req/s [interval]', num: true, cell: sustainable, src: (r) => headlineSrc(r, 'maxSustainable') },
+    { head: 'max sustainable req/s [interval]', num: true, cell: (r) => fmtSustainable(r.maxSustainable), src: (r) => headlineSrc(r, 'maxSustainable') },
     { head: `p50 ms ${at}`, num: true, cell: (r) => fmtMs(r.p50Us), src: (r) => headlineSrc(r, 'atCommonRate.p50Us') },
     { head: `p99 ms ${at}`, num: true, cell: (r) => fmtMs(r.p99Us), src: (r) => headlineSrc(r, 'atCommonRate.p99Us') },
     { head: `p99.9 ms ${at}`, num: true, cell: (r) => fmtMs(r.p999Us), src: (r) => headlineSrc(r, 'atCommonRate.p999Us') },
