@@ -10,10 +10,10 @@
 import { evaluateThresholds, type ThresholdOutcome } from '../thresholds/evaluate.ts';
 import type { FlatMetrics } from '../thresholds/metrics.ts';
 import { familySize, pairsPerScenario, type CountRule, type GateConfig } from './config.ts';
-import { decideCount } from './counts.ts';
+import { countTotalsOf, decideCount, type CountTotals } from './counts.ts';
 import { holm } from './holm.ts';
 import { COUNT_METRICS, formatPercent, RATIO_METRICS, worseLogOfPercent, type CountMetricName, type RatioMetric, type RatioMetricName } from './metrics.ts';
-import { countTotals, pairLogRatios, type AbbaBlock } from './pairs.ts';
+import { pairCounts, pairLogRatios, type AbbaBlock } from './pairs.ts';
 import { ratioStats, type RatioStats, type WorseStats } from './ratio-stats.ts';
 import { decideRatio, gateExitCode, overallVerdict, type MetricVerdict, type Verdict } from './verdict.ts';
 import { EXACT_MAX_N } from './wilcoxon.ts';
@@ -52,6 +52,9 @@ export interface CountMetricReport {
   /** Totals over all A trials and all B trials; null when the data was unusable. */
   baseline: number | null;
   candidate: number | null;
+  /** Pairs in which B had more than A, and pairs whose counts differ (the sign test's); null when unusable. */
+  pairsWorse: number | null;
+  pairsDiffering: number | null;
   pValue: number | null;
   message: string;
   problems: string[];
@@ -142,23 +145,27 @@ function countEntry(config: GateConfig, scenario: string, run: ScenarioTrials | 
   const rule = config.counts[name]!;
   const metric = COUNT_METRICS.find((m) => m.name === name)!;
   const base = { scenario, metric: name, rule, adjustedP: null };
-  const totals = problem || !run ? { ok: false as const, problems: [problem ?? 'not run'] } : countTotals(run.blocks, metric.key);
-  if (!totals.ok) {
+  const counted = problem || !run ? { ok: false as const, problems: [problem ?? 'not run'] } : pairCounts(run.blocks, metric.key);
+  if (!counted.ok) {
     const verdict: MetricVerdict = rule === 'report' ? 'REPORTED' : 'INVALID';
-    return { ...base, verdict, baseline: null, candidate: null, pValue: null, message: `${verdict}: ${totals.problems.join('; ')}`, problems: totals.problems };
+    return { ...base, verdict, baseline: null, candidate: null, pairsWorse: null, pairsDiffering: null, pValue: null, message: `${verdict}: ${counted.problems.join('; ')}`, problems: counted.problems };
   }
-  const { baseline, candidate } = totals.value;
-  const { pValue } = decideCount(baseline, candidate, rule, config.alpha);
-  return { ...base, verdict: 'REPORTED', baseline, candidate, pValue: pValue ?? null, message: '', problems: [] };
+  const totals = countTotalsOf(counted.value);
+  const { pValue } = decideCount(totals, rule, config.alpha);
+  return { ...base, verdict: 'REPORTED', ...totals, pValue: pValue ?? null, message: '', problems: [] };
 }
+
+const totalsOf = (r: CountMetricReport): CountTotals | null =>
+  r.baseline === null || r.candidate === null || r.pairsWorse === null || r.pairsDiffering === null ? null : { baseline: r.baseline, candidate: r.candidate, pairsWorse: r.pairsWorse, pairsDiffering: r.pairsDiffering };
 
 /** Verdict and message of a count metric with usable totals, given its Holm-adjusted p-value (significant-increase). */
 function decideCountEntry(report: CountMetricReport, adjustedP: number | null, config: GateConfig): void {
-  if (report.baseline === null || report.candidate === null) return;
-  const decision = decideCount(report.baseline, report.candidate, report.rule, config.alpha, adjustedP ?? undefined);
+  const totals = totalsOf(report);
+  if (!totals) return;
+  const decision = decideCount(totals, report.rule, config.alpha, adjustedP ?? undefined);
   report.verdict = decision.verdict;
   report.adjustedP = adjustedP;
-  const p = report.pValue === null ? '' : `, p = ${fmtP(report.pValue)}, Holm-adjusted ${fmtP(adjustedP ?? report.pValue)}`;
+  const p = report.pValue === null ? '' : `; B more in ${totals.pairsWorse} of ${totals.pairsDiffering} differing pairs, p = ${fmtP(report.pValue)}, Holm-adjusted ${fmtP(adjustedP ?? report.pValue)}`;
   const label = decision.verdict === 'REPORTED' ? 'reported' : decision.verdict;
   report.message = `${label}: ${report.metric} ${report.baseline} (A) → ${report.candidate} (B) over all trials${p} (rule: ${report.rule})`;
 }

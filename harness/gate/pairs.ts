@@ -65,20 +65,20 @@ function countProblem(metrics: FlatMetrics, key: string): string | undefined {
 }
 
 /**
- * Totals of a count metric over all A trials and all B trials (equal numbers of each, and the
- * open-model schedule offers both versions the same requests, so the totals compare directly).
- * @returns the totals, or every problem; no blocks is a problem
+ * A count metric per pair, [A, B], in the order of pairLogRatios: (A1, B1), (A2, B2) of each block.
+ * Equal numbers of A and B trials, and the open-model schedule offers both versions the same
+ * requests, so the counts of a pair compare directly.
+ * @returns the pairs' counts, or every problem; no blocks is a problem
  */
-export function countTotals(blocks: readonly AbbaBlock[], key: string): Extracted<{ baseline: number; candidate: number }> {
+export function pairCounts(blocks: readonly AbbaBlock[], key: string): Extracted<Array<[number, number]>> {
   if (blocks.length === 0) return { ok: false, problems: ['no ABBA blocks were run'] };
   const problems: string[] = [];
-  const totals = { baseline: 0, candidate: 0 };
   blocks.forEach((block, i) => {
     for (const [field, label] of TRIALS) {
       const why = countProblem(block[field], key);
       if (why) problems.push(`block ${i + 1} trial ${label}: ${why}`);
-      else totals[label.startsWith('A') ? 'baseline' : 'candidate'] += block[field][key]!;
     }
   });
-  return problems.length ? { ok: false, problems } : { ok: true, value: totals };
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, value: blocks.flatMap((b): Array<[number, number]> => [[b.a1[key]!, b.b1[key]!], [b.a2[key]!, b.b2[key]!]]) };
 }

@@ -82,14 +82,13 @@ describe('bench gate: an injected slowdown on one route', () => {
     expect(photo.find((r) => r.metric === 'throughput')!.stats!.estimatePct).toBeLessThan(-10);
   });
 
-  it('keeps the other route measured in the same trials free of failed requests', () => {
-    // Not asserted: that the other route's throughput and latency do not FAIL. They were meant to (the patch touches one
-    // route), but in B's processes the other route was slower too in three of three runs here (throughput -19% and -58%,
-    // p50 +13%, once significant): the runner measures it in the same app process right after the slowed route's
-    // windows. Open issue (README, bench gate): one process per scenario and trial would tell carry-over from a
-    // process-wide cost of the patch.
-    expect(record.report.ratios.filter((r) => r.scenario === 'profile-reads').length).toBeGreaterThan(0);
-    // Counts of the slowed route may fail too (a stalled trial times out); the other route's do not.
+  it('does not FAIL the other route measured in the same trials', () => {
+    // Each scenario runs against a fresh app process of its own: when both ran in one process, the slowed route's closed
+    // loop served fewer requests, V8 had compiled less of the code the routes share, and the other route FAILed too
+    // (throughput -23.7%, its app CPU per request 190 -> 260-350 us; a run on a quiet machine).
+    const other = record.report.ratios.filter((r) => r.scenario === 'profile-reads' && r.gated);
+    expect(other.map((r) => r.metric)).toEqual(['throughput', 'p50']);
+    for (const r of other) expect(r.verdict, r.message).not.toBe('FAIL');
     for (const c of record.report.counts.filter((x) => x.scenario === 'profile-reads')) expect(c.verdict, c.message).toBe('PASS');
   });
 
@@ -101,7 +100,9 @@ describe('bench gate: an injected slowdown on one route', () => {
     for (const t of record.trials) expect(Object.keys(t.scenarios)).toEqual(['photo-reads', 'profile-reads']);
     // ABBA or BAAB: each block has two A and two B trials, a fresh app process each.
     for (let b = 0; b < 4; b++) expect(record.trials.filter((t) => t.block === b).map((t) => t.version).sort()).toEqual(['A', 'A', 'B', 'B']);
-    expect(new Set(record.trials.map((t) => t.appPid)).size).toBe(record.trials.length);
+    // A fresh app process per scenario and trial: what the slowed route costs cannot carry over to the other route's figures.
+    const pids = record.trials.flatMap((t) => Object.values(t.scenarios).map((m) => m.appPid));
+    expect(new Set(pids).size).toBe(record.trials.length * 2);
     expect(record.versions.baseline).toMatchObject({ kind: 'directory', label: 'A' });
     expect(record.versions.candidate).toMatchObject({ kind: 'directory', label: 'B' });
     expect(record.loads.map((l) => [l.scenario, l.method, l.gateRate])).toEqual([
@@ -125,7 +126,7 @@ describe('bench gate: an injected slowdown on one route', () => {
   });
 
   it('leaves nothing running or behind, and gives the harness its CPU affinity back', () => {
-    for (const t of record.trials) expect(isAlive(t.appPid)).toBe(false);
+    for (const t of record.trials) for (const m of Object.values(t.scenarios)) expect(isAlive(m.appPid)).toBe(false);
     expect(readdirSync(base.dir).filter((f) => f.startsWith('tierbench-'))).toEqual([]);
     expect(affinityOf(process.pid)).toBe(affinityBefore);
     expect(record.environment.pinning).toMatchObject({ applied: false, note: 'not pinned (--pin off)' });

@@ -94,7 +94,7 @@ function record(blocks: number): GateRecord {
   const trials: TrialRecord[] = plan.trials.map((t) => {
     const f = 1 + 0.05 * Math.sin(t.index * 1.7);
     const gated: FlatMetrics = { 'latency.p50': 1500 * f, 'latency.p90': 4000 * f, 'latency.p99': 9000 * f, 'ok.rate': 4000 / f, 'errors.count': 0, 'timeouts.count': 0, 'dropped.count': 0 };
-    return { ...t, discarded: t.block === null, startedAt: '', seconds: 15, appStartSeconds: 2, appPid: 1000 + t.index, pinned: true, loadAverage: 1, scenarios: { 'photo-reads': { gated, open: gated, closed: gated, generatorLimited: false, generatorLimitReasons: [], generatorCpuShare: { open: 0.1, closed: 0.4 }, appCpuUsPerRequest: { open: 200, closed: 150 }, checksFailed: [] } } };
+    return { ...t, discarded: t.block === null, startedAt: '', seconds: 15, appStartSeconds: 2, pinned: true, loadAverage: 1, scenarios: { 'photo-reads': { appPid: 1000 + t.index, appStartSeconds: 2, pinned: true, gated, open: gated, closed: gated, generatorLimited: false, generatorLimitReasons: [], generatorCpuShare: { open: 0.1, closed: 0.4 }, appCpuUsPerRequest: { open: 200, closed: 150 }, checksFailed: [] } } };
   });
   const measured = new Map(trials.map((t) => [t.index, t.scenarios['photo-reads']!.gated] as const));
   const report = evaluateGate(config, [{ scenario: 'photo-reads', blocks: blocksOf(plan, measured) }]);

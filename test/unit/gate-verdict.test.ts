@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../harness/drive/rng.ts';
 import { resolveGateConfig, type GateConfig } from '../../harness/gate/config.ts';
-import { binomialHalfUpperTail, decideCount } from '../../harness/gate/counts.ts';
+import { binomialHalfUpperTail, countTotalsOf, decideCount } from '../../harness/gate/counts.ts';
 import { minimumDetectableShift } from '../../harness/gate/detectable.ts';
 import { formatGateReport } from '../../harness/gate/format.ts';
 import { evaluateGate, type ScenarioTrials } from '../../harness/gate/gate.ts';
@@ -233,18 +233,32 @@ describe('count metrics', () => {
     expect(binomialHalfUpperTail(5000, 10_000)).toBeCloseTo(0.5 + 0.5 * 0.00797871, 4); // P(X = n/2) ≈ 1/sqrt(π n / 2)
   });
 
-  it('no-increase fails on any increase of the total; significant-increase only when unlikely under equal rates', () => {
-    expect(decideCount(0, 0, 'no-increase', 0.05).verdict).toBe('PASS');
-    expect(decideCount(3, 3, 'no-increase', 0.05).verdict).toBe('PASS');
-    expect(decideCount(0, 1, 'no-increase', 0.05).verdict).toBe('FAIL');
-    const four = decideCount(0, 4, 'significant-increase', 0.05);
+  it('no-increase fails on any increase of the total; significant-increase only when B has more in significantly many pairs', () => {
+    const t = (pairs: Array<[number, number]>) => countTotalsOf(pairs);
+    expect(decideCount(t([[0, 0]]), 'no-increase', 0.05).verdict).toBe('PASS');
+    expect(decideCount(t([[3, 3]]), 'no-increase', 0.05).verdict).toBe('PASS');
+    expect(decideCount(t([[0, 1]]), 'no-increase', 0.05).verdict).toBe('FAIL');
+    const four = decideCount(t([[0, 1], [0, 1], [0, 1], [0, 1], [2, 2]]), 'significant-increase', 0.05);
     expect(four.verdict).toBe('PASS');
     expect(four.pValue).toBeCloseTo(1 / 16, 14);
-    const five = decideCount(0, 5, 'significant-increase', 0.05);
+    const five = decideCount(t([[0, 1], [0, 1], [0, 1], [0, 1], [0, 1], [0, 0]]), 'significant-increase', 0.05);
     expect(five.verdict).toBe('FAIL');
     expect(five.pValue).toBeCloseTo(1 / 32, 14);
-    expect(decideCount(6, 5, 'significant-increase', 0.05).verdict).toBe('PASS');
-    expect(decideCount(0, 50, 'report', 0.05).verdict).toBe('REPORTED');
+    expect(decideCount(t([[6, 5]]), 'significant-increase', 0.05).verdict).toBe('PASS');
+    expect(decideCount(t([[0, 50]]), 'report', 0.05).verdict).toBe('REPORTED');
+  });
+
+  it('significant-increase tests pairs, not events: one stalled trial\'s 61 timeouts do not FAIL, a few in every B trial do', () => {
+    // A real A/A gate here FAILed on this under no-increase (61 timeouts, all from one stalled trial); a binomial
+    // over the 61 events as if independent gives p = 2^-61 and FAILs it too.
+    const stall = countTotalsOf([[0, 61], ...Array.from({ length: 9 }, (): [number, number] => [0, 0])]);
+    expect(stall).toEqual({ baseline: 0, candidate: 61, pairsWorse: 1, pairsDiffering: 1 });
+    expect(decideCount(stall, 'significant-increase', 0.05)).toEqual({ verdict: 'PASS', pValue: 0.5 });
+    expect(decideCount(stall, 'no-increase', 0.05).verdict).toBe('FAIL');
+    const everyTrial = countTotalsOf(Array.from({ length: 10 }, (_, i): [number, number] => [i % 3 === 0 ? 1 : 0, 3]));
+    const decided = decideCount(everyTrial, 'significant-increase', 0.05);
+    expect(decided.verdict).toBe('FAIL');
+    expect(decided.pValue).toBeCloseTo(1 / 1024, 12);
   });
 
   it('fails the gate when the candidate has more errors over all trials than the baseline', () => {
@@ -260,16 +274,16 @@ describe('count metrics', () => {
     });
   });
 
-  it('puts significant-increase counts in Holm\'s family: 0 → 5 errors is significant alone (p = 1/32), not among 8 tests', () => {
+  it('puts significant-increase counts in Holm\'s family: B more in 5 of 5 differing pairs is significant alone (p = 1/32), not among 8 tests', () => {
     const cfg = resolveGateConfig({ counts: { errors: 'significant-increase' } });
-    const b = blocks(0, 15);
-    b[0] = { ...b[0]!, b1: { ...b[0]!.b1, 'errors.count': 5 } };
+    const b = blocks(0, 15).map((block) => ({ ...block, b1: { ...block.b1, 'errors.count': 1 } }));
     const report = evaluateGate(cfg, runs((s) => (s === 'feed-reads' ? b : blocks(0, 16)), cfg));
     expect(report.family).toBe(8);
     const errors = report.counts.find((c) => c.scenario === 'feed-reads' && c.metric === 'errors')!;
+    expect(errors).toMatchObject({ baseline: 0, candidate: 5, pairsWorse: 5, pairsDiffering: 5 });
     expect(errors.pValue).toBeCloseTo(1 / 32, 12);
     expect(errors.adjustedP!).toBeGreaterThan(0.05);
     expect(errors.verdict).toBe('PASS');
-    expect(errors.message).toMatch(/^PASS: errors 0 \(A\) → 5 \(B\) over all trials, p = 0\.031, Holm-adjusted 0\.\d+ \(rule: significant-increase\)$/);
+    expect(errors.message).toMatch(/^PASS: errors 0 \(A\) → 5 \(B\) over all trials; B more in 5 of 5 differing pairs, p = 0\.031, Holm-adjusted 0\.\d+ \(rule: significant-increase\)$/);
   });
 });

@@ -6,10 +6,14 @@
  *  2. One stack is started and its dataset restored or seeded (launchStack), kept for the whole gate.
  *  3. The load: per gated scenario, on the baseline, a short closed-loop probe, then a short sweep
  *     for the highest rate holding the SLO; the gate's open-model rate is loadShare (½) of it.
- *  4. A discarded warm-up trial, then the blocks (order drawn from a recorded seed). A trial is a
- *     fresh app process of one version (pinned to its own core) that runs every gated scenario in
- *     turn: a flushed Memcached, an open-model window at the gate's rate (latency: p50, p90, ...),
- *     then a closed-loop window (throughput), then the process is stopped. Never two versions at once.
+ *  4. A discarded warm-up trial, then the blocks (order drawn from a recorded seed). A trial runs
+ *     one version, each gated scenario against a fresh app process of its own (pinned to its own
+ *     core): a flushed Memcached, an open-model window at the gate's rate (latency: p50, p90, ...),
+ *     then a closed-loop window (throughput), then the process is stopped. Never two versions at
+ *     once. A process per scenario, not per trial: V8 compiles the code every route shares (fastify,
+ *     pg, memjs) as requests come, and a slowed route serves fewer of them in its closed loop, so a
+ *     scenario run after it in the same process met colder code and looked slower too (measured:
+ *     the other route's throughput -23.7%, its app CPU per request 190 → 260-350 µs).
  *  5. evaluateGate decides; gate.json, gate.md and gate.html are written.
  */
 import { availableParallelism, loadavg } from 'node:os';
@@ -92,6 +96,11 @@ export interface ScenarioLoad {
 
 /** One scenario's measurements in one trial. */
 export interface ScenarioMeasurement {
+  /** The fresh app process this scenario ran against in this trial (one per scenario: what one route costs cannot carry over to another's figures). */
+  appPid: number;
+  /** Starting it and its workers until they answered, seconds. */
+  appStartSeconds: number;
+  pinned: boolean;
   /** What the gate compares (trialMetrics of the open window, ok.rate from the closed loop, counts of both). */
   gated: FlatMetrics;
   /** trialMetrics of the open-model window at the gate's rate. */
@@ -114,9 +123,9 @@ export interface TrialRecord extends PlannedTrial {
   discarded: boolean;
   startedAt: string;
   seconds: number;
-  /** Of those, starting the app process and its workers until they answered. */
+  /** Of those, starting the app processes (one per scenario) and their workers until they answered. */
   appStartSeconds: number;
-  appPid: number;
+  /** Every scenario's app process was pinned. */
   pinned: boolean;
   loadAverage: number;
   scenarios: Record<string, ScenarioMeasurement>;
@@ -354,47 +363,59 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
     log(`blocks: ${plan.orders.join(' ')} (order seed ${settings.orderSeed}), after a discarded warm-up trial of A; ${plan.trials.length} trials in all`);
     const trials: TrialRecord[] = [];
     const openTrials = new Map<string, Trial[]>(config.scenarios.map((s) => [s, []]));
+    /** One scenario of one trial: a fresh app process of the version, the open-model window, the closed loop, the process stopped. */
+    const measureScenario = async (version: Version, name: string): Promise<{ m: ScenarioMeasurement; open: Trial }> => {
+      const scenario = gated[name]!;
+      const rate = loads.find((l) => l.scenario === name)!.gateRate;
+      const t0 = performance.now();
+      const { app: a, pinned } = await startVersion(version);
+      const appStartSeconds = Math.round((performance.now() - t0) / 100) / 10;
+      try {
+        const cpu0 = processTreeCpuSeconds(a.pid);
+        const open = await runTrial(input(openAt(scenario, rate, settings.windowSec, settings.warmupSec), a.baseUrl, settings.scenarioSeed));
+        const cpu1 = processTreeCpuSeconds(a.pid);
+        const closed = await runTrial(input(closedLoop(scenario, settings.closedConnections, settings.closedWindowSec, settings.closedWarmupSec), a.baseUrl, settings.scenarioSeed + 7), { flushCache: false });
+        const cpu2 = processTreeCpuSeconds(a.pid);
+        const [om, cm] = [trialMetrics(open), trialMetrics(closed)];
+        const perRequest = (from: number | null, to: number | null, sent: number | undefined) => (from === null || to === null || !sent ? null : Math.round(((to - from) / sent) * 1e6));
+        const limited = [open, closed].filter((t) => t.generator.limited);
+        const m: ScenarioMeasurement = {
+          appPid: a.pid,
+          appStartSeconds,
+          pinned,
+          gated: gatedMetrics(om, cm),
+          open: om,
+          closed: cm,
+          generatorLimited: limited.length > 0,
+          generatorLimitReasons: limited.flatMap((t) => t.generator.limitReasons),
+          generatorCpuShare: { open: Math.round(open.generator.cpuShare * 100) / 100, closed: Math.round(closed.generator.cpuShare * 100) / 100 },
+          appCpuUsPerRequest: { open: perRequest(cpu0, cpu1, open.generator.sent), closed: perRequest(cpu1, cpu2, closed.generator.sent) },
+          checksFailed: [open, closed].flatMap((t) => t.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`)),
+        };
+        return { m, open };
+      } finally {
+        await stopApp();
+      }
+    };
     for (const planned of plan.trials) {
       checkAborted(signal);
       const trialStart = performance.now();
       const startedAt = new Date().toISOString();
-      const { app: a, pinned } = await startVersion(planned.version);
-      const appStartSeconds = Math.round((performance.now() - trialStart) / 100) / 10;
       const scenarios: Record<string, ScenarioMeasurement> = {};
       const where = planned.block === null ? 'warm-up, discarded' : `block ${planned.block + 1} ${planned.slot}`;
-      try {
-        for (const name of config.scenarios) {
-          checkAborted(signal);
-          const scenario = gated[name]!;
-          const rate = loads.find((l) => l.scenario === name)!.gateRate;
-          const cpu0 = processTreeCpuSeconds(a.pid);
-          const open = await runTrial(input(openAt(scenario, rate, settings.windowSec, settings.warmupSec), a.baseUrl, settings.scenarioSeed));
-          const cpu1 = processTreeCpuSeconds(a.pid);
-          const closed = await runTrial(input(closedLoop(scenario, settings.closedConnections, settings.closedWindowSec, settings.closedWarmupSec), a.baseUrl, settings.scenarioSeed + 7), { flushCache: false });
-          const cpu2 = processTreeCpuSeconds(a.pid);
-          const [om, cm] = [trialMetrics(open), trialMetrics(closed)];
-          const perRequest = (from: number | null, to: number | null, sent: number | undefined) => (from === null || to === null || !sent ? null : Math.round(((to - from) / sent) * 1e6));
-          const limited = [open, closed].filter((t) => t.generator.limited);
-          scenarios[name] = {
-            gated: gatedMetrics(om, cm),
-            open: om,
-            closed: cm,
-            generatorLimited: limited.length > 0,
-            generatorLimitReasons: limited.flatMap((t) => t.generator.limitReasons),
-            generatorCpuShare: { open: Math.round(open.generator.cpuShare * 100) / 100, closed: Math.round(closed.generator.cpuShare * 100) / 100 },
-            appCpuUsPerRequest: { open: perRequest(cpu0, cpu1, open.generator.sent), closed: perRequest(cpu1, cpu2, closed.generator.sent) },
-            checksFailed: [open, closed].flatMap((t) => t.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`)),
-          };
-          if (planned.version === 'B' && planned.block !== null) openTrials.get(name)!.push(open);
-          log(
-            `trial ${planned.index}/${plan.trials.length - 1} ${planned.version} (${where}) ${name}: ${rate} req/s p50 ${ms(om['latency.p50'])} p90 ${ms(om['latency.p90'])} p99 ${ms(om['latency.p99'])}; closed loop ${perSec(cm['ok.rate'])}` +
-              `${scenarios[name]!.generatorLimited ? ' (generator limited)' : ''}${scenarios[name]!.checksFailed.length ? ' (CHECKS FAILED)' : ''}`,
-          );
-        }
-      } finally {
-        await stopApp();
+      for (const name of config.scenarios) {
+        checkAborted(signal);
+        const { m, open } = await measureScenario(planned.version, name);
+        scenarios[name] = m;
+        if (planned.version === 'B' && planned.block !== null) openTrials.get(name)!.push(open);
+        const rate = loads.find((l) => l.scenario === name)!.gateRate;
+        log(
+          `trial ${planned.index}/${plan.trials.length - 1} ${planned.version} (${where}) ${name}: ${rate} req/s p50 ${ms(m.open['latency.p50'])} p90 ${ms(m.open['latency.p90'])} p99 ${ms(m.open['latency.p99'])}; closed loop ${perSec(m.closed['ok.rate'])}` +
+            `${m.generatorLimited ? ' (generator limited)' : ''}${m.checksFailed.length ? ' (CHECKS FAILED)' : ''}`,
+        );
       }
-      trials.push({ ...planned, discarded: planned.block === null, startedAt, seconds: Math.round((performance.now() - trialStart) / 100) / 10, appStartSeconds, appPid: a.pid, pinned, loadAverage: load1(), scenarios });
+      const all = Object.values(scenarios);
+      trials.push({ ...planned, discarded: planned.block === null, startedAt, seconds: Math.round((performance.now() - trialStart) / 100) / 10, appStartSeconds: Math.round(all.reduce((n, m) => n + m.appStartSeconds, 0) * 10) / 10, pinned: all.every((m) => m.pinned), loadAverage: load1(), scenarios });
     }
     phase('trials');
 
