@@ -86,33 +86,6 @@ function checkAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new InterruptedError(String(signal.reason ?? 'SIGINT'));
 }
 
-/**
- * The promise's outcome, or InterruptedError as soon as the signal aborts. A sweep runs every
- * window of its budget even once aborted (each then ends at once, but starts its threads first):
- * on Ctrl-C the caller goes on to stop the app and the stack without waiting for it, and what the
- * sweep then does against stopped servers is discarded.
- */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      work.catch(() => {});
-      reject(new InterruptedError(String(signal.reason ?? 'SIGINT')));
-    };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
-}
-
 /** Closed-loop throughput of the scenario (OK answers per second) and Memcached's hit rate over it. */
 async function probe(input: TrialInput, scenario: SingleStreamScenario, settings: Settings): Promise<{ rate: number; hitRate: number | null }> {
   const durationSec = Math.min(PROBE_MAX_SEC, settings.windowSec);
@@ -152,10 +125,11 @@ async function sweepWorkload(launched: LaunchedStack, workload: Workload, settin
       signal,
       progress: () => {},
     };
-    const probed = await untilAborted(probe(input, scenario, settings), signal);
+    const probed = await probe(input, scenario, settings);
+    checkAborted(signal);
     const sweepOnce = (startRate: number) => {
       log(`${tier} × ${scenario.name}: closed-loop probe ${probed.rate.toFixed(0)} req/s (Memcached hit rate ${pct(probed.hitRate)}); sweep from ${startRate} req/s`);
-      const sweep = sweepTrial({
+      return sweepTrial({
         ...input,
         slo: settings.slo,
         appPid: app.pid,
@@ -166,7 +140,6 @@ async function sweepWorkload(launched: LaunchedStack, workload: Workload, settin
         budget: { windowSec: settings.windowSec, maxWindows: settings.maxWindows },
         warmupMaxSec: settings.warmupMaxSec,
       });
-      return untilAborted(sweep, signal);
     };
     const before = await mcSnapshotOf(launched);
     let startRate = Math.max(10, Math.round(probed.rate * START_SHARE));

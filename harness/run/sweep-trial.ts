@@ -127,7 +127,7 @@ export async function sweepTrial(input: SweepInput): Promise<SweepResult> {
   const warmupSec = await adaptiveWarmup(input, startRate);
   const measured: Array<{ step: SweepStep; appCpuShare: number }> = [];
   const budget: SweepBudget = { ...DEFAULT_SWEEP, ...input.budget };
-  const outcome = await runSweep({ slo: input.slo, startRate, maxRate: input.maxRate ?? 50_000, ...budget }, async (rate, repeat) => {
+  const outcome = await runSweep({ slo: input.slo, startRate, maxRate: input.maxRate ?? 50_000, ...budget, signal: input.signal }, async (rate, repeat) => {
     const m = await step(input, rate, repeat, measured.length, budget.windowSec);
     measured.push(m);
     return m.step;

@@ -1,3 +1,4 @@
+import { InterruptedError } from '../errors.ts';
 import type { Slo, SweepStep } from '../results/types.ts';
 import { estimateMaxSustainable, holdsSlo, kneeBracket, type Estimate } from './estimate.ts';
 
@@ -17,6 +18,8 @@ export interface SweepPlan {
   targetWidth: number;
   /** At most this many windows in all. */
   maxWindows: number;
+  /** Aborted (Ctrl-C): no further window starts, the search rejects with InterruptedError. */
+  signal?: AbortSignal;
 }
 
 const GENERATOR_RETRIES = 2;
@@ -39,21 +42,24 @@ export interface SweepOutcome {
  * bootstrap interval is narrow enough or the window budget is spent. When the repeats overturn the
  * window that broke (most windows at that rate hold), the knee lies above: the ramp resumes there. A window where the generator
  * itself was limited is measured again; if it stays limited the search ends there (beyond it the
- * numbers would be the generator's), and such windows never count in the estimate.
+ * numbers would be the generator's), and such windows never count in the estimate. Once the plan's
+ * signal aborts, no window starts: the search rejects with InterruptedError.
  */
 export async function runSweep(plan: SweepPlan, measure: MeasureWindow): Promise<SweepOutcome> {
   const steps: SweepStep[] = [];
   const count = (rate: number) => steps.filter((s) => s.rate === rate && !s.generatorLimited).length;
   // A window where the generator was late says nothing about the app: measure it again (the
   // machine may be shared), up to GENERATOR_RETRIES times, keeping every window in the record.
+  const window = async (r: number): Promise<SweepStep> => {
+    if (plan.signal?.aborted) throw new InterruptedError(String(plan.signal.reason ?? 'SIGINT'));
+    const step = await measure(r, count(r));
+    steps.push(step);
+    return step;
+  };
   const take = async (rate: number): Promise<SweepStep> => {
     const r = Math.round(rate);
-    let step = await measure(r, count(r));
-    steps.push(step);
-    for (let retry = 0; step.generatorLimited && retry < GENERATOR_RETRIES && budgetLeft(); retry++) {
-      step = await measure(r, count(r));
-      steps.push(step);
-    }
+    let step = await window(r);
+    for (let retry = 0; step.generatorLimited && retry < GENERATOR_RETRIES && budgetLeft(); retry++) step = await window(r);
     return step;
   };
   const budgetLeft = () => steps.length < plan.maxWindows;

@@ -101,6 +101,19 @@ describe('max sustainable throughput', () => {
     for (const r of rates) expect(Math.abs(r / med - 1)).toBeLessThan(0.05);
   });
 
+  it('starts no window once aborted: Ctrl-C ends the search after the window under way', async () => {
+    const controller = new AbortController();
+    const inner = system(2000, 0.1);
+    let windows = 0;
+    const measure = async (rate: number, repeat: number): Promise<SweepStep> => {
+      windows++;
+      if (windows === 3) controller.abort('SIGINT');
+      return inner(rate, repeat);
+    };
+    await expect(runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP, signal: controller.signal }, measure)).rejects.toMatchObject({ name: 'InterruptedError' });
+    expect(windows).toBe(3);
+  });
+
   it('stops at a generator-limited window and says so', async () => {
     const inner = system(10_000, 0.1);
     const out = await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP }, async (rate, repeat) => ({ ...(await inner(rate, repeat)), generatorLimited: rate > 1000 }));
