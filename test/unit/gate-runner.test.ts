@@ -6,7 +6,10 @@ import { resolveGateConfig } from '../../harness/gate/config.ts';
 import { evaluateGate } from '../../harness/gate/gate.ts';
 import { blocksOf, planGate } from '../../harness/gate/schedule.ts';
 import { renderGateMarkdown } from '../../harness/report/gate/markdown.ts';
-import { gatedMetrics, METRIC_SOURCES, type GateRecord, type TrialRecord } from '../../harness/run/gate/runner.ts';
+import { closedLoop, gatedMetrics, METRIC_SOURCES, notGatedBecause, openAt, type GateRecord, type TrialRecord } from '../../harness/run/gate/runner.ts';
+import { validateScenario } from '../../harness/drive/run.ts';
+import { scenarios as registry } from '../../scenarios/index.ts';
+import type { SingleStreamScenario } from '../../scenarios/types.ts';
 import { classifySpec } from '../../harness/run/gate/versions.ts';
 import type { FlatMetrics } from '../../harness/thresholds/metrics.ts';
 
@@ -46,6 +49,30 @@ describe('gate plan', () => {
     ]);
     measured.delete(3);
     expect(() => blocksOf(plan, measured)).toThrow(/not measured/);
+  });
+});
+
+describe('the windows a gate runs', () => {
+  // The default gate crashed on instagram-day here: its closed-loop probe kept the sign-up's follow-up sign-in.
+  const gateable = Object.values(registry).filter((s) => notGatedBecause(s) === null) as SingleStreamScenario[];
+
+  it('are valid scenarios for every scenario a gate accepts, the defaults among them', () => {
+    expect(gateable.map((s) => s.name)).toEqual(expect.arrayContaining(['feed-reads', 'instagram-day', 'photo-reads']));
+    expect(notGatedBecause(registry['cache-stampede']!)).toBe('cache-stampede acts at a moment of its own window (at 15 s)');
+    expect(notGatedBecause(registry['uploads']!)).toMatch(/several load shapes/);
+    for (const s of gateable) {
+      expect(() => validateScenario(openAt(s, 100, 3, 2), 1), s.name).not.toThrow();
+      expect(() => validateScenario(closedLoop(s, 16, 2, 1), 1), s.name).not.toThrow();
+    }
+  });
+
+  it('leave follow-ups out of the closed loop only: the open-model window keeps them', () => {
+    const day = registry['instagram-day'] as SingleStreamScenario;
+    expect(day.operations.some((op) => op.then)).toBe(true);
+    const closed = closedLoop(day, 16, 2, 1);
+    expect(closed.operations.some((op) => op.then || op.capture || op.weight === 0)).toBe(false);
+    expect(closed.operations.map((op) => op.name)).toEqual(day.operations.filter((op) => op.weight > 0).map((op) => op.name));
+    expect(openAt(day, 100, 3, 2).operations).toBe(day.operations);
   });
 });
 
