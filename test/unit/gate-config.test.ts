@@ -20,14 +20,14 @@ describe('gate config', () => {
     const c = resolveGateConfig();
     expect(c).toEqual({
       alpha: 0.05,
-      abbaBlocks: 5,
+      abbaBlocks: 4,
       scenarios: ['feed-reads', 'instagram-day'],
       relative: { throughput: { gated: true, percent: -10 }, p50: { gated: true, percent: 10 }, p90: { gated: true, percent: 20 }, p99: { gated: false } },
       counts: { errors: 'no-increase', timeouts: 'no-increase', dropped: 'no-increase' },
       absolute: {},
       failOnInconclusive: false,
     });
-    expect(pairsPerScenario(c)).toBe(10);
+    expect(pairsPerScenario(c)).toBe(8);
     expect(familySize(c)).toBe(6);
   });
 

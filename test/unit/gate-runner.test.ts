@@ -6,7 +6,7 @@ import { resolveGateConfig } from '../../harness/gate/config.ts';
 import { evaluateGate } from '../../harness/gate/gate.ts';
 import { blocksOf, planGate } from '../../harness/gate/schedule.ts';
 import { renderGateMarkdown } from '../../harness/report/gate/markdown.ts';
-import { closedLoop, gatedMetrics, METRIC_SOURCES, notGatedBecause, openAt, type GateRecord, type TrialRecord } from '../../harness/run/gate/runner.ts';
+import { closedLoop, freshTrialCheck, gatedMetrics, METRIC_SOURCES, notGatedBecause, openAt, type GateRecord, type TrialRecord } from '../../harness/run/gate/runner.ts';
 import { validateScenario } from '../../harness/drive/run.ts';
 import { scenarios as registry } from '../../scenarios/index.ts';
 import type { SingleStreamScenario } from '../../scenarios/types.ts';
@@ -76,6 +76,20 @@ describe('the windows a gate runs', () => {
   });
 });
 
+describe('the fresh-trial check of the gate\'s rate', () => {
+  const slo = { p99Ms: 50, errorBudget: 0.01, dropBudget: 0.001 };
+  const open = (p99Us: number | undefined, errors = 0, timeouts = 0, dropped = 0) => ({ 'latency.p99': p99Us, 'errors.rate': errors, 'timeouts.rate': timeouts, 'dropped.rate': dropped });
+
+  it('holds within the SLO the capacity was measured under, and breaks on p99, errors with timeouts, drops or no latency at all', () => {
+    expect(freshTrialCheck(416, open(49_900), slo)).toEqual({ rate: 416, p99Ms: 49.9, errorRate: 0, dropRate: 0, held: true });
+    // aa1 here: a fresh process at half the warm capacity, p50 560 ms, p99 978 ms.
+    expect(freshTrialCheck(416, open(978_430), slo)).toMatchObject({ p99Ms: 978.4, held: false });
+    expect(freshTrialCheck(416, open(10_000, 0.006, 0.006), slo)).toMatchObject({ errorRate: 0.012, held: false });
+    expect(freshTrialCheck(416, open(10_000, 0, 0, 0.002), slo).held).toBe(false);
+    expect(freshTrialCheck(416, open(undefined), slo)).toMatchObject({ p99Ms: null, held: false });
+  });
+});
+
 describe('gated metrics of a trial', () => {
   it('takes latency from the open-model window, throughput from the closed loop, counts from both', () => {
     const open: FlatMetrics = { 'latency.p50': 1200, 'ok.rate': 500, 'errors.count': 1, 'timeouts.count': 0, 'dropped.count': 2 };
@@ -132,7 +146,7 @@ function record(blocks: number): GateRecord {
     versions: { baseline: version('A'), candidate: version('B') }, seeds: { dataset: 1, scenario: 1, order: 5 },
     environment: { cores: 2, node: 'v20', pinning: { applied: true, appCores: '0', generatorCores: '1', note: 'pinned' }, loadAverage: { start: 1, end: 1 } },
     dataset: { profile: 'starter', seed: 1, logicalShards: 64, digest: 'd'.repeat(64), source: 'snapshot', counts: { users: 1, photos: 1, follows: 1, likes: 1, comments: 1, rows: 5 } },
-    loads: [{ scenario: 'photo-reads', method: 'sweep', closedLoopProbe: 4000, capacity: { rate: 2000, low: 1900, high: 2100, method: 'x' }, sweepSteps: [], sweepStoppedBecause: 'done', gateRate: 1000, note: '50%' }],
+    loads: [{ scenario: 'photo-reads', method: 'sweep', closedLoopProbe: 4000, capacity: { rate: 2000, low: 1900, high: 2100, method: 'x' }, sweepSteps: [], sweepStoppedBecause: 'done', gateRate: 1000, note: '50%', freshTrialChecks: [] }],
     plan: { orderSeed: 5, orders: plan.orders, warmupVersion: 'A' }, metricSources: METRIC_SOURCES, trials, report, notes: [],
   };
 }

@@ -11,7 +11,8 @@
  *   p-values fail about 13% of A/A gates (6 comparisons at 5% each).
  * - PASS guard: at a true change exactly at the threshold the worse bound lets through at most
  *   alpha; a PASS on the estimate alone would let through about half, a too-narrow interval more.
- * - interval width: A/A must PASS at least 90% of the time (94% here), so an interval that is far
+ * - interval width: A/A must PASS at least 80% of the time (82% here with the default 4 blocks, 94% with
+ *   5), so an interval that is far
  *   too wide (bounds at alpha/m instead of alpha: 58% PASS, tried) fails the test. A k off by one
  *   is too small a change for a simulation; the brute-force tests in gate-wilcoxon catch it.
  * Mutations tried by hand, each failing at least one gate-* test: Holm ignored, threshold ignored,
@@ -43,11 +44,11 @@ const gatedWith = (r: GateReport, f: (m: RatioMetricReport) => boolean): boolean
 describe(`gate simulation (${config.abbaBlocks} ABBA blocks = ${2 * config.abbaBlocks} pairs per scenario, ${config.scenarios.length} scenarios, REALISTIC_NOISE)`, () => {
   const aa = simulate(config, 0, 15);
 
-  it(`false-fails at most 1% of ${RUNS} A/A gates (seed 15), and passes at least 90% of them`, () => {
+  it(`false-fails at most 1% of ${RUNS} A/A gates (seed 15), and passes at least 80% of them (4 blocks)`, () => {
     const failRate = verdictRate(aa, 'FAIL');
     console.info(`A/A seed 15: FAIL ${failRate}, PASS ${verdictRate(aa, 'PASS')}, INCONCLUSIVE ${verdictRate(aa, 'INCONCLUSIVE')}, INVALID ${verdictRate(aa, 'INVALID')}`);
     expect(failRate).toBeLessThanOrEqual(0.01);
-    expect(verdictRate(aa, 'PASS')).toBeGreaterThanOrEqual(0.9);
+    expect(verdictRate(aa, 'PASS')).toBeGreaterThanOrEqual(0.8);
     expect(verdictRate(aa, 'INVALID')).toBe(0);
   });
 
