@@ -15,7 +15,7 @@ export function gitText(run: ResultsFile['run']): string {
 export function loadText(results: ResultsFile): string {
   const l = results.run.loadAverage;
   if (!l) return 'not recorded';
-  const busy = Math.max(l.start, l.end) > results.environment.cores ? ' — above the core count: the machine was busy with other work, so figures are noisier' : '';
+  const busy = Math.max(l.start, l.end) > results.environment.cores ? ' — above the core count: processes waited for a core (this run\'s own servers, app and generator count in it with any other work), so figures are noisier' : '';
   return `1-minute load average ${fmtNum(l.start, 2)} at the start, ${fmtNum(l.end, 2)} at the end (${results.environment.cores} cores; the machine is shared)${busy}`;
 }
 

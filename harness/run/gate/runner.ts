@@ -6,7 +6,8 @@
  *  2. One stack is started and its dataset restored or seeded (launchStack), kept for the whole gate.
  *  3. The load: per gated scenario, on the baseline, a short closed-loop probe, then a short sweep
  *     for the highest rate holding the SLO; the gate's open-model rate is loadShare (½) of it,
- *     halved again while the warm-up trial (a fresh process) breaks the SLO at it.
+ *     lowered again while the warm-up trial (a fresh process) breaks the SLO at it or its app uses
+ *     more of its core than the load share (fresh-trial.ts).
  *  4. A discarded warm-up trial, then the blocks (order drawn from a recorded seed). A trial runs
  *     one version, each gated scenario against a fresh app process of its own (pinned to its own
  *     core): a flushed Memcached, an open-model window at the gate's rate (latency: p50, p90, ...),
@@ -32,6 +33,7 @@ import { launchStack, startAppOn, type LaunchedApp, type LaunchedStack } from '.
 import { runTrial, type TrialInput } from '../trial.ts';
 import { startPinning, type Pinning } from './pin.ts';
 import { prepareVersions, type VersionInfo } from './versions.ts';
+import { freshTrialCheck, type FreshTrialCheck } from './fresh-trial.ts';
 
 export interface GateSettings {
   baseline?: string;
@@ -93,30 +95,12 @@ export interface ScenarioLoad {
   /** The open-model rate every trial of this scenario ran at. */
   gateRate: number;
   note: string;
-  /** The discarded warm-up trial's open windows: the last one held the SLO, or the halving gave up (sweep only). */
+  /** The discarded warm-up trial's open windows: the last one held, or the lowering gave up (sweep only). */
   freshTrialChecks: FreshTrialCheck[];
 }
 
-/** One open window of a fresh app process at a rate, judged against the SLO the capacity was measured under. */
-export interface FreshTrialCheck {
-  rate: number;
-  p99Ms: number | null;
-  errorRate: number | null;
-  dropRate: number | null;
-  held: boolean;
-}
-
-/** Halvings of the rate at most, when a fresh trial's open window breaks the SLO. */
-const FRESH_TRIAL_HALVINGS = 3;
-
-/** Whether an open window's metrics hold the SLO (errors and timeouts in the error budget, as the sweep counts them). */
-export function freshTrialCheck(rate: number, open: FlatMetrics, slo: Slo): FreshTrialCheck {
-  const p99 = open['latency.p99'];
-  const errors = (open['errors.rate'] ?? 0) + (open['timeouts.rate'] ?? 0);
-  const dropped = open['dropped.rate'] ?? null;
-  const held = p99 !== undefined && p99 / 1000 <= slo.p99Ms && errors <= slo.errorBudget && (dropped ?? 0) <= slo.dropBudget;
-  return { rate, p99Ms: p99 === undefined ? null : Math.round(p99 / 100) / 10, errorRate: errors, dropRate: dropped, held };
-}
+/** Lowerings of the rate at most, when a fresh trial's open window does not hold (fresh-trial.ts). */
+const FRESH_TRIAL_TRIES = 3;
 
 /** One scenario's measurements in one trial. */
 export interface ScenarioMeasurement {
@@ -447,19 +431,16 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
       for (const name of config.scenarios) {
         checkAborted(signal);
         let { m, open } = await measureScenario(planned.version, name);
-        // The capacity was measured on one warm process; a trial is a fresh one on a flushed cache, slower in
-        // its first seconds. Where the warm-up trial's open window breaks the SLO, latency would be gated in
-        // overload (p50 jumping between 3 ms and 1 s from trial to trial): halve the rate and try again.
+        // The capacity was measured on one warm process; a trial is a fresh one on a flushed cache (fresh-trial.ts).
         const load = loads.find((l) => l.scenario === name)!;
         if (planned.block === null && load.method === 'sweep') {
-          for (let halvings = 0; ; halvings++) {
-            const check = freshTrialCheck(load.gateRate, m.open, settings.slo);
+          for (let tries = 0; ; tries++) {
+            const check = freshTrialCheck(load.gateRate, m.open, settings.slo, m.appCpuUsPerRequest.open, settings.loadShare);
             load.freshTrialChecks.push(check);
-            if (check.held || halvings === FRESH_TRIAL_HALVINGS || load.gateRate === 1) break;
-            const halved = Math.max(1, Math.round(load.gateRate / 2));
-            log(`  ${name}: a fresh trial broke the SLO at ${load.gateRate} req/s (p99 ${check.p99Ms ?? 'n/a'} ms); the gate's rate is halved to ${halved} req/s`);
-            load.note += `; halved to ${halved} req/s: a fresh trial's open window broke the SLO at ${load.gateRate} req/s (p99 ${check.p99Ms ?? 'n/a'} ms)`;
-            load.gateRate = halved;
+            if (check.held || check.nextRate === null || tries === FRESH_TRIAL_TRIES || load.gateRate === 1) break;
+            log(`  ${name}: a fresh trial at ${load.gateRate} req/s ${check.why}; the gate's rate is lowered to ${check.nextRate} req/s`);
+            load.note += `; lowered to ${check.nextRate} req/s: a fresh trial at ${load.gateRate} req/s ${check.why}`;
+            load.gateRate = check.nextRate;
             ({ m, open } = await measureScenario(planned.version, name));
           }
         }
@@ -486,11 +467,15 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
     const checksFailed = trials.flatMap((t) => Object.entries(t.scenarios).flatMap(([name, m]) => m.checksFailed.map((c) => `trial ${t.index} ${t.version} ${name}: ${c}`)));
     const notes: string[] = [];
     const limited = trials.flatMap((t) => Object.entries(t.scenarios).filter(([, m]) => m.generatorLimited).map(([name]) => `trial ${t.index} ${name}`));
-    if (limited.length) notes.push(`the generator was limited in ${limited.join(', ')}: the machine was busy; those trials' latency may be the generator's`);
+    if (limited.length) notes.push(`the generator was limited in ${limited.join(', ')}: requests left it late or its event loop lagged (its cores were saturated), so those trials' latency may include the generator's`);
     if (!pinning.applied) notes.push(`${pinning.note}: app and generator shared the cores`);
     const busiest = Math.max(loadStart, ...trials.map((t) => t.loadAverage));
     if (busiest > cores)
-      notes.push(`the machine was busy: a 1-minute load average up to ${busiest} on ${cores} cores (other work than this gate's); trials of both versions were moved by it, so intervals are wide and a no-increase count rule can trip on one stalled trial`);
+      notes.push(
+        // The load average counts this gate's own app, generator and servers (about 3 on 2 cores here when
+        // nothing else runs), so it cannot tell other work apart; the figure at the start says more of that.
+        `a 1-minute load average up to ${busiest} on ${cores} cores (this gate's own app, generator and servers count in it with any other work; it was ${loadStart} when the gate started): processes waited for a core, so trials moved more and intervals are wider`,
+      );
     for (const v of [versions.baseline, versions.candidate]) if (v.sameLockfile === false) notes.push(`${v.label}'s package-lock.json differs from this checkout's: its app ran on this checkout's node_modules`);
     if (checksFailed.length) notes.push(`${checksFailed.length} after-trial check(s) failed: the gate exits 99 whatever its verdict`);
     const exitCode = checksFailed.length ? 99 : report.exitCode;
