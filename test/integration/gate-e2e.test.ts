@@ -160,13 +160,17 @@ describe('bench gate: A against A', () => {
     expect(run.stdout()).toContain(`gate: ${record.verdict} (exit 0)`);
   });
 
-  it('measured the baseline\'s capacity by a short sweep and ran at about half of it', () => {
+  it('measured the baseline\'s capacity by a short sweep, started at about half of it, and lowered it only as the fresh-trial checks said', () => {
     const load = record.loads[0]!;
     expect(load.method).toBe('sweep');
     expect(load.sweepSteps.length).toBeGreaterThan(0);
     expect(load.sweepSteps.every((s) => s.durationSec === 1)).toBe(true);
+    const checks = load.freshTrialChecks;
+    expect(checks.length).toBeGreaterThan(0);
+    if (load.capacity) expect(checks[0]!.rate).toBe(Math.round(load.capacity.rate * 0.5));
+    for (let i = 1; i < checks.length; i++) expect(checks[i]!.rate).toBe(checks[i - 1]!.nextRate);
+    expect(load.gateRate).toBe(checks.at(-1)!.rate);
     expect(load.gateRate).toBeGreaterThan(0);
-    if (load.capacity) expect(load.gateRate).toBe(Math.round(load.capacity.rate * 0.5));
   });
 
   it('removes its git work trees and temp folders', () => {

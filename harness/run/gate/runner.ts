@@ -6,8 +6,7 @@
  *  2. One stack is started and its dataset restored or seeded (launchStack), kept for the whole gate.
  *  3. The load: per gated scenario, on the baseline, a short closed-loop probe, then a short sweep
  *     for the highest rate holding the SLO; the gate's open-model rate is loadShare (½) of it,
- *     lowered again while the warm-up trial (a fresh process) breaks the SLO at it or its app uses
- *     more of its core than the load share (fresh-trial.ts).
+ *     halved again while the warm-up trial (a fresh process) breaks the SLO at it (fresh-trial.ts).
  *  4. A discarded warm-up trial, then the blocks (order drawn from a recorded seed). A trial runs
  *     one version, each gated scenario against a fresh app process of its own (pinned to its own
  *     core): a flushed Memcached, an open-model window at the gate's rate (latency: p50, p90, ...),
@@ -95,12 +94,12 @@ export interface ScenarioLoad {
   /** The open-model rate every trial of this scenario ran at. */
   gateRate: number;
   note: string;
-  /** The discarded warm-up trial's open windows: the last one held, or the lowering gave up (sweep only). */
+  /** The discarded warm-up trial's open windows: the last one held the SLO, or the halving gave up (sweep only). */
   freshTrialChecks: FreshTrialCheck[];
 }
 
-/** Lowerings of the rate at most, when a fresh trial's open window does not hold (fresh-trial.ts). */
-const FRESH_TRIAL_TRIES = 3;
+/** Halvings of the rate at most, when a fresh trial's open window breaks the SLO (fresh-trial.ts). */
+const FRESH_TRIAL_HALVINGS = 3;
 
 /** One scenario's measurements in one trial. */
 export interface ScenarioMeasurement {
@@ -434,12 +433,12 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
         // The capacity was measured on one warm process; a trial is a fresh one on a flushed cache (fresh-trial.ts).
         const load = loads.find((l) => l.scenario === name)!;
         if (planned.block === null && load.method === 'sweep') {
-          for (let tries = 0; ; tries++) {
-            const check = freshTrialCheck(load.gateRate, m.open, settings.slo, m.appCpuUsPerRequest.open, settings.loadShare);
+          for (let halvings = 0; ; halvings++) {
+            const check = freshTrialCheck(load.gateRate, m.open, settings.slo);
             load.freshTrialChecks.push(check);
-            if (check.held || check.nextRate === null || tries === FRESH_TRIAL_TRIES || load.gateRate === 1) break;
-            log(`  ${name}: a fresh trial at ${load.gateRate} req/s ${check.why}; the gate's rate is lowered to ${check.nextRate} req/s`);
-            load.note += `; lowered to ${check.nextRate} req/s: a fresh trial at ${load.gateRate} req/s ${check.why}`;
+            if (check.nextRate === null || halvings === FRESH_TRIAL_HALVINGS || load.gateRate === 1) break;
+            log(`  ${name}: a fresh trial broke the SLO at ${load.gateRate} req/s (p99 ${check.p99Ms ?? 'n/a'} ms); the gate's rate is halved to ${check.nextRate} req/s`);
+            load.note += `; halved to ${check.nextRate} req/s: a fresh trial's open window broke the SLO at ${load.gateRate} req/s (p99 ${check.p99Ms ?? 'n/a'} ms)`;
             load.gateRate = check.nextRate;
             ({ m, open } = await measureScenario(planned.version, name));
           }
