@@ -119,8 +119,10 @@ export interface ScenarioMeasurement {
   /** The generator's CPU as a share of one core, per window (reported, not gated). */
   generatorCpuShare: { open: number; closed: number };
   /**
-   * CPU time of the app's process tree per request sent, µs, per window (warm-up included; reported,
-   * not gated): steal time on a shared machine moves it less than latency and throughput.
+   * CPU time of the app's process tree over a run (its warm-up included), per request sent in the
+   * run's measured window, µs (reported, not gated). Compare it between versions, not with perf:app:
+   * in a fresh process it also counts start-up work (V8 compiling, connecting), a fixed cost that
+   * weighs more per request at low rates (instagram-day here: 3500 µs at 260 req/s, 6850 at 108).
    */
   appCpuUsPerRequest: { open: number | null; closed: number | null };
   checksFailed: string[];
