@@ -72,6 +72,7 @@ export function gateSettingsOf(flags: Record<string, unknown>, config: GateConfi
     sweepWindowSec: Number(flags.sweepWindow),
     sweepWindows: Number(flags.sweepWindows),
     slo: { p99Ms: Number(flags.sloP99) * 1000, errorBudget: Number(flags.sloErrors), dropBudget: Number(flags.sloDrops) },
+    budgetSec: flags.budget === undefined ? 0 : Number(flags.budget),
     pin: Boolean(flags.pin),
   };
 }
@@ -107,7 +108,7 @@ export async function gateCommand(argv: Record<string, unknown>, io: CliIo, opts
   const log = (line: string) => io.out(line + '\n');
   const command = ['bench', ...process.argv.slice(2)].join(' ');
   try {
-    log(`gate: ${config.scenarios.join(', ')}; ${config.abbaBlocks} ABBA blocks; alpha ${config.alpha}; order seed ${settings.orderSeed}; output ${out}`);
+    log(`gate: ${config.scenarios.join(', ')}; ${config.abbaBlocks} ABBA blocks${settings.budgetSec > 0 ? `, more while a block fits the ${settings.budgetSec}s budget` : ''}; alpha ${config.alpha}; order seed ${settings.orderSeed}; output ${out}`);
     const { record } = await runGate(settings, { command, signal: controller.signal, log, scenarios, ...(opts.tmpBase ? { tmpBase: opts.tmpBase } : {}) });
     const reportStart = performance.now();
     record.wallSeconds = Math.round((performance.now() - t0) / 100) / 10;

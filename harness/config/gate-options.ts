@@ -8,7 +8,7 @@ import { parseBoolean, parseBytes, parseChoice, parseChoiceList, parseDuration, 
 
 /**
  * `bench gate`: every flag in one table (help text, default, parser), validated together like
- * `bench run`'s. Defaults are chosen so the whole gate (two scenarios, 5 ABBA blocks) fits in about
+ * `bench run`'s. Defaults are chosen so the whole gate (two scenarios, 4 ABBA blocks) fits in about
  * 10 minutes on a 2-core machine (README, Performance regression gate).
  */
 export const gateOptions: OptionSpec[] = [
@@ -39,6 +39,7 @@ export const gateOptions: OptionSpec[] = [
   { key: 'sloP99', flag: 'slo-p99', describe: 'SLO of the capacity sweep: p99 of all requests under this', default: '50ms', parse: parseDuration },
   { key: 'sloErrors', flag: 'slo-errors', describe: 'SLO of the capacity sweep: share of requests that may fail', default: '1%', parse: parseShare },
   { key: 'sloDrops', flag: 'slo-drops', describe: 'SLO of the capacity sweep: share of requests that may be dropped', default: '0.1%', parse: parseShare },
+  { key: 'budget', flag: 'budget', describe: "time budget of the whole gate, e.g. 10m: after the config's abbaBlocks, more blocks run while the longest block so far still fits (decided on time alone, never on results) [default: none, exactly abbaBlocks]", parse: parseDuration },
   { key: 'pin', flag: 'pin', describe: 'pin the app to core 0 and the generator to the other core(s) with taskset (--no-pin: do not)', default: 'true', parse: parseBoolean, boolean: true },
   { key: 'out', flag: 'out', describe: 'output folder for gate.json, gate.md and gate.html [default: reports/gate-<timestamp>]', parse: parseString },
 ];

@@ -32,7 +32,7 @@ export interface GateConfig {
 
 const KEYS = ['alpha', 'abbaBlocks', 'scenarios', 'relative', 'counts', 'absolute', 'failOnInconclusive'] as const;
 const COUNT_RULES: readonly CountRule[] = ['no-increase', 'significant-increase', 'report'];
-const MAX_BLOCKS = 1000;
+export const MAX_ABBA_BLOCKS = 1000;
 
 /** Pairs of one scenario: two per ABBA block. */
 export function pairsPerScenario(config: Pick<GateConfig, 'abbaBlocks'>): number {
@@ -174,7 +174,7 @@ export function parseGateConfig(data: unknown, source = 'gate config'): GateConf
     if (!(KEYS as readonly string[]).includes(key) && !key.startsWith('$')) problems.push(`unknown key "${key}"; accepted: ${KEYS.join(', ')}`);
   }
   const alpha = parseNumber('alpha', data.alpha, (n) => n > 0 && n < 0.5, 'a number above 0 and below 0.5, e.g. 0.05', problems);
-  const abbaBlocks = parseNumber('abbaBlocks', data.abbaBlocks, (n) => Number.isInteger(n) && n >= 1 && n <= MAX_BLOCKS, `an integer from 1 to ${MAX_BLOCKS}`, problems);
+  const abbaBlocks = parseNumber('abbaBlocks', data.abbaBlocks, (n) => Number.isInteger(n) && n >= 1 && n <= MAX_ABBA_BLOCKS, `an integer from 1 to ${MAX_ABBA_BLOCKS}`, problems);
   const scenarios = parseScenarios(data.scenarios, problems);
   const config: GateConfig = {
     alpha,

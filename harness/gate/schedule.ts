@@ -63,6 +63,20 @@ export function planGate(blocks: number, orderSeed: number, warmupVersion: Versi
 }
 
 /**
+ * Whether one more ABBA block fits a time budget (bench gate --budget): the longest block so far
+ * (blocks take about equal time; the longest keeps the gate inside its budget) plus a reserve for
+ * the decision and the report. It looks at time only, never at results: a rule that added blocks
+ * while a gate was INCONCLUSIVE would test again after every block and FAIL an A/A gate more often
+ * than alpha; blocks added on time alone are a sample size fixed by the clock, so the exact tests
+ * hold as they are.
+ * @param budgetSec the whole gate's budget; 0 or less: no extra blocks
+ */
+export function anotherBlockFits(elapsedSec: number, blockSeconds: readonly number[], budgetSec: number, reserveSec = 10): boolean {
+  if (!(budgetSec > 0) || blockSeconds.length === 0) return false;
+  return elapsedSec + Math.max(...blockSeconds) + reserveSec <= budgetSec;
+}
+
+/**
  * The core's blocks from the measured trials of a plan (the warm-up left out).
  * @param measured a value per planned trial index (e.g. its flat metrics for one scenario)
  */

@@ -4,7 +4,7 @@ import { runCli, type CliIo } from '../../harness/cli/cli.ts';
 import { defaultGateOut, gateConfigOf } from '../../harness/cli/gate-command.ts';
 import { resolveGateConfig } from '../../harness/gate/config.ts';
 import { evaluateGate } from '../../harness/gate/gate.ts';
-import { blocksOf, planGate } from '../../harness/gate/schedule.ts';
+import { anotherBlockFits, blocksOf, planGate } from '../../harness/gate/schedule.ts';
 import { renderGateMarkdown } from '../../harness/report/gate/markdown.ts';
 import { closedLoop, gatedMetrics, METRIC_SOURCES, notGatedBecause, openAt, type GateRecord, type TrialRecord } from '../../harness/run/gate/runner.ts';
 import { freshTrialCheck } from '../../harness/run/gate/fresh-trial.ts';
@@ -50,6 +50,22 @@ describe('gate plan', () => {
     ]);
     measured.delete(3);
     expect(() => blocksOf(plan, measured)).toThrow(/not measured/);
+  });
+
+  it('grows by a block with the same orders and trials before it, so a block added for time keeps the seed\'s plan', () => {
+    const four = planGate(4, 11);
+    const five = planGate(5, 11);
+    expect(five.orders.slice(0, 4)).toEqual(four.orders);
+    expect(five.trials.slice(0, four.trials.length)).toEqual(four.trials);
+    expect(five.trials.slice(four.trials.length).map((t) => t.block)).toEqual([4, 4, 4, 4]);
+  });
+
+  it('adds a block only while the longest block so far and a reserve still fit the budget, and never without one', () => {
+    expect(anotherBlockFits(300, [50, 60], 600)).toBe(true); // 300 + 60 + 10 <= 600
+    expect(anotherBlockFits(531, [50, 60], 600)).toBe(false); // 531 + 60 + 10 > 600
+    expect(anotherBlockFits(530, [50, 60], 600)).toBe(true);
+    expect(anotherBlockFits(10, [50], 0)).toBe(false);
+    expect(anotherBlockFits(10, [], 600)).toBe(false);
   });
 });
 
@@ -144,7 +160,7 @@ function record(blocks: number): GateRecord {
   const version = (label: 'A' | 'B') => ({ label, role: label === 'A' ? ('baseline' as const) : ('candidate' as const), spec: 'HEAD', kind: 'git-ref' as const, sha: 'a'.repeat(40), dirty: false, tree: '/tmp/x', sameLockfile: true });
   return {
     kind: 'tierbench-gate', schemaVersion: 1, command: 'bench gate', startedAt: '', finishedAt: '', wallSeconds: 500, phases: {}, verdict: report.verdict, exitCode: report.exitCode, checksFailed: [], configSource: 'defaults', config,
-    settings: { configSource: 'defaults', tier: 'cache', profile: 'starter', seed: 1, scenarioSeed: 1, orderSeed: 5, logicalShards: 64, snapshots: null, nodeCpus: 0, nodeMemory: 0, workers: 2, cacheTtlSec: 300, windowSec: 4, warmupSec: 2, closedWindowSec: 3, closedWarmupSec: 1, closedConnections: 16, loadShare: 0.5, sweepWindowSec: 3, sweepWindows: 6, slo: { p99Ms: 50, errorBudget: 0.01, dropBudget: 0.001 }, pin: true },
+    settings: { configSource: 'defaults', tier: 'cache', profile: 'starter', seed: 1, scenarioSeed: 1, orderSeed: 5, logicalShards: 64, snapshots: null, nodeCpus: 0, nodeMemory: 0, workers: 2, cacheTtlSec: 300, windowSec: 4, warmupSec: 2, closedWindowSec: 3, closedWarmupSec: 1, closedConnections: 16, loadShare: 0.5, sweepWindowSec: 3, sweepWindows: 6, slo: { p99Ms: 50, errorBudget: 0.01, dropBudget: 0.001 }, budgetSec: 0, pin: true },
     versions: { baseline: version('A'), candidate: version('B') }, seeds: { dataset: 1, scenario: 1, order: 5 },
     environment: { cores: 2, node: 'v20', pinning: { applied: true, appCores: '0', generatorCores: '1', note: 'pinned' }, loadAverage: { start: 1, end: 1 } },
     dataset: { profile: 'starter', seed: 1, logicalShards: 64, digest: 'd'.repeat(64), source: 'snapshot', counts: { users: 1, photos: 1, follows: 1, likes: 1, comments: 1, rows: 5 } },
@@ -161,6 +177,22 @@ describe('gate.md', () => {
     expect(md).toMatch(/\| photo-reads \| p50 latency \| \+10\.0% \| [+-±]\d/);
     expect(md).toContain('Smallest detectable change');
     expect(md).toContain('<summary>Trials</summary>');
+  });
+
+  it('gives the capacity with its interval, or as "at least" when the sweep found no knee', () => {
+    const r = record(4);
+    expect(renderGateMarkdown(r)).toContain('capacity under the SLO (p99 < 50 ms) 2000 req/s (95% interval 1900–2100)');
+    r.loads[0]!.capacity = { rate: 523, low: 523, high: 523, method: 'x', lowerBound: true };
+    const md = renderGateMarkdown(r);
+    expect(md).toContain('capacity under the SLO (p99 < 50 ms) at least 523 req/s (a lower bound');
+    expect(md).not.toContain('523–523');
+  });
+
+  it('says how many blocks the config asked for and how many the budget added', () => {
+    const r = record(6);
+    expect(renderGateMarkdown(r)).toContain('- 6 ABBA blocks (12 pairs per scenario;');
+    r.plan = { ...r.plan, configuredBlocks: 4, budgetSec: 600 };
+    expect(renderGateMarkdown(r)).toContain('- 6 ABBA blocks (4 configured, 2 added within the 600 s budget) (12 pairs per scenario;');
   });
 
   it('stays under 64 KiB for a long gate by leaving out the trial table and saying so', () => {

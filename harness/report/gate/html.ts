@@ -10,7 +10,7 @@ import { page } from '../html.ts';
 import type { CountMetricReport, RatioMetricReport } from '../../gate/gate.ts';
 import type { GateRecord, TrialRecord } from '../../run/gate/runner.ts';
 import { gateFigures } from './figures.ts';
-import { countText, detectableText, estimateText, intervalText, metricLabel, pText, thresholdText, VERDICT_MARK, verdictSentence, versionText, wallText } from './text.ts';
+import { blocksText, capacityText, countText, detectableText, estimateText, intervalText, metricLabel, pText, thresholdText, VERDICT_MARK, verdictSentence, versionText, wallText } from './text.ts';
 
 const cls = (v: string) => (v === 'PASS' ? 'ok' : v === 'FAIL' || v === 'INVALID' ? 'bad' : v === 'INCONCLUSIVE' ? 'warn' : 'neutral');
 const badge = (v: keyof typeof VERDICT_MARK) => `<span class="badge ${cls(v)}">${e(VERDICT_MARK[v])}</span>`;
@@ -70,12 +70,11 @@ function trialsTable(record: GateRecord): string {
 function loadSection(record: GateRecord): string {
   return record.loads
     .map((l) => {
-      const cap = l.capacity ? `${Math.round(l.capacity.rate)} req/s (95% interval ${Math.round(l.capacity.low)}–${Math.round(l.capacity.high)})` : 'not measured';
       const steps = l.sweepSteps.map((s) => `${s.rate} req/s: p99 ${s.p99Us === null ? 'n/a' : (s.p99Us / 1000).toFixed(1)} ms ${s.holdsSlo ? 'holds' : 'breaks'}${s.generatorLimited ? ' (generator limited)' : ''}`).join('; ');
       return `<h3>${e(l.scenario)}</h3>${kv([
         ['open-model rate of every trial', `${l.gateRate} req/s`],
         ['why', l.note],
-        ['baseline capacity under the SLO', cap],
+        ['baseline capacity under the SLO', capacityText(l.capacity)],
         ['closed-loop probe of A', l.closedLoopProbe === null ? 'n/a' : `${Math.round(l.closedLoopProbe)} req/s`],
         ['sweep steps', steps || 'none'],
         ['sweep stopped', l.sweepStoppedBecause ?? 'n/a'],
@@ -96,7 +95,7 @@ export function renderGateHtml(record: GateRecord, images: ChartImages): string 
 ${kv([
   ['A', pol(record.versions.baseline)],
   ['B', pol(record.versions.candidate)],
-  ['design', `${record.plan.orders.length} ABBA blocks (${r.pairs} pairs per scenario), orders ${record.plan.orders.join(' ')} from order seed ${record.seeds.order}, after a discarded warm-up trial of A; a fresh app process per trial`],
+  ['design', `${blocksText(record)} (${r.pairs} pairs per scenario), orders ${record.plan.orders.join(' ')} from order seed ${record.seeds.order}, after a discarded warm-up trial of A; a fresh app process per trial`],
   ['statistics', `alpha ${r.alpha}, Holm over ${r.family} gated comparisons; fail on inconclusive: ${record.config.failOnInconclusive}`],
 ])}
 ${ratioTable(record)}

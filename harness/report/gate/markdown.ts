@@ -6,7 +6,7 @@
 import { formatPercent } from '../../gate/metrics.ts';
 import type { GateRecord } from '../../run/gate/runner.ts';
 import { escapeMd } from '../format.ts';
-import { countText, detectableText, estimateText, intervalText, metricLabel, pairedValues, pText, thresholdText, VERDICT_MARK, verdictSentence, versionText, wallText } from './text.ts';
+import { blocksText, capacityText, countText, detectableText, estimateText, intervalText, metricLabel, pairedValues, pText, thresholdText, VERDICT_MARK, verdictSentence, versionText, wallText } from './text.ts';
 
 export const MARKDOWN_LIMIT = 64 * 1024;
 
@@ -37,8 +37,7 @@ function detectable(record: GateRecord): string[] {
 
 function loads(record: GateRecord): string[] {
   return record.loads.map((l) => {
-    const cap = l.capacity ? `${Math.round(l.capacity.rate)} req/s [${Math.round(l.capacity.low)}–${Math.round(l.capacity.high)}]` : 'not measured';
-    return `- **${escapeMd(l.scenario)}**: open model at **${l.gateRate} req/s** (${escapeMd(l.note)}); baseline capacity under the SLO (p99 < ${record.settings.slo.p99Ms} ms) ${cap}; closed loop with ${record.settings.closedConnections} connections for throughput`;
+    return `- **${escapeMd(l.scenario)}**: open model at **${l.gateRate} req/s** (${escapeMd(l.note)}); baseline capacity under the SLO (p99 < ${record.settings.slo.p99Ms} ms) ${capacityText(l.capacity)}; closed loop with ${record.settings.closedConnections} connections for throughput`;
   });
 }
 
@@ -64,7 +63,7 @@ export function renderGateMarkdown(record: GateRecord): string {
     '',
     `- **A (baseline)**: ${escapeMd(versionText(a))}`,
     `- **B (candidate)**: ${escapeMd(versionText(b))}`,
-    `- ${record.plan.orders.length} ABBA blocks (${r.pairs} pairs per scenario; orders ${record.plan.orders.join(' ')}, order seed ${record.seeds.order}) after a discarded warm-up trial; tier ${record.settings.tier}, profile ${record.dataset.profile}; ` +
+    `- ${blocksText(record)} (${r.pairs} pairs per scenario; orders ${record.plan.orders.join(' ')}, order seed ${record.seeds.order}) after a discarded warm-up trial; tier ${record.settings.tier}, profile ${record.dataset.profile}; ` +
       `Hodges–Lehmann estimates, exact Wilcoxon signed-rank bounds and p-values, Holm over ${r.family} gated comparisons at alpha ${r.alpha}; wall time ${wallText(record.wallSeconds)}`,
     '',
     ...verdictTable(record),

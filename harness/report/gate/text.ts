@@ -52,6 +52,20 @@ export function versionText(v: GateRecord['versions']['baseline']): string {
   return `${src} @ ${shortSha(v.sha)}${dirty}${v.defaulted ? ` (default: ${v.defaulted})` : ''}`;
 }
 
+/** "6 ABBA blocks (4 configured, 2 added within the 600 s budget)". */
+export function blocksText(record: GateRecord): string {
+  const { orders, configuredBlocks, budgetSec } = record.plan;
+  const added = configuredBlocks === undefined ? 0 : orders.length - configuredBlocks;
+  return `${orders.length} ABBA blocks${added > 0 ? ` (${configuredBlocks} configured, ${added} added within the ${budgetSec} s budget)` : ''}`;
+}
+
+/** The baseline's capacity under the SLO: a rate with its interval, or "at least" one when the sweep found no knee. */
+export function capacityText(cap: GateRecord['loads'][number]['capacity']): string {
+  if (!cap) return 'not measured';
+  if (cap.lowerBound) return `at least ${Math.round(cap.rate)} req/s (a lower bound: no sweep window above it broke the SLO)`;
+  return `${Math.round(cap.rate)} req/s (95% interval ${Math.round(cap.low)}–${Math.round(cap.high)})`;
+}
+
 export function wallText(seconds: number): string {
   const m = Math.floor(seconds / 60);
   const s = Math.round(seconds - m * 60);

@@ -23,8 +23,8 @@ import { notSweptBecause, sweepTrial } from '../sweep-trial.ts';
 import { mergeSummaries } from '../../drive/merge.ts';
 import { InterruptedError, UsageError } from '../../errors.ts';
 import { evaluateGate, type GateReport, type ScenarioTrials } from '../../gate/gate.ts';
-import type { GateConfig } from '../../gate/config.ts';
-import { blocksOf, planGate, type GatePlan, type PlannedTrial, type Version } from '../../gate/schedule.ts';
+import { anotherBlockFits, blocksOf, planGate, type GatePlan, type PlannedTrial, type Version } from '../../gate/schedule.ts';
+import { MAX_ABBA_BLOCKS, type GateConfig } from '../../gate/config.ts';
 import type { OperationCounts, OperationResult, Slo, SweepStep, Trial } from '../../results/types.ts';
 import { trialMetrics, type FlatMetrics } from '../../thresholds/metrics.ts';
 import { processTreeCpuSeconds } from '../../metrics/proc-cpu.ts';
@@ -33,6 +33,7 @@ import { runTrial, type TrialInput } from '../trial.ts';
 import { startPinning, type Pinning } from './pin.ts';
 import { prepareVersions, type VersionInfo } from './versions.ts';
 import { freshTrialCheck, type FreshTrialCheck } from './fresh-trial.ts';
+import { capacityText } from '../../report/gate/text.ts';
 
 export interface GateSettings {
   baseline?: string;
@@ -68,6 +69,8 @@ export interface GateSettings {
   sweepWindowSec: number;
   sweepWindows: number;
   slo: Slo;
+  /** Whole-gate budget, seconds: more blocks after the config's while one fits (anotherBlockFits); 0 = none. */
+  budgetSec: number;
   pin: boolean;
 }
 
@@ -88,7 +91,7 @@ export interface ScenarioLoad {
   /** Closed-loop throughput of the baseline before the sweep (req/s). */
   closedLoopProbe: number | null;
   /** The sweep's estimate of the highest rate holding the SLO, with its bootstrap interval. */
-  capacity: { rate: number; low: number; high: number; method: string } | null;
+  capacity: { rate: number; low: number; high: number; method: string; lowerBound?: true } | null;
   sweepSteps: SweepStep[];
   sweepStoppedBecause: string | null;
   /** The open-model rate every trial of this scenario ran at. */
@@ -162,7 +165,8 @@ export interface GateRecord {
   environment: { cores: number; node: string; pinning: Omit<Pinning, never>; loadAverage: { start: number; end: number } };
   dataset: { profile: string; seed: number; logicalShards: number; digest: string; source: string; counts: LaunchedStack['manifest']['counts'] };
   loads: ScenarioLoad[];
-  plan: { orderSeed: number; orders: GatePlan['orders']; warmupVersion: Version };
+  /** orders: every block run; configuredBlocks of them the config's, the rest added as the budget allowed. */
+  plan: { orderSeed: number; orders: GatePlan['orders']; warmupVersion: Version; configuredBlocks?: number; budgetSec?: number };
   /** How each gated figure is measured. */
   metricSources: Record<string, string>;
   trials: TrialRecord[];
@@ -370,7 +374,7 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
           let note: string;
           if (est) {
             gateRate = Math.max(1, Math.round(est.rate * settings.loadShare));
-            note = `${Math.round(settings.loadShare * 100)}% of the baseline's capacity under the SLO (${perSec(est.rate)}, 95% interval ${Math.round(est.low)}–${Math.round(est.high)})`;
+            note = `${Math.round(settings.loadShare * 100)}% of the baseline's capacity under the SLO, ${capacityText(est)}`;
           } else {
             gateRate = Math.max(1, Math.round(probeRate * 0.4 * settings.loadShare));
             note = `the SLO broke at the sweep's first rate (${perSec(probeRate * 0.4)}): the gate runs at ${Math.round(settings.loadShare * 100)}% of that`;
@@ -385,7 +389,7 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
     phase('capacity');
 
     // 4. Warm-up trial and blocks.
-    const plan = planGate(config.abbaBlocks, settings.orderSeed, 'A');
+    let plan = planGate(config.abbaBlocks, settings.orderSeed, 'A');
     log(`blocks: ${plan.orders.join(' ')} (order seed ${settings.orderSeed}), after a discarded warm-up trial of A; ${plan.trials.length} trials in all`);
     const trials: TrialRecord[] = [];
     const openTrials = new Map<string, Trial[]>(config.scenarios.map((s) => [s, []]));
@@ -423,7 +427,7 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
         await stopApp();
       }
     };
-    for (const planned of plan.trials) {
+    const runPlanned = async (planned: PlannedTrial): Promise<void> => {
       checkAborted(signal);
       const trialStart = performance.now();
       const startedAt = new Date().toISOString();
@@ -455,6 +459,16 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
       }
       const all = Object.values(scenarios);
       trials.push({ ...planned, discarded: planned.block === null, startedAt, seconds: Math.round((performance.now() - trialStart) / 100) / 10, appStartSeconds: Math.round(all.reduce((n, m) => n + m.appStartSeconds, 0) * 10) / 10, pinned: all.every((m) => m.pinned), loadAverage: load1(), scenarios });
+    };
+    for (const planned of plan.trials) await runPlanned(planned);
+    // More blocks while the budget allows one (time only, never the results: anotherBlockFits).
+    const blockSeconds = () => plan.orders.map((_, b) => trials.filter((t) => t.block === b).reduce((sum, t) => sum + t.seconds, 0));
+    const elapsedSec = () => (performance.now() - t0) / 1000;
+    while (plan.orders.length < MAX_ABBA_BLOCKS && anotherBlockFits(elapsedSec(), blockSeconds(), settings.budgetSec)) {
+      plan = planGate(plan.orders.length + 1, settings.orderSeed, 'A'); // the same seed draws the same orders first
+      const block = plan.orders.length - 1;
+      log(`block ${block + 1} (${plan.orders[block]}): added, ${Math.round(elapsedSec())} s of the ${settings.budgetSec} s budget used and the longest block took ${Math.round(Math.max(...blockSeconds().slice(0, block)))} s`);
+      for (const planned of plan.trials.filter((t) => t.block === block)) await runPlanned(planned);
     }
     phase('trials');
 
@@ -464,7 +478,8 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
       const blocks = blocksOf(plan, measured);
       return { scenario: name, blocks, ...(config.absolute[name] ? { candidate: mergedTrialMetrics(openTrials.get(name)!) } : {}) };
     });
-    const report = evaluateGate(config, runs);
+    // The blocks actually run (the config's, or more within the budget): pairs and intervals are of what was measured.
+    const report = evaluateGate({ ...config, abbaBlocks: plan.orders.length }, runs);
     const checksFailed = trials.flatMap((t) => Object.entries(t.scenarios).flatMap(([name, m]) => m.checksFailed.map((c) => `trial ${t.index} ${t.version} ${name}: ${c}`)));
     const notes: string[] = [];
     const limited = trials.flatMap((t) => Object.entries(t.scenarios).filter(([, m]) => m.generatorLimited).map(([name]) => `trial ${t.index} ${name}`));
@@ -501,7 +516,7 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
       environment: { cores, node: process.version, pinning: { applied: pinning.applied, appCores: pinning.appCores, generatorCores: pinning.generatorCores, note: pinning.note }, loadAverage: { start: loadStart, end: load1() } },
       dataset: { profile: stack.manifest.profile, seed: stack.manifest.seed, logicalShards: stack.manifest.logicalShards, digest: stack.manifest.digest, source: stack.source, counts: stack.manifest.counts },
       loads,
-      plan: { orderSeed: plan.orderSeed, orders: plan.orders, warmupVersion: 'A' },
+      plan: { orderSeed: plan.orderSeed, orders: plan.orders, warmupVersion: 'A', configuredBlocks: config.abbaBlocks, budgetSec: settings.budgetSec },
       metricSources: METRIC_SOURCES,
       trials,
       report,
