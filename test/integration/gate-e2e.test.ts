@@ -33,8 +33,9 @@ const SHORT = ['--profile', 'tiny', '--logical-shards', '8', '--snapshots', 'off
 
 /**
  * Busy-wait per photo request: about the route's whole request time here (p50 ~1.5 ms at this rate),
- * large enough that three blocks FAIL it on a shared 2-core machine whose load moves single trials
- * by tens of percent. The five real injected-slowdown gates (README) use a ~25% cost with 5 blocks.
+ * large enough that four blocks FAIL it every time on a 2-core machine whose trials move by tens of
+ * of percent. The issue's ~25% cost (50 µs here) FAILed 3 of 5 real 4-block gates (README): too
+ * much of a coin toss for a test; `--budget` gates, with three times the blocks, are where it holds.
  */
 const BUSY_MICROS = 1500;
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { ISSUE_RELATIVE } from '../helpers/gate-thresholds.ts';
 import { createRng } from '../../harness/drive/rng.ts';
 import { calibrate, recordedBlocks, type RecordedGate } from '../../harness/gate/calibrate.ts';
 import { resolveGateConfig } from '../../harness/gate/config.ts';
 import type { AbbaBlock } from '../../harness/gate/pairs.ts';
 import { REALISTIC_NOISE, simulateRuns } from '../../harness/gate/simulate.ts';
 
-const config = resolveGateConfig({ scenarios: ['feed-reads'], abbaBlocks: 5 });
+const config = resolveGateConfig({ scenarios: ['feed-reads'], abbaBlocks: 5, relative: ISSUE_RELATIVE });
 const settings = { target: 0.01, resamples: 600, seed: 3 };
 
 /** A recorded gate from blocks, as gate.json holds them (a warm-up trial first). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ISSUE_RELATIVE } from '../helpers/gate-thresholds.ts';
 import { createRng } from '../../harness/drive/rng.ts';
 import { resolveGateConfig, type GateConfig } from '../../harness/gate/config.ts';
 import { binomialHalfUpperTail, countTotalsOf, decideCount } from '../../harness/gate/counts.ts';
@@ -12,8 +13,8 @@ import type { AbbaBlock } from '../../harness/gate/pairs.ts';
 import { decideRatio, gateExitCode, overallVerdict } from '../../harness/gate/verdict.ts';
 import type { FlatMetrics } from '../../harness/thresholds/metrics.ts';
 
-// The core's tests run 5 blocks (10 pairs), as their figures and messages say; the default is 4.
-const config = resolveGateConfig({ abbaBlocks: 5 });
+// The core's tests run 5 blocks (10 pairs) at the issue's thresholds, as their figures and messages say (the defaults: 4 blocks, calibrated thresholds).
+const config = resolveGateConfig({ abbaBlocks: 5, relative: ISSUE_RELATIVE });
 const BASE: FlatMetrics = { 'ok.rate': 500, 'latency.p50': 2_000, 'latency.p90': 5_000, 'latency.p99': 20_000, 'errors.count': 0, 'timeouts.count': 0, 'dropped.count': 0 };
 
 /** A trial: BASE with latencies × factor and throughput ÷ throughputFactor. */
@@ -143,7 +144,7 @@ describe('the gate on constructed runs', () => {
     const alone = evaluateGate(zero, [{ scenario: 'feed-reads', blocks: b }]).ratios.find((r) => r.metric === 'p50')!;
     expect(alone.stats!.pValue).toBeLessThanOrEqual(0.05);
     expect(alone.verdict).toBe('FAIL'); // m = 1: Holm changes nothing
-    const six = resolveGateConfig({ scenarios: ['feed-reads', 'instagram-day'] });
+    const six = resolveGateConfig({ scenarios: ['feed-reads', 'instagram-day'], relative: ISSUE_RELATIVE });
     const inFamily = evaluateGate(six, [
       { scenario: 'feed-reads', blocks: b },
       { scenario: 'instagram-day', blocks: blocks(0, 10) },
@@ -209,7 +210,7 @@ describe('missing data fails closed (INVALID, exit 99)', () => {
   });
 
   it('needs the merged candidate metrics when absolute thresholds are configured', () => {
-    const cfg = resolveGateConfig({ absolute: { 'feed-reads': ['latency.p99 < 50ms', 'errors.rate < 1%'] } });
+    const cfg = resolveGateConfig({ absolute: { 'feed-reads': ['latency.p99 < 50ms', 'errors.rate < 1%'] }, relative: ISSUE_RELATIVE });
     const without = evaluateGate(cfg, runs(() => good()));
     expect(without.verdict).toBe('INVALID');
     expect(without.absolute[0]!.message).toMatch(/no merged candidate metrics/);
@@ -276,7 +277,7 @@ describe('count metrics', () => {
   });
 
   it('puts significant-increase counts in Holm\'s family: B more in 5 of 5 differing pairs is significant alone (p = 1/32), not among 8 tests', () => {
-    const cfg = resolveGateConfig({ counts: { errors: 'significant-increase' } });
+    const cfg = resolveGateConfig({ counts: { errors: 'significant-increase' }, relative: ISSUE_RELATIVE });
     const b = blocks(0, 15).map((block) => ({ ...block, b1: { ...block.b1, 'errors.count': 1 } }));
     const report = evaluateGate(cfg, runs((s) => (s === 'feed-reads' ? b : blocks(0, 16)), cfg));
     expect(report.family).toBe(8);

@@ -52,11 +52,11 @@ export function versionText(v: GateRecord['versions']['baseline']): string {
   return `${src} @ ${shortSha(v.sha)}${dirty}${v.defaulted ? ` (default: ${v.defaulted})` : ''}`;
 }
 
-/** "6 ABBA blocks (4 configured, 2 added within the 600 s budget)". */
+/** "6 ABBA blocks, 2 of them added within the 600 s budget". */
 export function blocksText(record: GateRecord): string {
   const { orders, configuredBlocks, budgetSec } = record.plan;
   const added = configuredBlocks === undefined ? 0 : orders.length - configuredBlocks;
-  return `${orders.length} ABBA blocks${added > 0 ? ` (${configuredBlocks} configured, ${added} added within the ${budgetSec} s budget)` : ''}`;
+  return `${orders.length} ABBA blocks${added > 0 ? `, ${added} of them added within the ${budgetSec} s budget` : ''}`;
 }
 
 /** The baseline's capacity under the SLO: a rate with its interval, or "at least" one when the sweep found no knee. */
