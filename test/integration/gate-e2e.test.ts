@@ -33,9 +33,9 @@ const SHORT = ['--profile', 'tiny', '--logical-shards', '8', '--snapshots', 'off
 
 /**
  * Busy-wait per photo request: about the route's whole request time here (p50 ~1.5 ms at this rate),
- * large enough that four blocks FAIL it every time on a 2-core machine whose trials move by tens of
+ * large enough that four blocks FAIL it on a 2-core machine whose trials move by tens
  * of percent. The issue's ~25% cost (50 µs here) FAILed 3 of 5 real 4-block gates (README): too
- * much of a coin toss for a test; `--budget` gates, with three times the blocks, are where it holds.
+ * much of a coin toss for a test (a `--budget 10m` gate of 11 blocks FAILed it at p = 2e-5, once).
  */
 const BUSY_MICROS = 1500;
 
