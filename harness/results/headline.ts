@@ -14,6 +14,11 @@ function figures(trial: Trial): { p50Us: number; p99Us: number; p999Us: number; 
 }
 
 /** A sweep's maximum sustainable rate as the headline and the report show it. */
+/** A sweep's highest rate under the SLO in words: with its interval, or "at least" it when the sweep found no knee. */
+export function sustainableText(m: { rate: number; low: number; high: number; lowerBound?: true }): string {
+  return m.lowerBound ? `at least ${fmtRate(m.rate)} req/s (no knee: the sweep stopped before the SLO broke)` : `${fmtRate(m.rate)} req/s (95% ${fmtRate(m.low)}–${fmtRate(m.high)})`;
+}
+
 export function sustainableOf(m: SweepResult['maxSustainable'] | undefined): Sustainable | null {
   return m ? { rate: m.rate, low: m.low, high: m.high, ...(m.lowerBound ? { lowerBound: true as const } : {}) } : null;
 }
@@ -53,8 +58,7 @@ function sentence(scenario: string, rows: HeadlineRow[], slo: Slo): string {
   const w = held(win);
   const atLeast = w.lowerBound ? 'at least ' : '';
   const others = rest.map((r) => `${atLeast}${(w.rate / held(r).rate).toFixed(1)}× ${r.tier} (${fmtRate(held(r).rate)})`);
-  const howMuch = w.lowerBound ? `at least ${fmtRate(w.rate)} req/s (no knee: the sweep stopped before the SLO broke)` : `${fmtRate(w.rate)} req/s (95% ${fmtRate(w.low)}–${fmtRate(w.high)})`;
-  return `${prefix} ${win.tier} holds the most, ${howMuch}${others.length ? `, ${others.join(' and ')}` : ''}${below}.`;
+  return `${prefix} ${win.tier} holds the most, ${sustainableText(w)}${others.length ? `, ${others.join(' and ')}` : ''}${below}.`;
 }
 
 /**

@@ -181,17 +181,18 @@ describe('gate.md', () => {
 
   it('gives the capacity with its interval, or as "at least" when the sweep found no knee', () => {
     const r = record(4);
-    expect(renderGateMarkdown(r)).toContain('capacity under the SLO (p99 < 50 ms) 2000 req/s (95% interval 1900–2100)');
+    expect(renderGateMarkdown(r)).toContain('capacity under the SLO (p99 < 50 ms) 2,000 req/s (95% 1,900–2,100)');
     r.loads[0]!.capacity = { rate: 523, low: 523, high: 523, method: 'x', lowerBound: true };
     const md = renderGateMarkdown(r);
-    expect(md).toContain('capacity under the SLO (p99 < 50 ms) at least 523 req/s (a lower bound');
+    expect(md).toContain('capacity under the SLO (p99 < 50 ms) at least 523 req/s (no knee');
     expect(md).not.toContain('523–523');
   });
 
   it('says how many blocks the config asked for and how many the budget added', () => {
     const r = record(6);
     expect(renderGateMarkdown(r)).toContain('- 6 ABBA blocks (12 pairs per scenario;');
-    r.plan = { ...r.plan, configuredBlocks: 4, budgetSec: 600 };
+    r.config = { ...r.config, abbaBlocks: 4 };
+    r.settings = { ...r.settings, budgetSec: 600 };
     expect(renderGateMarkdown(r)).toContain('- 6 ABBA blocks, 2 of them added within the 600 s budget (12 pairs per scenario;');
   });
 

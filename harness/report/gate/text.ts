@@ -3,6 +3,7 @@ import type { CountMetricReport, RatioMetricReport } from '../../gate/gate.ts';
 import { formatPercent, ratioMetric } from '../../gate/metrics.ts';
 import type { MetricVerdict } from '../../gate/verdict.ts';
 import type { GateRecord } from '../../run/gate/runner.ts';
+import { sustainableText } from '../../results/headline.ts';
 
 export const VERDICT_MARK: Record<MetricVerdict, string> = { PASS: '✓ PASS', FAIL: '✗ FAIL', INCONCLUSIVE: '? INCONCLUSIVE', INVALID: '✗ INVALID', REPORTED: 'reported' };
 
@@ -52,18 +53,14 @@ export function versionText(v: GateRecord['versions']['baseline']): string {
   return `${src} @ ${shortSha(v.sha)}${dirty}${v.defaulted ? ` (default: ${v.defaulted})` : ''}`;
 }
 
-/** "6 ABBA blocks, 2 of them added within the 600 s budget". */
+/** "6 ABBA blocks, 2 of them added within the 600 s budget" (blocks beyond the config's came from --budget). */
 export function blocksText(record: GateRecord): string {
-  const { orders, configuredBlocks, budgetSec } = record.plan;
-  const added = configuredBlocks === undefined ? 0 : orders.length - configuredBlocks;
-  return `${orders.length} ABBA blocks${added > 0 ? `, ${added} of them added within the ${budgetSec} s budget` : ''}`;
+  const added = record.plan.orders.length - record.config.abbaBlocks;
+  return `${record.plan.orders.length} ABBA blocks${added > 0 ? `, ${added} of them added within the ${record.settings.budgetSec} s budget` : ''}`;
 }
 
-/** The baseline's capacity under the SLO: a rate with its interval, or "at least" one when the sweep found no knee. */
 export function capacityText(cap: GateRecord['loads'][number]['capacity']): string {
-  if (!cap) return 'not measured';
-  if (cap.lowerBound) return `at least ${Math.round(cap.rate)} req/s (a lower bound: no sweep window above it broke the SLO)`;
-  return `${Math.round(cap.rate)} req/s (95% interval ${Math.round(cap.low)}–${Math.round(cap.high)})`;
+  return cap ? sustainableText(cap) : 'not measured';
 }
 
 export function wallText(seconds: number): string {

@@ -33,7 +33,7 @@ import { runTrial, type TrialInput } from '../trial.ts';
 import { startPinning, type Pinning } from './pin.ts';
 import { prepareVersions, type VersionInfo } from './versions.ts';
 import { freshTrialCheck, type FreshTrialCheck } from './fresh-trial.ts';
-import { capacityText } from '../../report/gate/text.ts';
+import { sustainableText } from '../../results/headline.ts';
 
 export interface GateSettings {
   baseline?: string;
@@ -165,8 +165,8 @@ export interface GateRecord {
   environment: { cores: number; node: string; pinning: Omit<Pinning, never>; loadAverage: { start: number; end: number } };
   dataset: { profile: string; seed: number; logicalShards: number; digest: string; source: string; counts: LaunchedStack['manifest']['counts'] };
   loads: ScenarioLoad[];
-  /** orders: every block run; configuredBlocks of them the config's, the rest added as the budget allowed. */
-  plan: { orderSeed: number; orders: GatePlan['orders']; warmupVersion: Version; configuredBlocks?: number; budgetSec?: number };
+  /** orders: every block run, the config's abbaBlocks and any added within settings.budgetSec. */
+  plan: { orderSeed: number; orders: GatePlan['orders']; warmupVersion: Version };
   /** How each gated figure is measured. */
   metricSources: Record<string, string>;
   trials: TrialRecord[];
@@ -374,12 +374,12 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
           let note: string;
           if (est) {
             gateRate = Math.max(1, Math.round(est.rate * settings.loadShare));
-            note = `${Math.round(settings.loadShare * 100)}% of the baseline's capacity under the SLO, ${capacityText(est)}`;
+            note = `${Math.round(settings.loadShare * 100)}% of the baseline's capacity under the SLO`; // the capacity itself is loads[].capacity, shown beside it
           } else {
             gateRate = Math.max(1, Math.round(probeRate * 0.4 * settings.loadShare));
             note = `the SLO broke at the sweep's first rate (${perSec(probeRate * 0.4)}): the gate runs at ${Math.round(settings.loadShare * 100)}% of that`;
           }
-          log(`load of ${name}: ${gateRate} req/s (${note}; sweep stopped: ${sweep.stoppedBecause ?? 'n/a'})`);
+          log(`load of ${name}: ${gateRate} req/s (${note}${est ? `, ${sustainableText(est)}` : ''}; sweep stopped: ${sweep.stoppedBecause ?? 'n/a'})`);
           loads.push({ scenario: name, method: 'sweep', closedLoopProbe: probeRate, capacity: est, sweepSteps: sweep.steps, sweepStoppedBecause: sweep.stoppedBecause ?? null, gateRate, note, freshTrialChecks: [] });
         }
       } finally {
@@ -516,7 +516,7 @@ export async function runGate(settings: GateSettings, ctx: GateContext): Promise
       environment: { cores, node: process.version, pinning: { applied: pinning.applied, appCores: pinning.appCores, generatorCores: pinning.generatorCores, note: pinning.note }, loadAverage: { start: loadStart, end: load1() } },
       dataset: { profile: stack.manifest.profile, seed: stack.manifest.seed, logicalShards: stack.manifest.logicalShards, digest: stack.manifest.digest, source: stack.source, counts: stack.manifest.counts },
       loads,
-      plan: { orderSeed: plan.orderSeed, orders: plan.orders, warmupVersion: 'A', configuredBlocks: config.abbaBlocks, budgetSec: settings.budgetSec },
+      plan: { orderSeed: plan.orderSeed, orders: plan.orders, warmupVersion: 'A' },
       metricSources: METRIC_SOURCES,
       trials,
       report,
