@@ -78,11 +78,11 @@ export function buildApp(config: AppConfig, ctx: AppContext & { close(): Promise
   });
   registerAuth(app);
   acceptJsonOnly(app);
-  if (config.tier === 'replicas' && config.readYourWritesMs > 0) {
-    // Read-your-writes: each request runs in its own context, which the replicas router reads deep
-    // in services; a session that wrote reads from the primary for a while (set before the answer
-    // leaves). Other tiers route by shard alone and pay for none of this; readYourWritesMs 0 turns
-    // it off (the control of the read-after-write scenario).
+  if (ctx.router.pinsWriters) {
+    // Read-your-writes: each request runs in its own context, which the router reads deep in
+    // services; a session that wrote reads from the primary for a while (set before the answer
+    // leaves). Tiers that do not pin writers (routing by shard alone, or replicas with
+    // readYourWritesMs 0, the control of the read-after-write scenario) pay for none of this.
     app.addHook('onRequest', (_req, _reply, done) => requestContext.run({ readFromPrimary: false }, done));
     app.addHook('onSend', async (req, reply, payload) => {
       if (req.method !== 'GET' && req.sessionToken && reply.statusCode < 400) await pinToPrimary(ctx, req.sessionToken);

@@ -7,6 +7,7 @@ export function cacheTier(config: AppConfig): TierRouter {
   const primary = createAppPgPool(config.postgres.primaries[0]!, config.pgPoolSize, 'tierbench-app');
   return {
     name: 'cache',
+    pinsWriters: false,
     readPool: () => primary,
     writePool: () => primary,
     writeNode: () => 0,

@@ -71,6 +71,8 @@ export function replicasTier(config: AppConfig): TierRouter {
 
   return {
     name: 'replicas',
+    // readYourWritesMs 0 turns pinning off (the control of the read-after-write scenario).
+    pinsWriters: config.readYourWritesMs > 0,
     readPool: () => (replicas.length === 0 || currentRequest()?.readFromPrimary ? primary : replicaReads),
     writePool: () => primary,
     writeNode: () => 0,

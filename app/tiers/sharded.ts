@@ -34,6 +34,7 @@ export function shardedTier(config: AppConfig): TierRouter {
   const owner = (shard: number): PgTarget => (targets[shard] ??= shardTarget(shard, nodeOf(shard), pools[nodeOf(shard)]!, health[nodeOf(shard)]!));
   return {
     name: 'sharded',
+    pinsWriters: false,
     readPool: owner,
     writePool: owner,
     writeNode: nodeOf,

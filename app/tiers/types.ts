@@ -3,6 +3,13 @@ import type { PgPool, PgTarget } from '../adapters/postgres.ts';
 /** A tier's routing policy: which PostgreSQL node serves a logical shard's reads and writes. */
 export interface TierRouter {
   readonly name: string;
+  /**
+   * Read-your-writes by writer pinning: a session that wrote is pinned to the primary for a while,
+   * and its reads go there (the app then runs each request in a request context and pins a session
+   * after a write). True for the replicas tier while config.readYourWritesMs > 0; false for tiers
+   * whose reads already see every write.
+   */
+  readonly pinsWriters: boolean;
   readPool(shard: number): PgTarget;
   writePool(shard: number): PgTarget;
   /**

@@ -51,6 +51,21 @@ function fake(pools: readonly PgPool[], names: string[]) {
 
 const base = { ...APP_DEFAULTS, host: '127.0.0.1', port: 0, redis: 'redis://127.0.0.1:1', memcached: '127.0.0.1:1', logicalShards: 8 };
 
+describe('which tiers pin writers (read-your-writes)', () => {
+  const pinsWriters = async (tier: string, readYourWritesMs: number): Promise<boolean> => {
+    const router = createTierRouter({ ...base, tier, readYourWritesMs, postgres: { primaries: ['postgres://u@127.0.0.1:1/db'], replicas: ['postgres://u@127.0.0.1:2/db'] } });
+    await router.close();
+    return router.pinsWriters;
+  };
+
+  it('the replicas tier, unless readYourWritesMs is 0; no other tier', async () => {
+    expect(APP_DEFAULTS.readYourWritesMs).toBeGreaterThan(0);
+    expect(await pinsWriters('replicas', APP_DEFAULTS.readYourWritesMs)).toBe(true);
+    expect(await pinsWriters('replicas', 0)).toBe(false);
+    for (const tier of tierNames.filter((t) => t !== 'replicas')) expect(await pinsWriters(tier, APP_DEFAULTS.readYourWritesMs), tier).toBe(false);
+  });
+});
+
 describe('replicas tier read routing', () => {
   const router = createTierRouter({ ...base, tier: 'replicas', postgres: { primaries: ['postgres://u@127.0.0.1:1/db'], replicas: ['postgres://u@127.0.0.1:2/db', 'postgres://u@127.0.0.1:3/db'] } });
   afterAll(() => router.close());
