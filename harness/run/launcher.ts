@@ -15,7 +15,7 @@ import { enableRedisPersistence } from '../stack/redis-persistence.ts';
 import { waitForReplicas } from '../stack/replication.ts';
 import { attachedStack } from '../stack/state.ts';
 import { Supervisor } from '../stack/supervisor.ts';
-import { pgNodesFor, primaries, replicasOf } from '../stack/topology.ts';
+import { pgNodesFor, primaries, replicaCountFor, replicasOf } from '../stack/topology.ts';
 import { nodeByRole, type Stack } from '../stack/types.ts';
 import { startApp, startWorker, type AppLaunch, type AppProcess } from './app-process.ts';
 import type { WorkerControl } from './actions.ts';
@@ -114,7 +114,7 @@ export async function launchStack(req: LaunchRequest): Promise<LaunchedStack> {
   if (found) req.log(`restoring snapshot ${found.info.key} (seeding it took ${found.info.seedSeconds.toFixed(1)}s)`);
   else if (!kept) {
     // Room for the profile before any server starts: disk where a local stack keeps its data, memory for the seeder.
-    const needs = estimateNeeds(profile, snapKey.nodes, req.tier === 'replicas' ? (req.replicas ?? 2) : 0, snapshots !== null);
+    const needs = estimateNeeds(profile, snapKey.nodes, replicaCountFor(req.tier, req.replicas), snapshots !== null);
     if (provider === 'local') checkResources(needs, [baseDir, ...(snapshots ? [snapshots.dir] : [])], req.log);
     else checkResources({ ...needs, diskBytes: 0 }, [], req.log);
   }

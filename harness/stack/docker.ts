@@ -1,8 +1,8 @@
 import type { GenericContainer, StartedNetwork, StartedTestContainer } from 'testcontainers';
 import { StackError } from '../errors.ts';
 import { DEFAULT_NODE_CAPACITY, describeCapacity } from './capacity.ts';
-import { pgNodesFor } from './topology.ts';
-import { DEFAULT_PG_SHARDS, DEFAULT_REPLICAS, type NodeRole, type Stack, type StackNode, type StackProvider, type StackRequest, asIs } from './types.ts';
+import { pgNodesFor, replicaCountFor } from './topology.ts';
+import { DEFAULT_PG_SHARDS, type NodeRole, type Stack, type StackNode, type StackProvider, type StackRequest, asIs } from './types.ts';
 
 /**
  * docker: the same topologies as the local provider, as containers through testcontainers, each
@@ -80,12 +80,11 @@ export const dockerProvider: StackProvider = {
         started.push(c);
         nodes.push(node(c, n.name, n.role, 5432));
       }
-      if (request.tier === 'replicas')
-        for (let i = 1; i <= (request.replicas ?? DEFAULT_REPLICAS); i++) {
-          const c = await replicaContainer(lib, network, `pg-replica-${i}`, quota).start();
-          started.push(c);
-          nodes.push(node(c, `pg-replica-${i}`, 'pg-replica', 5432));
-        }
+      for (let i = 1; i <= replicaCountFor(request.tier, request.replicas); i++) {
+        const c = await replicaContainer(lib, network, `pg-replica-${i}`, quota).start();
+        started.push(c);
+        nodes.push(node(c, `pg-replica-${i}`, 'pg-replica', 5432));
+      }
       const redis = await new lib.GenericContainer('redis:7').withCommand(['redis-server', '--save', '', '--appendonly', 'no']).withExposedPorts(6379).start();
       started.push(redis);
       nodes.push(node(redis, 'redis', 'redis', 6379));

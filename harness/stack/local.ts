@@ -12,8 +12,8 @@ import { StackError } from '../errors.ts';
 import { resolveBinaries, unprivilegedUser, versionOf, type Binaries } from './binaries.ts';
 import { freePort } from './ports.ts';
 import { stopProcess, Supervisor, type Supervised } from './supervisor.ts';
-import { pgNodesFor } from './topology.ts';
-import { DEFAULT_PG_SHARDS, DEFAULT_REPLICAS, type NodeControl, type NodeRole, type Stack, type StackNode, type StackProvider, type StackRequest } from './types.ts';
+import { pgNodesFor, replicaCountFor } from './topology.ts';
+import { DEFAULT_PG_SHARDS, type NodeControl, type NodeRole, type Stack, type StackNode, type StackProvider, type StackRequest } from './types.ts';
 import { waitUntilReady } from './wait.ts';
 import { createPgPool } from '../../app/adapters/postgres.ts';
 import { enableStatementStats, STATEMENT_STATS_SETTINGS } from '../metrics/statements.ts';
@@ -310,7 +310,7 @@ export const localProvider: StackProvider = {
       const memcached = startMemcached(sup, bin, reg);
       const pgs = pgNodes.map((n, i) => (from ? restorePostgres(sup, bin, n.name, n.role, cap, groups, reg, from.primaries[i]!) : startPostgres(sup, bin, n.name, n.role, cap, groups, reg)));
       const nodes = await Promise.all([...pgs, redis, memcached]);
-      const replicas = request.tier === 'replicas' ? (request.replicas ?? DEFAULT_REPLICAS) : 0;
+      const replicas = replicaCountFor(request.tier, request.replicas);
       if (replicas > 0) {
         request.log(`starting ${replicas} streaming replica${replicas > 1 ? 's' : ''} (pg_basebackup)...`);
         const primary = nodes.find((n) => n.role === 'pg-primary')!;

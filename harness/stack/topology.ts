@@ -1,5 +1,5 @@
 import { StackError } from '../errors.ts';
-import type { NodeRole, Stack, StackNode } from './types.ts';
+import { DEFAULT_REPLICAS, type NodeRole, type Stack, type StackNode } from './types.ts';
 
 /** The PostgreSQL nodes a tier needs, in shard-map order. */
 export function pgNodesFor(tier: string, pgShards: number): Array<{ name: string; role: NodeRole }> {
@@ -12,6 +12,11 @@ export function pgNodesFor(tier: string, pgShards: number): Array<{ name: string
     default:
       throw new StackError(`no topology for tier "${tier}" yet`);
   }
+}
+
+/** The streaming replicas a tier needs: `requested` (default DEFAULT_REPLICAS) for the `replicas` tier, none for the others. */
+export function replicaCountFor(tier: string, requested?: number): number {
+  return tier === 'replicas' ? (requested ?? DEFAULT_REPLICAS) : 0;
 }
 
 /** The streaming replicas of a stack (the `replicas` tier), by name. */

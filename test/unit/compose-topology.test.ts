@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEFAULT_NODE_CAPACITY } from '../../harness/stack/capacity.ts';
-import { pgNodesFor } from '../../harness/stack/topology.ts';
+import { pgNodesFor, replicaCountFor } from '../../harness/stack/topology.ts';
 import { DEFAULT_PG_SHARDS, DEFAULT_REPLICAS } from '../../harness/stack/types.ts';
 
 interface Service {
@@ -18,7 +18,7 @@ const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.me
 function localTopology(tier: string): Record<string, string> {
   const nodes: Record<string, string> = {};
   for (const n of pgNodesFor(tier, DEFAULT_PG_SHARDS)) nodes[n.name] = n.role;
-  if (tier === 'replicas') for (let i = 1; i <= DEFAULT_REPLICAS; i++) nodes[`pg-replica-${i}`] = 'pg-replica';
+  for (let i = 1; i <= replicaCountFor(tier); i++) nodes[`pg-replica-${i}`] = 'pg-replica';
   nodes.redis = 'redis';
   nodes.memcached = 'memcached';
   return nodes;
@@ -38,5 +38,14 @@ describe('docker-compose.yml stays consistent with the local topology', () => {
     const mem = (m: string | undefined) => (m?.endsWith('g') ? Number(m.slice(0, -1)) * 2 ** 30 : NaN);
     for (const [name, s] of pgs)
       expect({ name, cpus: s.cpus, mem: mem(s.mem_limit) }).toEqual({ name, cpus: DEFAULT_NODE_CAPACITY.cpus, mem: DEFAULT_NODE_CAPACITY.memoryBytes });
+  });
+});
+
+describe('replicaCountFor', () => {
+  it('gives the replicas tier the replicas asked for, DEFAULT_REPLICAS when none are, and other tiers none', () => {
+    expect(replicaCountFor('replicas')).toBe(DEFAULT_REPLICAS);
+    expect(replicaCountFor('replicas', 5)).toBe(5);
+    expect(replicaCountFor('cache')).toBe(0);
+    expect(replicaCountFor('sharded', 3)).toBe(0);
   });
 });
