@@ -16,7 +16,7 @@ import { waitForReplicas } from '../stack/replication.ts';
 import { attachedStack } from '../stack/state.ts';
 import { Supervisor } from '../stack/supervisor.ts';
 import { pgNodesFor, primaries, replicaCountFor, replicasOf } from '../stack/topology.ts';
-import { nodeByRole, type Stack } from '../stack/types.ts';
+import { DEFAULT_PG_SHARDS, nodeByRole, type Stack } from '../stack/types.ts';
 import { startApp, startWorker, type AppLaunch, type AppProcess } from './app-process.ts';
 import type { WorkerControl } from './actions.ts';
 import type { Supervised } from '../stack/supervisor.ts';
@@ -109,7 +109,7 @@ export async function launchStack(req: LaunchRequest): Promise<LaunchedStack> {
   const baseDir = req.baseDir ?? tmpdir();
   const kept = keptStack(req);
   const snapshots = provider === 'local' && !kept && req.snapshots !== null ? new SnapshotStore(req.snapshots) : null;
-  const snapKey = { profile: profile.name, seed: req.seed, logicalShards: req.logicalShards, nodes: pgNodesFor(req.tier, req.pgShards ?? 4).length };
+  const snapKey = { profile: profile.name, seed: req.seed, logicalShards: req.logicalShards, nodes: pgNodesFor(req.tier, req.pgShards ?? DEFAULT_PG_SHARDS).length };
   const found = snapshots && !req.reseed ? snapshots.find(snapKey) : null;
   if (found) req.log(`restoring snapshot ${found.info.key} (seeding it took ${found.info.seedSeconds.toFixed(1)}s)`);
   else if (!kept) {
