@@ -23,8 +23,8 @@ export async function resolveSession(
   alsoKeys: readonly string[] = [],
 ): Promise<{ userId: bigint | null; pinned: boolean; values: Array<string | null> }> {
   if (!TOKEN.test(token)) return { userId: null, pinned: false, values: alsoKeys.map(() => null) };
-  // Only the replicas tier pins writers to the primary; the others read no pin key.
-  const pins = ctx.config.tier === 'replicas' ? [keys.writePin(token)] : [];
+  // Only a tier that pins writers to the primary reads the pin key (with read-your-writes off, no request could use it).
+  const pins = ctx.router.pinsWriters ? [keys.writePin(token)] : [];
   const [userId, ...rest] = await ctx.redis.mget(keys.session(token), ...pins, ...alsoKeys);
   const pinned = pins.length > 0 && rest[0] !== null;
   return { userId: userId ? BigInt(userId) : null, pinned, values: rest.slice(pins.length) };
