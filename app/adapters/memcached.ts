@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import memjs from 'memjs';
 
 /** The only module that talks to Memcached. */
@@ -11,7 +12,7 @@ export type MemcachedClient = memjs.Client;
  */
 export function createMemcached(servers: string, timeoutMs = 1000): MemcachedClient {
   const seconds = timeoutMs / 1000;
-  return memjs.Client.create(servers, {
+  const client = memjs.Client.create(servers, {
     retries: 1,
     timeout: seconds,
     conntimeout: seconds,
@@ -20,6 +21,39 @@ export function createMemcached(servers: string, timeoutMs = 1000): MemcachedCli
     keepAlive: true,
     logger: { log: () => {} },
   });
+  for (const server of client.servers) batchWrites(server as unknown as ServerInternals);
+  return client;
+}
+
+/** What batchWrites uses of a memjs Server (memjs 1.3: lib/memjs/server.js). */
+interface ServerInternals {
+  write(blob: Buffer): void;
+  _socket?: Socket;
+  connected: boolean;
+}
+
+/**
+ * One socket write per event-loop turn instead of one per request, as ioredis' auto-pipelining
+ * does: the first request of a turn corks the server's socket and the turn's check phase uncorks
+ * it, so the GETs and fills of every HTTP request read in that turn leave in one writev. A write
+ * here is a loopback send, which costs the app about as much CPU as the rest of a cached read
+ * (perf:app's profile); memjs writes each request at once.
+ */
+function batchWrites(server: ServerInternals): void {
+  const write = server.write.bind(server);
+  let corked: Socket | null = null;
+  server.write = (blob: Buffer) => {
+    const socket = server._socket;
+    if (!corked && socket && server.connected) {
+      corked = socket;
+      socket.cork();
+      setImmediate(() => {
+        corked = null;
+        socket.uncork();
+      });
+    }
+    write(blob);
+  };
 }
 
 export async function mcGet(client: MemcachedClient, key: string): Promise<Buffer | null> {
