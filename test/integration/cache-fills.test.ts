@@ -68,3 +68,34 @@ describe('cache fills on a real Memcached', () => {
     }
   });
 });
+
+describe('Memcached writes batched per event-loop turn (adapters/memcached.ts)', () => {
+  /** Counts the socket's writes to the kernel: a corked stream flushes through _writev once, an uncorked one calls _write per request. */
+  const countWrites = (client: AppContext['memcached']) => {
+    const socket = (client.servers[0] as unknown as { _socket: { _write: (...a: unknown[]) => unknown; _writev: (...a: unknown[]) => unknown } })._socket;
+    const counts = { write: 0, writev: 0 };
+    const [write, writev] = [socket._write.bind(socket), socket._writev.bind(socket)];
+    socket._write = (...a) => (counts.write++, write(...a));
+    socket._writev = (...a) => (counts.writev++, writev(...a));
+    return counts;
+  };
+
+  it('sends the requests of one turn in one socket write, each answered right, and the next turn sends again', async () => {
+    const client = createMemcached(nodeByRole(stack, 'memcached').url);
+    try {
+      await mcSet(client, 'batch-0', 'v0', 60); // connects
+      const counts = countWrites(client);
+      const keys = Array.from({ length: 20 }, (_, i) => `batch-${i % 3}`);
+      await Promise.all([mcSet(client, 'batch-1', 'v1', 60), mcSet(client, 'batch-2', 'v2', 60)]);
+      expect(counts).toEqual({ write: 0, writev: 1 });
+      const values = await Promise.all(keys.map(async (k) => (await mcGet(client, k))?.toString()));
+      expect(values).toEqual(keys.map((k) => `v${k.slice(-1)}`));
+      expect(counts).toEqual({ write: 0, writev: 2 });
+      // A request alone in its turn is not held back: it goes out in that turn's check phase.
+      expect((await mcGet(client, 'batch-2'))?.toString()).toBe('v2');
+      expect(counts.write + counts.writev).toBe(3);
+    } finally {
+      client.close();
+    }
+  });
+});
