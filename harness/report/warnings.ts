@@ -101,10 +101,11 @@ function sweepWarning(trial: Trial): Warning[] {
   const limited = (trial.sweep?.steps ?? []).filter((s) => s.generatorLimited);
   if (limited.length === 0) return [];
   const rates = [...new Set(limited.map((s) => fmtInt(s.rate)))].join(', ');
+  const why = [...new Set(limited.flatMap((s) => s.generatorLimitReasons ?? []))];
   return [{
     topic: 'sweep',
     short: 'generator limited at some sweep steps',
-    text: `At ${rates} req/s offered the load generator itself was limited: those steps say little about the app.`,
+    text: `At ${rates} req/s offered the load generator itself was limited${why.length ? ` (${why.join('; ')})` : ''}: those steps say little about the app.`,
   }];
 }
 

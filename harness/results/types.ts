@@ -290,6 +290,8 @@ export interface SweepStep {
   nodeCpu: Record<string, number | null>;
   /** The generator's own evidence for this window. */
   generatorLimited: boolean;
+  /** Why it was called limited (harness/drive/monitor.ts); absent in results written before it was recorded. */
+  generatorLimitReasons?: string[];
 }
 
 /** What a sweep found: the highest offered rate that holds the SLO, with an interval. */

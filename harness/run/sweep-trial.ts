@@ -100,10 +100,11 @@ async function step(input: SweepInput, rate: number, repeat: number, index: numb
     holdsSlo: false,
     nodeCpu: Object.fromEntries(backends.postgres.map((n) => [n.node, n.cpuSeconds === null ? null : n.cpuSeconds / seconds])),
     generatorLimited: out.generator.limited,
+    generatorLimitReasons: out.generator.limitReasons,
   };
   s.holdsSlo = holdsSlo(s, input.slo);
   const ms = (us: number | null) => (us === null ? '-' : (us / 1000).toFixed(1));
-  input.log(`  sweep ${String(rate).padStart(6)} req/s: p99 ${ms(s.p99Us)} ms, errors ${(s.errorRate * 100).toFixed(2)}%, dropped ${(s.dropRate * 100).toFixed(2)}%: ${s.holdsSlo ? 'holds' : 'BREAKS'} the SLO${s.generatorLimited ? ' (generator limited)' : ''}`);
+  input.log(`  sweep ${String(rate).padStart(6)} req/s: p99 ${ms(s.p99Us)} ms, errors ${(s.errorRate * 100).toFixed(2)}%, dropped ${(s.dropRate * 100).toFixed(2)}%: ${s.holdsSlo ? 'holds' : 'BREAKS'} the SLO${s.generatorLimited ? ` (generator limited: ${out.generator.limitReasons.join('; ')})` : ''}`);
   return { step: s, appCpuShare };
 }
 
