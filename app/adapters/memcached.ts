@@ -41,14 +41,14 @@ interface ServerInternals {
  */
 function batchWrites(server: ServerInternals): void {
   const write = server.write.bind(server);
-  let corked: Socket | null = null;
+  let corked = false;
   server.write = (blob: Buffer) => {
     const socket = server._socket;
     if (!corked && socket && server.connected) {
-      corked = socket;
+      corked = true;
       socket.cork();
       setImmediate(() => {
-        corked = null;
+        corked = false;
         socket.uncork();
       });
     }

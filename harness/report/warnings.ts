@@ -101,11 +101,12 @@ function sweepWarning(trial: Trial): Warning[] {
   const limited = (trial.sweep?.steps ?? []).filter((s) => s.generatorLimited);
   if (limited.length === 0) return [];
   const rates = [...new Set(limited.map((s) => fmtInt(s.rate)))].join(', ');
-  const why = [...new Set(limited.flatMap((s) => s.generatorLimitReasons ?? []))];
+  // The last limited window's reasons: each window's carry its own figures, so all of them would only repeat.
+  const why = limited.at(-1)!.generatorLimitReasons ?? [];
   return [{
     topic: 'sweep',
     short: 'generator limited at some sweep steps',
-    text: `At ${rates} req/s offered the load generator itself was limited${why.length ? ` (${why.join('; ')})` : ''}: those steps say little about the app.`,
+    text: `At ${rates} req/s offered the load generator itself was limited${why.length ? ` (the last time: ${why.join('; ')})` : ''}: those steps say little about the app.`,
   }];
 }
 

@@ -13,12 +13,12 @@ function figures(trial: Trial): { p50Us: number; p99Us: number; p999Us: number; 
   return { p50Us: h.getValueAtPercentile(50), p99Us: h.getValueAtPercentile(99), p999Us: h.getValueAtPercentile(99.9), errorRate: failed / scheduled };
 }
 
-/** A sweep's maximum sustainable rate as the headline and the report show it. */
 /** A sweep's highest rate under the SLO in words: with its interval, or "at least" it when the sweep found no knee. */
 export function sustainableText(m: { rate: number; low: number; high: number; lowerBound?: true }): string {
   return m.lowerBound ? `at least ${fmtRate(m.rate)} req/s (no knee: the sweep stopped before the SLO broke)` : `${fmtRate(m.rate)} req/s (95% ${fmtRate(m.low)}–${fmtRate(m.high)})`;
 }
 
+/** A sweep's maximum sustainable rate as the headline and the report show it. */
 export function sustainableOf(m: SweepResult['maxSustainable'] | undefined): Sustainable | null {
   return m ? { rate: m.rate, low: m.low, high: m.high, ...(m.lowerBound ? { lowerBound: true as const } : {}) } : null;
 }

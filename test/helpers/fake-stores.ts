@@ -16,11 +16,10 @@ function untouchable(store: string): never {
 
 /**
  * An app context whose stores hold one session and nothing else. For tests of what the app answers
- * before it needs data: malformed input, authentication, routing. Anything deeper throws.
- * `pinsWriters` is what the fake router says (the real replicas tier says true while
- * readYourWritesMs > 0); with it, a successful write's pin reaches the fake Redis, which throws.
+ * before it needs data: malformed input, authentication, routing. Anything deeper throws. Its
+ * router pins no writers: a write's pin would reach the fake Redis, which throws.
  */
-export function fakeContext(tier = 'cache', pinsWriters = false): AppContext & { close(): Promise<void> } {
+export function fakeContext(tier = 'cache'): AppContext & { close(): Promise<void> } {
   const config: AppConfig = {
     ...APP_DEFAULTS,
     tier,
@@ -37,7 +36,7 @@ export function fakeContext(tier = 'cache', pinsWriters = false): AppContext & {
   const deny = (store: string) => new Proxy({}, { get: (_t, prop) => (prop === 'then' ? undefined : () => untouchable(store)) });
   return {
     config,
-    router: { name: tier, pinsWriters, readPool: () => untouchable('postgres'), writePool: () => untouchable('postgres'), writeNode: () => 0, downNodes: () => [], pools: () => [], close: async () => {} },
+    router: { name: tier, pinsWriters: false, readPool: () => untouchable('postgres'), writePool: () => untouchable('postgres'), writeNode: () => 0, downNodes: () => [], pools: () => [], close: async () => {} },
     redis: new Proxy(redis, { get: (t, prop) => (prop in t ? t[prop as keyof typeof t] : prop === 'then' ? undefined : () => untouchable('redis')) }) as unknown as AppContext['redis'],
     memcached: deny('memcached') as AppContext['memcached'],
     queue: deny('queue') as AppContext['queue'],
