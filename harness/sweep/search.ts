@@ -40,41 +40,57 @@ export interface SweepOutcome {
  * The search: a geometric ramp until a window breaks the SLO, bisection between the last rate
  * that held and the first that did not, then repeated windows on both sides of the knee until the
  * bootstrap interval is narrow enough or the window budget is spent. When the repeats overturn the
- * window that broke (most windows at that rate hold), the knee lies above: the ramp resumes there. A window where the generator
- * itself was limited is measured again; if it stays limited the search ends there (beyond it the
- * numbers would be the generator's), and such windows never count in the estimate. Once the plan's
- * signal aborts, no window starts: the search rejects with InterruptedError.
+ * window that broke (most windows at that rate hold), the knee lies above: the ramp resumes there.
+ *
+ * A window where the generator itself was limited is measured again (the machine may be shared).
+ * If it stays limited, that rate becomes the ceiling: such windows never count in the estimate (their
+ * numbers would be the generator's), and the search goes on below it, bisecting between the last
+ * rate that held and the ceiling as if the SLO had broken there. A machine saturated by an app that
+ * has collapsed makes the generator late too, so stopping at the first limited window would leave
+ * a lower bound where the knee lies just below. Only when no rate is left between the last that held
+ * and the ceiling does the search end there, with a lower bound. Once the plan's signal aborts, no
+ * window starts: the search rejects with InterruptedError.
  */
 export async function runSweep(plan: SweepPlan, measure: MeasureWindow): Promise<SweepOutcome> {
   const steps: SweepStep[] = [];
   const count = (rate: number) => steps.filter((s) => s.rate === rate && !s.generatorLimited).length;
-  // A window where the generator was late says nothing about the app: measure it again (the
-  // machine may be shared), up to GENERATOR_RETRIES times, keeping every window in the record.
   const window = async (r: number): Promise<SweepStep> => {
     if (plan.signal?.aborted) throw new InterruptedError(String(plan.signal.reason ?? 'SIGINT'));
     const step = await measure(r, count(r));
     steps.push(step);
     return step;
   };
+  const budgetLeft = () => steps.length < plan.maxWindows;
+  /** The lowest rate the generator could not keep, even when measured again. */
+  let ceiling = Number.POSITIVE_INFINITY;
   const take = async (rate: number): Promise<SweepStep> => {
     const r = Math.round(rate);
     let step = await window(r);
     for (let retry = 0; step.generatorLimited && retry < GENERATOR_RETRIES && budgetLeft(); retry++) step = await window(r);
+    if (step.generatorLimited) ceiling = Math.min(ceiling, r);
     return step;
   };
-  const budgetLeft = () => steps.length < plan.maxWindows;
+  /** Whether the SLO held in a window (one the generator could not keep counts as broken, for the search only). */
+  const held = (s: SweepStep) => !s.generatorLimited && holdsSlo(s, plan.slo);
   const judged = () => steps.filter((s) => !s.generatorLimited);
   const done = (stoppedBecause: string): SweepOutcome => ({ steps, estimate: estimateMaxSustainable(judged(), plan.slo), stoppedBecause });
+  const generatorStop = (good: number | null) => done(`the generator could not keep ${ceiling} req/s${good === null ? '' : ` and no rate is left between it and ${good} req/s, which held`}`);
+  /** The ramp's next rate: geometric, but never at or above the ceiling (halfway to it instead). */
+  const next = (rate: number) => {
+    const r = Math.min(plan.maxRate, rate * plan.growth);
+    return r < ceiling ? r : (rate + ceiling) / 2;
+  };
 
   let good: number | null = null;
   let start = plan.startRate;
   for (;;) {
     // Ramp.
     let bad: number | null = null;
-    for (let rate = start; budgetLeft(); rate = Math.min(plan.maxRate, rate * plan.growth)) {
+    for (let rate = start; budgetLeft(); rate = next(rate)) {
+      if (good !== null && Math.round(rate) >= ceiling - 1) return generatorStop(good);
       const s = await take(rate);
-      if (s.generatorLimited) return done(`the generator could not keep ${s.rate} req/s`);
-      if (!s.holdsSlo) {
+      if (!held(s)) {
+        if (s.generatorLimited && good === null) return generatorStop(null);
         bad = s.rate;
         break;
       }
@@ -87,26 +103,28 @@ export async function runSweep(plan: SweepPlan, measure: MeasureWindow): Promise
     // Bisection.
     for (let i = 0; i < plan.bisections && budgetLeft() && bad - good > 1; i++) {
       const s = await take((good + bad) / 2);
-      if (s.generatorLimited) return done(`the generator could not keep ${s.rate} req/s`);
-      if (holdsSlo(s, plan.slo)) good = s.rate;
+      if (held(s)) good = s.rate;
       else bad = s.rate;
     }
 
-    // Repeats at the knee until the interval is narrow enough.
+    // Repeats at the knee until the interval is narrow enough (never at or above the ceiling).
     for (;;) {
-      for (const rate of [good, bad]) while (count(rate) < plan.repeats && budgetLeft()) await take(rate);
+      for (const rate of [good, bad]) while (rate < ceiling && count(rate) < plan.repeats && budgetLeft()) await take(rate);
       const e = estimateMaxSustainable(judged(), plan.slo);
       // Repeat next where the medians now put the knee (one window that broke may have been noise).
       const bracket = kneeBracket(judged(), plan.slo);
-      if (bracket.good !== null && bracket.bad !== null) [good, bad] = [bracket.good, bracket.bad];
+      if (bracket.good !== null) good = bracket.good;
+      bad = bracket.bad ?? Math.min(bad, ceiling);
       // The repeats held where one window broke: that was noise, and the knee lies higher.
       if (e?.lowerBound && budgetLeft()) break;
-      if (e && !e.lowerBound && (e.high - e.low) / e.rate <= plan.targetWidth) return done(`the interval is within ±${(plan.targetWidth * 50).toFixed(0)}% of the estimate`);
+      // A rate measured once has no spread to resample: its interval is narrow by construction.
+      const repeated = [good, bad].every((r) => r >= ceiling || count(r) >= plan.repeats);
+      if (e && !e.lowerBound && repeated && (e.high - e.low) / e.rate <= plan.targetWidth) return done(`the interval is within ±${(plan.targetWidth * 50).toFixed(0)}% of the estimate`);
       if (!budgetLeft()) return done(e?.lowerBound ? 'the window budget ran out before a rate broke the SLO in most of its windows: a lower bound' : 'the window budget ran out while narrowing the interval');
       // More windows where the estimate is least certain: both sides again.
       plan = { ...plan, repeats: plan.repeats + 1 };
     }
-    good = Math.max(good, bad);
-    start = Math.min(plan.maxRate, good * plan.growth);
+    good = Math.max(good, bad < ceiling ? bad : good);
+    start = next(good);
   }
 }

@@ -114,13 +114,47 @@ describe('max sustainable throughput', () => {
     expect(windows).toBe(3);
   });
 
-  it('stops at a generator-limited window and says so', async () => {
+  it('searches below a rate the generator cannot keep, and ends with a lower bound where the SLO held up to it', async () => {
     const inner = system(10_000, 0.1);
     const out = await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP }, async (rate, repeat) => ({ ...(await inner(rate, repeat)), generatorLimited: rate > 1000 }));
-    expect(out.stoppedBecause).toMatch(/generator/);
-    expect(out.steps.at(-1)!.generatorLimited).toBe(true);
-    // Measured three times before giving up, and never counted.
-    expect(out.steps.filter((s) => s.generatorLimited)).toHaveLength(3);
+    expect(out.stoppedBecause).toMatch(/generator could not keep 100\d req\/s and no rate is left/);
+    expect(out.estimate!.lowerBound).toBe(true);
+    // Bisected up to the generator's limit, not stopped at the ramp's first limited rate (1139).
+    expect(out.estimate!.rate).toBeGreaterThanOrEqual(995);
+    expect(out.estimate!.rate).toBeLessThanOrEqual(1000);
+    // Each limited rate measured three times before it became the ceiling, none counted.
+    const limited = out.steps.filter((s) => s.generatorLimited);
+    expect(limited.length % 3).toBe(0);
+    expect(limited.length).toBeGreaterThan(3);
+    for (const s of limited) expect(s.rate).toBeGreaterThan(1000);
+  });
+
+  it('finds the knee below a rate the generator could not keep (the machine saturated by a collapsed app)', async () => {
+    // Capacity 1600 (knee 1440); from 1900 up the generator is late as well, as on a 2-core machine.
+    for (const seed of [1, 2, 3]) {
+      const inner = system(1600, 0.1, seed);
+      const out = await runSweep({ slo, startRate: 400, maxRate: 100_000, ...DEFAULT_SWEEP }, async (rate, repeat) => ({ ...(await inner(rate, repeat)), generatorLimited: rate >= 1900 }));
+      expect(out.estimate!.lowerBound).toBeUndefined();
+      expect(Math.abs(out.estimate!.rate / knee(1600) - 1)).toBeLessThan(0.05);
+      // It never measures at or above a ceiling once found, beyond the retries there.
+      const limitedRates = new Set(out.steps.filter((s) => s.generatorLimited).map((s) => s.rate));
+      for (const r of limitedRates) expect(out.steps.filter((s) => s.rate === r)).toHaveLength(3);
+    }
+  });
+
+  it('does not call an interval narrow when the budget ran out before the knee was repeated', async () => {
+    const out = await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP, maxWindows: 6 }, system(600, 0.1));
+    expect(out.steps).toHaveLength(6);
+    expect(out.stoppedBecause).not.toMatch(/interval is within/);
+    expect(out.stoppedBecause).toMatch(/budget ran out/);
+  });
+
+  it('stops at once when the generator cannot keep even the first rate', async () => {
+    const inner = system(10_000, 0.1);
+    const out = await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP }, async (rate, repeat) => ({ ...(await inner(rate, repeat)), generatorLimited: true }));
+    expect(out.steps).toHaveLength(3);
+    expect(out.estimate).toBeNull();
+    expect(out.stoppedBecause).toBe('the generator could not keep 100 req/s');
   });
 
   it('measures a window again when the generator was late once (a shared machine), and goes on', async () => {
