@@ -33,9 +33,10 @@ const RESAMPLES = 1000;
  *
  * What it does say: how far the ratio could move with the window-to-window noise these two sweeps
  * saw (95%, to the extent the windows at a rate are independent draws of the same thing). What it
- * does not: drift between the two sweeps, which ran minutes apart on separate stacks (another job
- * on a shared machine, autovacuum, a slower warm-up), nor anything that moved every window of a
- * sweep alike, so it is not a prediction of the next run's ratio (the --runs stability check is).
+ * does not: anything that moved every window of one sweep alike and not the other's (perf:tiers
+ * alternates the two sweeps' windows so that drift on the machine falls on both, but a slower
+ * warm-up or autovacuum on one stack does not), so it is not a prediction of the next run's ratio
+ * (the --runs stability check is).
  * With few windows per rate it is coarse: rates measured once contribute no spread at all, and
  * three windows per rate allow only ten distinct resamples there. null when either sweep has no
  * rate that held the SLO.

@@ -5,7 +5,8 @@
  * node (cgroup v1; small enough that PostgreSQL, not the app or the generator, is the limit), a
  * sweep of open-model windows (harness/run/sweep-trial.ts) finds the maximum sustainable rate under
  * one SLO of two workloads: uncached photo reads (scenarios/uncached-reads.ts) and new likes
- * (scenarios/new-likes.ts). Each figure comes with the sweep's 95% interval, each ratio
+ * (scenarios/new-likes.ts). The tiers of a workload are swept side by side, every stack up at
+ * once and their windows alternating, so drift on the machine falls on both sides of a ratio. Each figure comes with the sweep's 95% interval, each ratio
  * (replicas / cache reads, sharded / cache writes) with a bootstrap interval (harness/perf/ratio.ts).
  * One line per sweep on stderr; the last stdout line is one JSON object. --runs N repeats the whole
  * comparison and says whether every run's ratios are within ±5% of their median. Flags:
@@ -20,6 +21,7 @@ import { ExitCode, InterruptedError, StackError } from '../errors.ts';
 import { hitRate, memcachedDelta, memcachedSnapshot, type MemcachedSnapshot } from '../metrics/backends.ts';
 import type { Slo, SweepResult } from '../results/types.ts';
 import { launchStack, startAppOn, type LaunchedStack } from '../run/launcher.ts';
+import { Turns } from '../sweep/turns.ts';
 import { sweepTrial } from '../run/sweep-trial.ts';
 import { measureWindow, type TrialInput } from '../run/trial.ts';
 import { DEFAULT_SNAPSHOTS } from '../seed/snapshot.ts';
@@ -87,10 +89,10 @@ function checkAborted(signal: AbortSignal): void {
 }
 
 /** Closed-loop throughput of the scenario (OK answers per second) and Memcached's hit rate over it. */
-async function probe(input: TrialInput, scenario: SingleStreamScenario, settings: Settings): Promise<{ rate: number; hitRate: number | null }> {
+async function probe(input: TrialInput, scenario: SingleStreamScenario, settings: Settings, turns: Turns): Promise<{ rate: number; hitRate: number | null }> {
   const durationSec = Math.min(PROBE_MAX_SEC, settings.windowSec);
   const closed: SingleStreamScenario = { ...scenario, executor: { kind: 'closed-loop', connections: PROBE_CONNECTIONS, durationSec, warmupSec: 1, timeoutMs: scenario.executor.timeoutMs } };
-  const { out, backends } = await measureWindow({ ...input, scenario: closed, scenarioSeed: SCENARIO_SEED + 500 });
+  const { out, backends } = await turns.take(() => measureWindow({ ...input, scenario: closed, scenarioSeed: SCENARIO_SEED + 500 }));
   const ok = Object.values(out.operations).reduce((n, o) => n + o.counts.ok, 0);
   return { rate: ok / Math.max(0.001, out.timing.measuredMs / 1000), hitRate: backends.memcached.hitRate };
 }
@@ -106,8 +108,8 @@ async function mcSnapshotOf(launched: LaunchedStack): Promise<MemcachedSnapshot 
   }
 }
 
-/** One workload on one launched tier: a fresh app, a probe for the first rate, the sweep. */
-async function sweepWorkload(launched: LaunchedStack, workload: Workload, settings: Settings, signal: AbortSignal): Promise<Swept> {
+/** One workload on one launched tier: a fresh app, a probe for the first rate, the sweep; every window in its turn. */
+async function sweepWorkload(launched: LaunchedStack, workload: Workload, settings: Settings, signal: AbortSignal, turns: Turns): Promise<Swept> {
   const tier = launched.stack.tier;
   const scenario = WORKLOADS[workload];
   const app = await startAppOn(launched, { pgPoolSize: PG_POOL }, FANOUT_WORKERS);
@@ -125,7 +127,7 @@ async function sweepWorkload(launched: LaunchedStack, workload: Workload, settin
       signal,
       progress: () => {},
     };
-    const probed = await probe(input, scenario, settings);
+    const probed = await probe(input, scenario, settings, turns);
     checkAborted(signal);
     const sweepOnce = (startRate: number) => {
       log(`${tier} × ${scenario.name}: closed-loop probe ${probed.rate.toFixed(0)} req/s (Memcached hit rate ${pct(probed.hitRate)}); sweep from ${startRate} req/s`);
@@ -133,9 +135,11 @@ async function sweepWorkload(launched: LaunchedStack, workload: Workload, settin
         ...input,
         slo: settings.slo,
         appPid: app.pid,
+        // The tiers' sweeps interleave: each line says whose it is.
         log: (line) => {
-          if (!signal.aborted) log(line);
+          if (!signal.aborted) log(`  [${tier}] ${line.trimStart()}`);
         },
+        turns,
         startRate,
         budget: { windowSec: settings.windowSec, maxWindows: settings.maxWindows },
         warmupMaxSec: settings.warmupMaxSec,
@@ -166,37 +170,63 @@ async function sweepWorkload(launched: LaunchedStack, workload: Workload, settin
   }
 }
 
-/** The workloads a tier runs: both, or with --ratios-only those its ratio needs. */
-function workloadsOf(tier: Tier, settings: Settings): Workload[] {
-  return (['reads', 'writes'] as const).filter((w) => !settings.ratiosOnly || RATIO_SWEEPS[w].includes(tier));
+/** The tiers a workload is swept on: all of them, or with --ratios-only those its ratio needs. */
+function tiersOf(workload: Workload, settings: Settings): Tier[] {
+  return settings.tiers.filter((t) => !settings.ratiosOnly || RATIO_SWEEPS[workload].includes(t));
 }
 
-/** One workload on one tier: a stack of that workload's node size restored from the snapshot, the sweep, stack down whatever happens. */
-async function measureOn(tier: Tier, workload: Workload, settings: Settings, signal: AbortSignal): Promise<Swept> {
+/** A tier's stack of the workload's node size, restored from the snapshot. */
+async function launchTier(tier: Tier, workload: Workload, settings: Settings, signal: AbortSignal): Promise<LaunchedStack> {
   checkAborted(signal);
   const launched = await launchStack({ tier, ...SHAPES[tier], capacity: settings.capacity[workload], profile: settings.profile, seed: DATASET_SEED, logicalShards: LOGICAL_SHARDS, snapshots: DEFAULT_SNAPSHOTS, log, signal });
-  try {
-    if (!launched.stack.capacity.applied) throw new StackError(`capacity limits could not be applied (${launched.stack.capacity.description}); the tiers would not differ`);
-    return await sweepWorkload(launched, workload, settings, signal);
-  } finally {
+  if (!launched.stack.capacity.applied) {
     await launched.down();
+    throw new StackError(`capacity limits could not be applied (${launched.stack.capacity.description}); the tiers would not differ`);
+  }
+  return launched;
+}
+
+/**
+ * One workload on its tiers, all at once: every tier's stack up (fresh, so the reads never follow
+ * the likes' writes and pinned sessions), their sweeps run side by side with their windows taking
+ * turns (harness/sweep/turns.ts), every stack down whatever happens. Sweeping one tier after the
+ * other, cache reads moved ±14% between runs while each sweep's own interval was ±5%: the machine
+ * drifted between sweeps. Alternating windows puts the same drift on both sides of a ratio. When one
+ * sweep fails, the others stop at their next window and its error is the one reported.
+ */
+async function measureWorkload(workload: Workload, settings: Settings, signal: AbortSignal): Promise<Partial<Record<Tier, Swept>>> {
+  const tiers = tiersOf(workload, settings);
+  const launched: LaunchedStack[] = [];
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (const tier of tiers) launched.push(await launchTier(tier, workload, settings, signal));
+    const turns = new Turns();
+    const settled = await Promise.allSettled(
+      launched.map((l) =>
+        sweepWorkload(l, workload, settings, stop.signal, turns).catch((err: unknown) => {
+          stop.abort(err);
+          throw err;
+        }),
+      ),
+    );
+    const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length > 0) throw failures.find((e) => !(e instanceof InterruptedError)) ?? failures[0];
+    return Object.fromEntries(settled.map((r, i) => [tiers[i]!, (r as PromiseFulfilledResult<Swept>).value]));
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    for (const l of launched.reverse()) await l.down();
   }
 }
 
-/** One tier's sweeps, each on a fresh stack (so the reads never follow the likes' writes and pinned sessions). */
-async function measureTier(tier: Tier, settings: Settings, signal: AbortSignal): Promise<Partial<Record<Workload, Swept>>> {
-  const out: Partial<Record<Workload, Swept>> = {};
-  for (const w of workloadsOf(tier, settings)) out[w] = await measureOn(tier, w, settings, signal);
-  return out;
-}
-
-/** The whole comparison, once. */
+/** The whole comparison, once: the reads on their tiers side by side, then the likes on theirs. */
 async function runOnce(settings: Settings, signal: AbortSignal): Promise<TiersFigures> {
   const t0 = performance.now();
   const sweeps: SweepsByTier = {};
-  for (const tier of settings.tiers) {
-    const swept = await measureTier(tier, settings, signal);
-    sweeps[tier] = Object.fromEntries(Object.entries(swept).map(([w, s]) => [w, s.result]));
+  for (const workload of ['reads', 'writes'] as const) {
+    const swept = await measureWorkload(workload, settings, signal);
+    for (const [tier, s] of Object.entries(swept) as Array<[Tier, Swept]>) sweeps[tier] = { ...sweeps[tier], [workload]: s.result };
   }
   const out = tiersFigures({ nodeCpus: { reads: settings.capacity.reads.cpus, writes: settings.capacity.writes.cpus }, nodeMemoryBytes: settings.capacity.reads.memoryBytes, profile: settings.profile, slo: settings.slo }, sweeps, (performance.now() - t0) / 1000);
   const show = (r: RatioInterval | null) => (r ? (r.bound === 'unknown' ? `unknown (neither sweep found a knee; ${r.ratio} of their lower bounds)` : `${r.bound ? `${r.bound} ` : ''}${r.ratio} [${r.low}, ${r.high}]`) : 'n/a');
