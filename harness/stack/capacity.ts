@@ -26,22 +26,7 @@ const CPU_ROOT = '/sys/fs/cgroup/cpu';
 const MEMORY_ROOT = '/sys/fs/cgroup/memory';
 /** Accounting only (no limit): the node's exact CPU time, exited backends included. */
 const CPUACCT_ROOT = '/sys/fs/cgroup/cpuacct';
-/**
- * The CFS period the quota is spent over. Not the kernel's (and Docker's) 100 ms: a node of 0.1 CPU
- * that spends its 10 ms early in a 100 ms period stalls for the other 90 ms, so its p99 jumped
- * between ~60 and ~280 ms at any load from 250 to 700 req/s and a p99 SLO found no knee (perf:tiers,
- * 2026-12-05). Over 10 ms it stalls at most 9 ms and behaves like a slower machine, not a frozen one.
- * A quota cannot be under 1 ms, so a very small node gets a longer period (at most the kernel's 1 s).
- */
-const PERIOD_US = 10_000;
-const MIN_QUOTA_US = 1_000;
-const MAX_PERIOD_US = 1_000_000;
-
-/** cpu.cfs_period_us and cpu.cfs_quota_us for a node of `cpus` CPUs (above 0). */
-export function cfsSettings(cpus: number): { periodUs: number; quotaUs: number } {
-  const periodUs = Math.min(MAX_PERIOD_US, Math.max(PERIOD_US, Math.ceil(MIN_QUOTA_US / cpus)));
-  return { periodUs, quotaUs: Math.round(cpus * periodUs) };
-}
+const PERIOD_US = 100_000;
 
 /** Why capacity limits cannot be applied here, or null when they can. */
 export function capacityUnavailable(): string | null {
@@ -109,9 +94,8 @@ export function createCapacityGroup(runDir: string, name: string, cap: NodeCapac
     if (owner) chownSync(p, owner.uid, owner.gid);
     procs.push(p);
   };
-  const cfs = cap.cpus > 0 ? cfsSettings(cap.cpus) : null;
-  const quota = String(cfs?.quotaUs ?? -1);
-  if (cfs) make(CPU_ROOT, { 'cpu.cfs_period_us': String(cfs.periodUs), 'cpu.cfs_quota_us': quota });
+  const quota = String(Math.round(cap.cpus * PERIOD_US));
+  if (cap.cpus > 0) make(CPU_ROOT, { 'cpu.cfs_period_us': String(PERIOD_US), 'cpu.cfs_quota_us': quota });
   if (cap.memoryBytes > 0) make(MEMORY_ROOT, { 'memory.limit_in_bytes': String(cap.memoryBytes) });
   const accounted = writable(join(CPUACCT_ROOT, 'cgroup.procs'));
   if (accounted) make(CPUACCT_ROOT, {});
@@ -151,6 +135,6 @@ export async function withRecordedCpuLifted<T>(runDir: string, cap: NodeCapacity
   try {
     return await work();
   } finally {
-    set(String(cap && cap.cpus > 0 ? cfsSettings(cap.cpus).quotaUs : -1));
+    set(String(Math.round((cap?.cpus ?? 0) * PERIOD_US)));
   }
 }
