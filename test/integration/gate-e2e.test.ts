@@ -34,14 +34,24 @@ const profileReads: Scenario = {
 const SHORT = ['--profile', 'tiny', '--logical-shards', '8', '--snapshots', 'off', '--workers', '1', '--window', '1500ms', '--warmup', '1s', '--closed-window', '1s', '--closed-warmup', '500ms'];
 
 /**
- * Busy-wait per photo request: about a quarter of the route's app CPU per request as the gate
- * measures the baseline (about 300 µs in a fresh process's closed loop on the tiny profile here;
- * the test checks the share from the gate's own figures). At a quarter the real 4-block gates FAILed
- * 3 times in 5 (README: 8 pairs leave little room for pairs turned around by the machine's noise),
- * so the test runs 6 blocks (12 pairs) and gates on the shipped thresholds and alpha.
+ * Busy-wait per photo request: BUSY_SHARE of the app's own CPU per request without it
+ * (test/helpers/slow-route.ts sizes it as the app runs), so about a quarter of the baseline's; the
+ * test checks that size from the gate's own figures. A fixed 75 µs was a quarter on one machine and
+ * 11-14% on a slower one, where the gate then FAILed one run in three. A spin costs the app more than
+ * itself (at a share of 0.25 the gate measured the route's CPU per request 515 -> 869 µs, +69%, for a
+ * spin of about 174 µs), hence 0.2. Even so a quarter more CPU would take a CPU-bound closed loop's
+ * throughput down by only a fifth, right at the shipped -20% threshold, so this gate's throughput
+ * threshold is the issue's -10%; p50 and p90 keep the shipped +25% / +45%. 6 blocks (12 pairs): 8
+ * pairs leave little room for pairs turned around by the machine's noise.
  */
-const BUSY_MICROS = 75;
+const BUSY_SHARE = 0.2;
 const BLOCKS = 6;
+
+/** Median closed-loop app CPU µs per photo request over a version's kept trials. */
+function routeMicros(record: GateRecord, version: 'A' | 'B'): number | null {
+  const kept = record.trials.filter((t) => !t.discarded && t.version === version);
+  return median(present(kept.map((t) => t.scenarios['photo-reads']?.appCpuUsPerRequest.closed ?? null)));
+}
 
 function bufferIo(): CliIo & { text: () => string } {
   let text = '';
@@ -59,11 +69,11 @@ describe('bench gate: an injected slowdown on one route', () => {
   const out = () => join(base.dir, 'out-a');
 
   beforeAll(async () => {
-    const candidate = makeSlowPhotoTree(THIS_ROOT, join(base.dir, 'candidate'), BUSY_MICROS);
+    const candidate = makeSlowPhotoTree(THIS_ROOT, join(base.dir, 'candidate'), BUSY_SHARE);
     const config = join(base.dir, 'gate-a.json');
-    // Everything else as shipped (harness/gate/defaults.json): throughput -20%, p50 +25%, p90 +45% at alpha 0.05, Holm over
-    // 6 gated metrics (the smallest p must be <= 0.0083; twelve pairs reach it with two or three small pairs turned around).
-    writeFileSync(config, JSON.stringify({ scenarios: ['photo-reads', 'profile-reads'], abbaBlocks: BLOCKS }));
+    // Everything else as shipped (harness/gate/defaults.json): p50 +25%, p90 +45% at alpha 0.05, Holm over 6 gated
+    // metrics (the smallest p must be <= 0.0083; twelve pairs reach it with two or three small pairs turned around).
+    writeFileSync(config, JSON.stringify({ scenarios: ['photo-reads', 'profile-reads'], abbaBlocks: BLOCKS, relative: { throughput: '-10%' } }));
     affinityBefore = affinityOf(process.pid);
     io = bufferIo();
     // Unpinned: on a machine others load too, an app confined to one core is where their load lands
@@ -75,12 +85,17 @@ describe('bench gate: an injected slowdown on one route', () => {
   }, 900_000);
   afterAll(() => base.remove());
 
-  it('injected about a quarter of the photo route\'s app CPU per request, as the gate measured the baseline', () => {
-    const perRequest = record.trials.filter((t) => !t.discarded && t.version === 'A').map((t) => t.scenarios['photo-reads']!.appCpuUsPerRequest.closed);
-    const route = median(present(perRequest));
-    expect(route).not.toBeNull();
-    expect(BUSY_MICROS / route!).toBeGreaterThan(0.15);
-    expect(BUSY_MICROS / route!).toBeLessThan(0.4);
+  it('injected about a quarter of the photo route\'s app CPU per request, as the gate measured A and B', () => {
+    const a = routeMicros(record, 'A');
+    const b = routeMicros(record, 'B');
+    expect(a).not.toBeNull();
+    expect(b).not.toBeNull();
+    // The spin is BUSY_SHARE of B's CPU per request without it: BUSY_SHARE / (1 + BUSY_SHARE) of B's measured figure.
+    const spin = (b! * BUSY_SHARE) / (1 + BUSY_SHARE);
+    const why = `photo route A ${a} µs, B ${b} µs per request, spin about ${spin.toFixed(0)} µs`;
+    expect(spin / a!, why).toBeGreaterThan(0.15);
+    expect(spin / a!, why).toBeLessThan(0.4);
+    expect(b! / a!, why).toBeGreaterThan(1.15);
   });
 
   it('FAILs (exit 99) on the slowed route: its closed-loop throughput significantly down beyond the threshold', () => {
@@ -89,7 +104,7 @@ describe('bench gate: an injected slowdown on one route', () => {
     const photo = record.report.ratios.filter((r) => r.scenario === 'photo-reads' && r.gated);
     expect(photo.map((r) => r.metric)).toEqual(['throughput', 'p50', 'p90']);
     expect(photo[0]!.verdict, photo[0]!.message).toBe('FAIL');
-    expect(photo[0]!.stats!.estimatePct).toBeLessThan(-20);
+    expect(photo[0]!.stats!.estimatePct).toBeLessThan(-10);
     // Its p50 and p90 at half the capacity move by the busy-wait plus a little queueing (a few percent of ~2 ms): not where a quarter more CPU shows.
   });
 
@@ -129,7 +144,7 @@ describe('bench gate: an injected slowdown on one route', () => {
     const md = readFileSync(join(out(), 'gate.md'), 'utf8');
     expect(Buffer.byteLength(md)).toBeLessThan(64 * 1024);
     expect(md).toMatch(/^## Performance gate: ✗ FAIL \(exit 99\)/);
-    expect(md).toContain('| photo-reads | throughput (closed loop) | -20.0% |');
+    expect(md).toContain('| photo-reads | throughput (closed loop) | -10.0% |');
     expect(md).toContain('Smallest detectable change');
     const html = readFileSync(join(out(), 'gate.html'), 'utf8');
     expect(html.match(/<img src="data:image\/webp;base64,/g)?.length).toBe(4);
