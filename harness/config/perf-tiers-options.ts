@@ -18,7 +18,7 @@ export const perfTiersOptions: OptionSpec[] = [
   { key: 'nodeMemory', flag: 'node-memory', describe: 'memory budget of every PostgreSQL node, e.g. 1g; 0 = none', default: '1g', parse: parseBytes },
   { key: 'profile', flag: 'profile', describe: `dataset profile: ${profileNames.join(', ')}`, default: 'starter', parse: (t) => parseChoice(t, profileNames) },
   { key: 'tiers', flag: 'tiers', describe: `tiers to sweep, comma-separated (a ratio needs cache and its other tier): ${PERF_TIERS.join(', ')}`, default: PERF_TIERS.join(','), parse: (t) => parseChoiceList(t, PERF_TIERS) },
-  { key: 'ratiosOnly', flag: 'ratios-only', describe: 'sweep only what the two ratios need (reads on cache and replicas, likes on cache and sharded): 4 sweeps instead of 6', default: 'false', parse: parseBoolean, boolean: true },
+  { key: 'ratiosOnly', flag: 'ratios-only', describe: 'sweep only what the two ratios need (reads on cache and replicas, likes on cache and sharded): 4 sweeps instead of 6, and none for a workload whose ratio lacks a tier in --tiers', default: 'false', parse: parseBoolean, boolean: true },
   // Not bench run's 50ms: a node of 0.1 CPU that has spent its 10 ms of a 100 ms CFS period
   // (harness/stack/capacity.ts) waits out the other 90 ms, so a p99 bound under that puts the knee
   // where a node first runs out of quota in some period, well below what it can serve.

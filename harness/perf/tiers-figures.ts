@@ -5,6 +5,19 @@ import { bootstrapRatio, type RatioInterval } from './ratio.ts';
 export type Tier = (typeof PERF_TIERS)[number];
 export type Workload = 'reads' | 'writes';
 
+/** The sweeps the two ratios are made of. */
+const RATIO_SWEEPS: Record<Workload, readonly Tier[]> = { reads: ['cache', 'replicas'], writes: ['cache', 'sharded'] };
+
+/**
+ * The tiers a workload is swept on: all of them, or with --ratios-only those its ratio needs, and
+ * none when --tiers leaves out one of those (a lone sweep gives no ratio).
+ */
+export function tiersOf(workload: Workload, settings: { tiers: readonly Tier[]; ratiosOnly: boolean }): Tier[] {
+  if (!settings.ratiosOnly) return [...settings.tiers];
+  const needed = RATIO_SWEEPS[workload];
+  return needed.every((t) => settings.tiers.includes(t)) ? [...needed] : [];
+}
+
 export const TARGETS = { replicasReadRatio: 1.7, shardedWriteRatio: 3 } as const;
 
 /** A tier's figure for a workload: the sweep's maximum sustainable rate and its 95% interval. */

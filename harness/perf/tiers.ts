@@ -29,13 +29,11 @@ import { capacityUnavailable, type NodeCapacity } from '../stack/capacity.ts';
 import { nodeByRole } from '../stack/types.ts';
 import { exitWith, perfFlags, type PerfFlags } from './args.ts';
 import { stabilityOf, type RatioInterval, type Stability } from './ratio.ts';
-import { figureOf, TARGETS, tiersFigures, type Figure, type SweepsByTier, type Tier, type TiersFigures, type Workload } from './tiers-figures.ts';
+import { figureOf, TARGETS, tiersFigures, tiersOf, type Figure, type SweepsByTier, type Tier, type TiersFigures, type Workload } from './tiers-figures.ts';
 
 /** Nodes per tier: cache one primary; replicas a primary and R=2 replicas; sharded P=4 primaries. */
 const SHAPES: Record<Tier, { replicas: number; pgShards: number }> = { cache: { replicas: 0, pgShards: 1 }, replicas: { replicas: 2, pgShards: 1 }, sharded: { replicas: 0, pgShards: 4 } };
 const WORKLOADS: Record<Workload, SingleStreamScenario> = { reads: uncachedReads, writes: newLikes };
-/** The sweeps the two ratios are made of. */
-const RATIO_SWEEPS: Record<Workload, readonly Tier[]> = { reads: ['cache', 'replicas'], writes: ['cache', 'sharded'] };
 const LOGICAL_SHARDS = 64;
 const DATASET_SEED = 1;
 const SCENARIO_SEED = 1;
@@ -170,11 +168,6 @@ async function sweepWorkload(launched: LaunchedStack, workload: Workload, settin
   }
 }
 
-/** The tiers a workload is swept on: all of them, or with --ratios-only those its ratio needs. */
-function tiersOf(workload: Workload, settings: Settings): Tier[] {
-  return settings.tiers.filter((t) => !settings.ratiosOnly || RATIO_SWEEPS[workload].includes(t));
-}
-
 /** A tier's stack of the workload's node size, restored from the snapshot. */
 async function launchTier(tier: Tier, workload: Workload, settings: Settings, signal: AbortSignal): Promise<LaunchedStack> {
   checkAborted(signal);
@@ -225,6 +218,7 @@ async function runOnce(settings: Settings, signal: AbortSignal): Promise<TiersFi
   const t0 = performance.now();
   const sweeps: SweepsByTier = {};
   for (const workload of ['reads', 'writes'] as const) {
+    if (tiersOf(workload, settings).length === 0) continue;
     const swept = await measureWorkload(workload, settings, signal);
     for (const [tier, s] of Object.entries(swept) as Array<[Tier, Swept]>) sweeps[tier] = { ...sweeps[tier], [workload]: s.result };
   }

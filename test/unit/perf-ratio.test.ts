@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapRatio, stabilityOf } from '../../harness/perf/ratio.ts';
-import { figureOf, tiersFigures } from '../../harness/perf/tiers-figures.ts';
+import { figureOf, tiersFigures, tiersOf } from '../../harness/perf/tiers-figures.ts';
 import type { Slo, SweepStep } from '../../harness/results/types.ts';
 import { estimateMaxSustainable, foundKnee, type WindowFigures } from '../../harness/sweep/estimate.ts';
 
@@ -136,5 +136,17 @@ describe('tiersFigures', () => {
     expect(ratio(knee, noKnee).bound).toBe('at most');
     // Two sweeps the generator stopped (1,421 and 1,428 req/s here) do not make a ratio of 1.
     expect(ratio(noKnee, noKnee).bound).toBe('unknown');
+  });
+});
+
+describe('tiersOf', () => {
+  it('sweeps every chosen tier, or with --ratios-only just the pair a ratio needs, and nothing for a ratio missing a tier', () => {
+    const all = ['cache', 'replicas', 'sharded'] as const;
+    expect(tiersOf('writes', { tiers: [...all], ratiosOnly: false })).toEqual([...all]);
+    expect(tiersOf('reads', { tiers: [...all], ratiosOnly: true })).toEqual(['cache', 'replicas']);
+    expect(tiersOf('writes', { tiers: [...all], ratiosOnly: true })).toEqual(['cache', 'sharded']);
+    // --tiers cache,replicas --ratios-only: the likes would be a lone cache sweep, no ratio.
+    expect(tiersOf('writes', { tiers: ['cache', 'replicas'], ratiosOnly: true })).toEqual([]);
+    expect(tiersOf('reads', { tiers: ['replicas', 'cache'], ratiosOnly: true })).toEqual(['cache', 'replicas']);
   });
 });
