@@ -17,12 +17,16 @@ export interface PgTarget {
   connect(): Promise<pg.PoolClient>;
 }
 
-/** `settings` are session settings for every connection (e.g. { synchronous_commit: 'off' }). */
-export function createPgPool(url: string, max = 10, applicationName = 'tierbench', settings: Record<string, string> = {}, min = 0): PgPool {
+/**
+ * `settings` are session settings for every connection (e.g. { synchronous_commit: 'off' });
+ * `waitMs`, when set, is how long a query may wait for a connection (or a new connection take)
+ * before failing with pg-pool's "timeout exceeded when trying to connect".
+ */
+export function createPgPool(url: string, max = 10, applicationName = 'tierbench', settings: Record<string, string> = {}, min = 0, waitMs?: number): PgPool {
   const options = Object.entries(settings)
     .map(([k, v]) => `-c ${k}=${v}`)
     .join(' ');
-  const pool = new pg.Pool({ connectionString: url, max, min, application_name: applicationName, ...(options ? { options } : {}) });
+  const pool = new pg.Pool({ connectionString: url, max, min, application_name: applicationName, ...(options ? { options } : {}), ...(waitMs ? { connectionTimeoutMillis: waitMs } : {}) });
   // An idle client that loses its server (stack going down) must not crash the process.
   pool.on('error', () => {});
   return pool;
@@ -32,10 +36,19 @@ export function createPgPool(url: string, max = 10, applicationName = 'tierbench
  * The app's pool: fixed-size once grown, as an app server's pool is. pg-pool otherwise closes a
  * connection idle for 10 s, and its replacement pays again for a new backend, its catalog caches
  * and its prepared statements in every shard schema.
+ *
+ * A query waits at most APP_POOL_WAIT_MS for a connection, then fails (503 BACKEND_UNAVAILABLE):
+ * an app server sheds load it cannot serve in time rather than queueing without bound. Without the
+ * bound, an overloaded window left thousands of queries queued behind the node after their clients
+ * had given up (a generator's 2 s timeout), and the app ran them all: perf:tiers' sweeps broke the
+ * SLO at rates well below a knee they had held a window before, paying for the window that overloaded.
  */
 export function createAppPgPool(url: string, size: number, applicationName: string): PgPool {
-  return createPgPool(url, size, applicationName, {}, size);
+  return createPgPool(url, size, applicationName, {}, size, APP_POOL_WAIT_MS);
 }
+
+/** Under the load generators' 2 s request timeout, so a request that waited this long can still fail in time. */
+export const APP_POOL_WAIT_MS = 1000;
 
 export async function pgQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
   pool: PgTarget,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemcached, mcGet } from '../../app/adapters/memcached.ts';
+import { APP_POOL_WAIT_MS, createAppPgPool, isPgUnavailable, isPgUnreachable } from '../../app/adapters/postgres.ts';
 import { nodeByRole } from '../../harness/stack/types.ts';
 import { apiClient } from '../helpers/api-client.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
@@ -101,6 +102,32 @@ describe('Redis failing: 503 BACKEND_UNAVAILABLE, never 500', () => {
     for (let i = 0; i < 3; i++) {
       const res = await api('GET', path(), { token: token() });
       expect(res, JSON.stringify(res.body)).toMatchObject({ status: 503, body: { error: { code: 'BACKEND_UNAVAILABLE' } } });
+    }
+  });
+});
+
+describe('PostgreSQL busy: a query waits a bounded time for a connection, then fails as unavailable', () => {
+  it(`fails a query queued behind a busy pool after about ${APP_POOL_WAIT_MS} ms, not once the pool frees up`, async () => {
+    // The app's pool, one connection, held by a 3 s statement: the next query queues behind it.
+    const pool = createAppPgPool(nodeByRole(t.stack, 'pg-primary').url, 1, 'tierbench-test-wait');
+    try {
+      const holder = pool.query('SELECT pg_sleep(3)');
+      await new Promise((r) => setTimeout(r, 100));
+      const started = Date.now();
+      const err = await pool.query('SELECT 1').then(
+        () => null,
+        (e: unknown) => e,
+      );
+      const ms = Date.now() - started;
+      expect(err, 'the queued query ran once the pool freed up: nothing bounds the wait').toBeInstanceOf(Error);
+      expect(ms).toBeGreaterThanOrEqual(APP_POOL_WAIT_MS - 50);
+      expect(ms).toBeLessThan(APP_POOL_WAIT_MS + 1_000);
+      // 503 BACKEND_UNAVAILABLE, and the node is busy, not gone: a replica is not marked down for it.
+      expect(isPgUnavailable(err)).toBe(true);
+      expect(isPgUnreachable(err)).toBe(false);
+      await holder;
+    } finally {
+      await pool.end();
     }
   });
 });
