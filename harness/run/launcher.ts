@@ -11,6 +11,7 @@ import { checkResources, estimateNeeds } from '../seed/resources.ts';
 import { SnapshotStore } from '../seed/snapshot.ts';
 import type { NodeCapacity } from '../stack/capacity.ts';
 import { stackProvider } from '../stack/registry.ts';
+import { prewarmPostgres } from '../stack/prewarm.ts';
 import { enableRedisPersistence } from '../stack/redis-persistence.ts';
 import { waitForReplicas } from '../stack/replication.ts';
 import { attachedStack } from '../stack/state.ts';
@@ -42,6 +43,8 @@ export interface LaunchRequest {
   /** Snapshot folder (local stacks), or null for neither using nor making one. */
   snapshots: string | null;
   reseed?: boolean;
+  /** Load every PostgreSQL node's tables and indexes into its shared buffers before returning (harness/stack/prewarm.ts). */
+  prewarm?: boolean;
   /** Use a stack kept by `bench stack up` when its tier matches (bench run does). */
   attach?: boolean;
   /** Base folder for run directories (tests point it at a folder they own). */
@@ -160,12 +163,20 @@ export async function launchStack(req: LaunchRequest): Promise<LaunchedStack> {
     // Trials run with Redis persisting what they write (redis-persistence.ts says why); an
     // external stack's Redis is as its operator configured it.
     if (stack.provider !== 'external') await enableRedisPersistence(nodeByRole(stack, 'redis').url);
+    if (req.prewarm) await prewarm(stack, req.log);
     checkAborted(req.signal);
     return { stack, manifest, source: found ? 'snapshot' : manifest.seededNow ? 'seeded' : 'stack', baseDir, down };
   } catch (err) {
     await down();
     throw err;
   }
+}
+
+/** pg_prewarm on every node, with the CPU quotas lifted: setup, not measurement. */
+async function prewarm(stack: Stack, log: (line: string) => void): Promise<void> {
+  const started = performance.now();
+  const mib = await stack.withCpuUnlimited(() => prewarmPostgres(primaries(stack).map((n) => n.url), replicasOf(stack).map((n) => n.url)));
+  log(`PostgreSQL nodes prewarmed (pg_prewarm into shared buffers): ${mib.map((m) => `${m.toFixed(0)} MiB`).join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)}s`);
 }
 
 /** The app's settings a launch decides; the rest have the app's defaults. */
