@@ -35,7 +35,8 @@ export interface TiersFigures {
   nodeCpus: Record<Workload, number>;
   nodeMemoryBytes: number;
   profile: string;
-  slo: Slo;
+  /** The SLO of each comparison (both tiers of a ratio are held to the same one). */
+  slo: Record<Workload, Slo>;
   readsPerSec: Partial<Record<Tier, Figure | null>>;
   writesPerSec: Partial<Record<Tier, Figure | null>>;
   /** replicas / cache, uncached reads; null without both sweeps or a sustainable rate in each. */
@@ -72,7 +73,7 @@ function ratioOf(sweeps: SweepsByTier, workload: Workload, numerator: Tier, slo:
 }
 
 /** The figures of one comparison from its sweeps (by tier, then workload). */
-export function tiersFigures(settings: { nodeCpus: Record<Workload, number>; nodeMemoryBytes: number; profile: string; slo: Slo }, sweeps: SweepsByTier, wallSec: number): TiersFigures {
+export function tiersFigures(settings: { nodeCpus: Record<Workload, number>; nodeMemoryBytes: number; profile: string; slo: Record<Workload, Slo> }, sweeps: SweepsByTier, wallSec: number): TiersFigures {
   const figures = (w: Workload) =>
     Object.fromEntries(Object.entries(sweeps).flatMap(([tier, byWorkload]) => (byWorkload?.[w] ? [[tier, figureOf(byWorkload[w])]] : []))) as Partial<Record<Tier, Figure | null>>;
   return {
@@ -82,8 +83,8 @@ export function tiersFigures(settings: { nodeCpus: Record<Workload, number>; nod
     slo: settings.slo,
     readsPerSec: figures('reads'),
     writesPerSec: figures('writes'),
-    replicasReadRatio: ratioOf(sweeps, 'reads', 'replicas', settings.slo),
-    shardedWriteRatio: ratioOf(sweeps, 'writes', 'sharded', settings.slo),
+    replicasReadRatio: ratioOf(sweeps, 'reads', 'replicas', settings.slo.reads),
+    shardedWriteRatio: ratioOf(sweeps, 'writes', 'sharded', settings.slo.writes),
     targets: TARGETS,
     wallSec: Math.round(wallSec),
   };

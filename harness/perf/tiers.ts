@@ -51,7 +51,8 @@ interface Settings {
   capacity: Record<Workload, NodeCapacity>;
   profile: string;
   tiers: Tier[];
-  slo: Slo;
+  /** Per workload: each comparison holds its tiers to the same SLO. */
+  slo: Record<Workload, Slo>;
   windowSec: number;
   maxWindows: number;
   warmupMaxSec: number;
@@ -64,7 +65,10 @@ function settingsOf(f: PerfFlags): Settings {
     capacity: { reads: { cpus: Number(f.readsNodeCpus), memoryBytes: Number(f.nodeMemory) }, writes: { cpus: Number(f.writesNodeCpus), memoryBytes: Number(f.nodeMemory) } },
     profile: String(f.profile),
     tiers: f.tiers as Tier[],
-    slo: { p99Ms: Number(f.sloP99) * 1000, errorBudget: Number(f.sloErrors), dropBudget: Number(f.sloDrops) },
+    slo: {
+      reads: { p99Ms: Number(f.readsSloP99) * 1000, errorBudget: Number(f.sloErrors), dropBudget: Number(f.sloDrops) },
+      writes: { p99Ms: Number(f.writesSloP99) * 1000, errorBudget: Number(f.sloErrors), dropBudget: Number(f.sloDrops) },
+    },
     windowSec: Number(f.sweepWindow),
     maxWindows: Number(f.sweepWindows),
     warmupMaxSec: Number(f.warmupMax),
@@ -131,7 +135,7 @@ async function sweepWorkload(launched: LaunchedStack, workload: Workload, settin
       log(`${tier} × ${scenario.name}: closed-loop probe ${probed.rate.toFixed(0)} req/s (Memcached hit rate ${pct(probed.hitRate)}); sweep from ${startRate} req/s`);
       return sweepTrial({
         ...input,
-        slo: settings.slo,
+        slo: settings.slo[workload],
         appPid: app.pid,
         // The tiers' sweeps interleave: each line says whose it is.
         log: (line) => {
@@ -171,7 +175,7 @@ async function sweepWorkload(launched: LaunchedStack, workload: Workload, settin
 /** A tier's stack of the workload's node size, restored from the snapshot. */
 async function launchTier(tier: Tier, workload: Workload, settings: Settings, signal: AbortSignal): Promise<LaunchedStack> {
   checkAborted(signal);
-  const launched = await launchStack({ tier, ...SHAPES[tier], capacity: settings.capacity[workload], profile: settings.profile, seed: DATASET_SEED, logicalShards: LOGICAL_SHARDS, snapshots: DEFAULT_SNAPSHOTS, log, signal });
+  const launched = await launchStack({ tier, ...SHAPES[tier], capacity: settings.capacity[workload], profile: settings.profile, seed: DATASET_SEED, logicalShards: LOGICAL_SHARDS, snapshots: DEFAULT_SNAPSHOTS, prewarm: true, log, signal });
   if (!launched.stack.capacity.applied) {
     await launched.down();
     throw new StackError(`capacity limits could not be applied (${launched.stack.capacity.description}); the tiers would not differ`);
@@ -266,7 +270,7 @@ async function main(): Promise<void> {
   const mib = settings.capacity.reads.memoryBytes / 2 ** 20;
   log(
     `perf:tiers: ${settings.tiers.join(', ')} on the ${settings.profile} profile; each PostgreSQL node ${settings.capacity.reads.cpus} CPU for the reads and ${settings.capacity.writes.cpus} for the likes, ${mib ? `${mib} MiB` : 'no memory limit'}; ` +
-      `SLO p99 < ${settings.slo.p99Ms} ms, errors <= ${settings.slo.errorBudget * 100}%, drops <= ${settings.slo.dropBudget * 100}%; windows of ${settings.windowSec}s, at most ${settings.maxWindows} per sweep; warm-up up to ${settings.warmupMaxSec}s` +
+      `SLO p99 < ${settings.slo.reads.p99Ms} ms for the reads and ${settings.slo.writes.p99Ms} ms for the likes, errors <= ${settings.slo.reads.errorBudget * 100}%, drops <= ${settings.slo.reads.dropBudget * 100}%; windows of ${settings.windowSec}s, at most ${settings.maxWindows} per sweep; warm-up up to ${settings.warmupMaxSec}s` +
       (settings.runs > 1 ? `; ${settings.runs} runs` : ''),
   );
   try {

@@ -99,7 +99,7 @@ describe('tiersFigures', () => {
     const e = estimateMaxSustainable(judged, slo);
     return { steps, maxSustainable: e && { ...e } };
   };
-  const settings = { nodeCpus: { reads: 0.1, writes: 0.2 }, nodeMemoryBytes: 2 ** 30, profile: 'starter', slo };
+  const settings = { nodeCpus: { reads: 0.1, writes: 0.2 }, nodeMemoryBytes: 2 ** 30, profile: 'starter', slo: { reads: slo, writes: slo } };
 
   it('gives each sweep\'s figure and the two ratios from the sweeps\' windows', () => {
     const cacheReads = swept([step(100, 10), step(150, 30), step(200, 80)]);
