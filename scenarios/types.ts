@@ -9,6 +9,14 @@ export type KeyDistribution =
   | { kind: 'zipf'; population: Population; theta: number }
   | { kind: 'uniform'; population: Population }
   /**
+   * Every key once before any key twice: a walk through a fixed scattered permutation of the
+   * population (zipf's scrambler) from a random start, wrapping after n draws. YCSB's sequential
+   * order, scattered over the id space. A read that must miss a cache flushed at the window's start
+   * stays a miss whatever the rate (uniform draws repeat: at r req/s for w s over n keys about
+   * r·w/2n of them hit).
+   */
+  | { kind: 'shuffled'; population: Population }
+  /**
    * The newest ids, skewed toward the newest (YCSB's "latest": Zipf over recency). The populations
    * are in creation order, newest last, so rank 0 is the last id, rank 1 the one before, ...
    */

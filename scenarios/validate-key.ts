@@ -1,7 +1,7 @@
 import { placeholdersIn } from '../harness/drive/templates.ts';
 import { at, number, object, oneOf, string, type Problems } from './check.ts';
 
-const KINDS = ['zipf', 'uniform', 'latest', 'hotspot', 'fixed'] as const;
+const KINDS = ['zipf', 'uniform', 'shuffled', 'latest', 'hotspot', 'fixed'] as const;
 const POPULATIONS = ['photos', 'users'] as const;
 
 const THETA = 'a number >= 0 (0 is uniform, 0.99 YCSB\'s default, >= 1 steeper)';
@@ -19,8 +19,9 @@ export function checkKey(p: Problems, v: unknown, path: string, vars: ReadonlySe
   }
   const population = (d: Record<string, unknown>) => oneOf(p, d.population, at(path, 'population'), POPULATIONS);
   switch (kind) {
-    case 'uniform': {
-      const d = object(p, v, path, 'a uniform key', ['kind', 'population']);
+    case 'uniform':
+    case 'shuffled': {
+      const d = object(p, v, path, `a ${kind} key`, ['kind', 'population']);
       if (d) population(d);
       return;
     }

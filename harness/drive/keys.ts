@@ -26,6 +26,15 @@ function indexSampler(dist: Exclude<KeyDistribution, { kind: 'fixed' }>, n: numb
       const z = zipfRejectionInversion(n, dist.theta);
       return () => n - 1 - z.rank(rng.nextFloat);
     }
+    case 'shuffled': {
+      const scramble = scrambler(n);
+      let next = rng.nextInt(n);
+      return () => {
+        const index = scramble(next);
+        next = next + 1 === n ? 0 : next + 1;
+        return index;
+      };
+    }
     case 'hotspot':
       return hotspotSampler(dist.hotKeyFraction, dist.hotRequestFraction, n, rng);
   }

@@ -90,6 +90,35 @@ describe('uniform', () => {
   });
 });
 
+describe('shuffled: every key once before any twice', () => {
+  const walk = (n: number, draws: number, seed: number): string[] => {
+    const sample = createKeySampler({ kind: 'shuffled', population: 'photos' }, { photos: ids(n), users: ids(n) }, createRng(seed));
+    return Array.from({ length: draws }, () => sample());
+  };
+
+  it('draws each of n keys exactly once in its first n draws, for populations that are and are not powers of two', () => {
+    for (const n of [1, 2, 7, 64, 1000, 100_003]) {
+      const keys = walk(n, n, 5);
+      expect(new Set(keys).size).toBe(n);
+    }
+  });
+
+  it('wraps after n draws into the same order, so no key repeats within any n consecutive draws', () => {
+    const n = 997;
+    const keys = walk(n, 3 * n, 9);
+    expect(keys.slice(n, 2 * n)).toEqual(keys.slice(0, n));
+    for (const start of [1, 400, n + 13]) expect(new Set(keys.slice(start, start + n)).size).toBe(n);
+  });
+
+  it('is scattered (not in id order) and starts where the seed says: the same seed, the same walk', () => {
+    const a = walk(10_000, 200, 1);
+    const ascending = a.filter((k, i) => i > 0 && Number(k) === Number(a[i - 1]) + 1).length;
+    expect(ascending).toBeLessThan(20);
+    expect(walk(10_000, 200, 1)).toEqual(a);
+    expect(walk(10_000, 200, 2)).not.toEqual(a);
+  });
+});
+
 describe('latest: Zipf over recency, newest id first', () => {
   it('ranks keys by recency: the last id is drawn most, with the exact Zipf share per recency rank', () => {
     const n = 1000;
