@@ -6,7 +6,9 @@
  *    `pgbench -S -M prepared` on the same PostgreSQL node. The gated figure has the node at the bench's default
  *    size (--node-cpus 0.5, 1 GiB): both clients face the same small node, so the ratio says how
  *    much of the node the app can turn into answers. Beside it, the same pair with the node's CPU
- *    quota lifted (everything sharing the machine's cores), and the app's CPU µs per request.
+ *    quota lifted (everything sharing the machine's cores), the app's CPU µs per request, the share
+ *    of the node's quota each side used, and pgbench running the app's own photo-page statement
+ *    (photo-page-reference.ts): whether the app's query, not the app, is what costs the node more.
  * Each round runs every side back to back and yields its own ratios; the figures are the medians
  * over rounds (drift between rounds cancels within a round). The last line is one JSON object.
  */
@@ -28,7 +30,8 @@ import { resolveBinaries } from '../stack/binaries.ts';
 import { Supervisor } from '../stack/supervisor.ts';
 import { nodeByRole } from '../stack/types.ts';
 import { exitWith, PERF_EPILOG, perfFlags } from './args.ts';
-import { pgbenchInit, pgbenchSelectOnly } from './pgbench.ts';
+import { pgbenchInit, pgbenchScript, pgbenchSelectOnly } from './pgbench.ts';
+import { copyPhotoPages, writePhotoPageScript } from './photo-page-reference.ts';
 
 const HOT_PHOTOS = 1000;
 const TARGETS = { uncachedVsPgbench: 0.8, cachedVsTrivial: 0.4 } as const;
@@ -37,6 +40,7 @@ const GOALS = { cachedAppCpuUsPerRequest: 60, uncachedAppCpuUsPerRequest: 150 } 
 const log = (line: string) => process.stderr.write(line + '\n');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round3 = (x: number) => Number(x.toFixed(3));
+const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 
 function describe(name: string, r: ClosedLoopResult): string {
   return `${name.padEnd(26)} ${r.requestsPerSec.toFixed(0).padStart(7)} req/s  p50 ${r.latencyP50Ms} ms  p99 ${r.latencyP99Ms} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
@@ -47,10 +51,15 @@ interface Round {
   trivial: number;
   cached: number;
   cachedCpuUs: number;
-  /** Node at its quota. */
+  /** Node at its quota: pgbench -S, pgbench on the photo-page statement, the app's uncached reads. */
   pgbench: number;
+  pgbenchPage: number;
   uncached: number;
   uncachedCpuUs: number;
+  /** The node's CPU share the uncached reads and pgbench -S used (1 = its whole quota). */
+  uncachedNodeUse: number;
+  pgbenchNodeUse: number;
+  pageNodeUse: number;
   /** Node's CPU quota lifted. */
   pgbenchFree: number;
   uncachedFree: number;
@@ -83,8 +92,11 @@ async function main(): Promise<void> {
     const a = (app = await startAppOn(launched, { pgPoolSize: Number(f.pgPool) }, 1));
     const trivial = await spawnReady(sup, 'trivial', fileURLToPath(new URL('./trivial-server.ts', import.meta.url)), {}, 'listening');
     const trivialUrl = `http://127.0.0.1:${Number(trivial.line.port)}`;
-    log('pgbench -i -s 10 on the same PostgreSQL node...');
+    log('pgbench -i -s 10 on the same PostgreSQL node, and the photos copied for pgbench\'s photo-page script...');
     await stack.withCpuUnlimited(() => pgbenchInit(bin.pgBinDir, pg, 'pgbench', 10));
+    const pageRows = await stack.withCpuUnlimited(() => copyPhotoPages(pg.url, manifest.logicalShards));
+    const pageScript = writePhotoPageScript(runDir, pageRows);
+    const appDatabase = decodeURIComponent(new URL(pg.url).pathname.slice(1));
 
     // CPU seconds per process during a run: where the machine's two cores went.
     const pids: Record<string, number> = { app: a.pid, postgres: pg.pid!, redis: nodeByRole(stack, 'redis').pid!, memcached: nodeByRole(stack, 'memcached').pid!, trivial: trivial.proc.pid };
@@ -97,18 +109,24 @@ async function main(): Promise<void> {
       return [r, Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - before[k]!]))];
     };
     const cpuLine = (spent: Record<string, number>) => `    cpu s: ${Object.entries(spent).filter(([, v]) => v >= 0.05).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`;
-    /** An HTTP run: logs its line and where the CPU went; returns the result and the app's CPU µs per OK request. */
-    const measured = async (name: string, fn: () => Promise<ClosedLoopResult>): Promise<[ClosedLoopResult, number]> => {
+    /** The share of the node's CPU quota PostgreSQL used during a run of `seconds`. */
+    const nodeUse = (spent: Record<string, number>) => spent.postgres! / (seconds * Number(f.nodeCpus));
+    /** An HTTP run: logs its line and where the CPU went; returns the result, the app's CPU µs per OK request and the node's use. */
+    const measured = async (name: string, fn: () => Promise<ClosedLoopResult>): Promise<[ClosedLoopResult, number, number]> => {
       const [r, spent] = await spending(fn);
       const appUs = (spent.app! * 1e6) / Math.max(1, r.ok);
       log(`${describe(name, r)}${spent.app! >= 0.05 ? `  app ${appUs.toFixed(0)} µs CPU/request` : ''}\n${cpuLine(spent)}`);
       if (r.non2xx + r.errors + r.timeouts > 0) throw new Error(`${name}: failed requests; see the line above`);
-      return [r, appUs];
+      return [r, appUs, nodeUse(spent)];
     };
-    const pgbench = async (name: string): Promise<number> => {
-      const [tps, spent] = await spending(() => pgbenchSelectOnly(bin.pgBinDir, pg, 'pgbench', Number(f.pgbenchClients), seconds));
+    const pgbenchDatabases = { selectOnly: 'pgbench', photoPage: appDatabase } as const;
+    /** A pgbench run (-S, or the photo-page script): tps and the node's use. */
+    const pgbench = async (name: string, kind: keyof typeof pgbenchDatabases): Promise<[number, number]> => {
+      const clients = Number(f.pgbenchClients);
+      const db = pgbenchDatabases[kind];
+      const [tps, spent] = await spending(() => (kind === 'selectOnly' ? pgbenchSelectOnly(bin.pgBinDir, pg, db, clients, seconds) : pgbenchScript(bin.pgBinDir, pg, db, pageScript, clients, seconds)));
       log(`${name.padEnd(26)} ${tps.toFixed(0).padStart(7)} tps\n${cpuLine(spent)} (pgbench's own client not counted)`);
-      return tps;
+      return [tps, nodeUse(spent)];
     };
     const headers = { authorization: `Bearer ${sessionToken(manifest.seed, manifest.userIds[0]!)}` };
     const hot = manifest.photoIds.slice(0, HOT_PHOTOS);
@@ -116,7 +134,7 @@ async function main(): Promise<void> {
     // Cold photos in a fixed order, each requested once, after a flush: every read misses the cache.
     let cold = HOT_PHOTOS;
     const mc = createMemcached(memcachedUrl);
-    const uncachedRun = async (name: string): Promise<[ClosedLoopResult, number]> => {
+    const uncachedRun = async (name: string): Promise<[ClosedLoopResult, number, number]> => {
       await mcFlush(mc);
       const before = await memcachedSnapshot(mc);
       const out = await measured(name, () => maxThroughput({ baseUrl: a.baseUrl, connections, durationSec: seconds, headers, nextPath: () => `/photos/${manifest.photoIds[cold++ % manifest.photoIds.length]}` }));
@@ -137,13 +155,27 @@ async function main(): Promise<void> {
         log(`round ${round}/${rounds}`);
         const [t] = await measured('  trivial route', () => maxThroughput({ baseUrl: trivialUrl, connections, durationSec: seconds, nextPath: () => '/ping' }));
         const [c, cachedCpuUs] = await measured('  cached photo read', () => maxThroughput({ baseUrl: a.baseUrl, connections, durationSec: seconds, headers, nextPath: () => `/photos/${hot[h++ % hot.length]}` }));
-        const pgbenchTps = await pgbench('  pgbench -S (node-sized)');
-        const [u, uncachedCpuUs] = await uncachedRun('  uncached (node-sized)');
-        const free = await stack.withCpuUnlimited(async () => ({ tps: await pgbench('  pgbench -S (no quota)'), u: (await uncachedRun('  uncached (no quota)'))[0] }));
-        all.push({ trivial: t.requestsPerSec, cached: c.requestsPerSec, cachedCpuUs, pgbench: pgbenchTps, uncached: u.requestsPerSec, uncachedCpuUs, pgbenchFree: free.tps, uncachedFree: free.u.requestsPerSec });
+        const [pgbenchTps, pgbenchNodeUse] = await pgbench('  pgbench -S (node-sized)', 'selectOnly');
+        const [pageTps, pageNodeUse] = await pgbench('  pgbench page (node-sized)', 'photoPage');
+        const [u, uncachedCpuUs, uncachedNodeUse] = await uncachedRun('  uncached (node-sized)');
+        const free = await stack.withCpuUnlimited(async () => ({ tps: (await pgbench('  pgbench -S (no quota)', 'selectOnly'))[0], u: (await uncachedRun('  uncached (no quota)'))[0] }));
+        all.push({
+          trivial: t.requestsPerSec,
+          cached: c.requestsPerSec,
+          cachedCpuUs,
+          pgbench: pgbenchTps,
+          pgbenchPage: pageTps,
+          uncached: u.requestsPerSec,
+          uncachedCpuUs,
+          uncachedNodeUse,
+          pgbenchNodeUse,
+          pageNodeUse,
+          pgbenchFree: free.tps,
+          uncachedFree: free.u.requestsPerSec,
+        });
       }
       if (cold > tail) log('note: the uncached runs reached the photos read while warming up; memcached was flushed, so they still missed');
-      report(all, { rounds, seconds, connections, pgbenchClients: Number(f.pgbenchClients), pgPool: Number(f.pgPool), postgresNode: stack.capacity.description });
+      report(all, Number(f.nodeCpus), { rounds, seconds, connections, pgbenchClients: Number(f.pgbenchClients), pgPool: Number(f.pgPool), postgresNode: stack.capacity.description });
     } finally {
       mc.close();
     }
@@ -153,21 +185,32 @@ async function main(): Promise<void> {
 }
 
 /** Logs the figures and writes them as the last stdout line; a gated figure under its target exits 99. */
-function report(all: Round[], settings: Record<string, number | string>): void {
+function report(all: Round[], nodeCpus: number, settings: Record<string, number | string>): void {
+  /** PostgreSQL's CPU µs per statement answered, from the node's use at a rate. */
+  const pgUs = (use: (r: Round) => number, rate: (r: Round) => number) => Math.round(median(all.map((r) => (use(r) * nodeCpus * 1e6) / rate(r))));
   const perRound = all.map((r) => ({
     cachedVsTrivial: round3(r.cached / r.trivial),
     uncachedVsPgbench: round3(r.uncached / r.pgbench),
     uncachedVsPgbenchUnconstrained: round3(r.uncachedFree / r.pgbenchFree),
+    uncachedVsPgbenchPage: round3(r.uncached / r.pgbenchPage),
   }));
   const figures = {
     uncachedVsPgbench: median(perRound.map((r) => r.uncachedVsPgbench)),
     uncachedVsPgbenchUnconstrained: median(perRound.map((r) => r.uncachedVsPgbenchUnconstrained)),
+    uncachedVsPgbenchPage: median(perRound.map((r) => r.uncachedVsPgbenchPage)),
     cachedVsTrivial: median(perRound.map((r) => r.cachedVsTrivial)),
+    nodeUse: { uncached: round3(median(all.map((r) => r.uncachedNodeUse))), pgbench: round3(median(all.map((r) => r.pgbenchNodeUse))) },
+    pgCpuUsPerStatement: {
+      uncached: pgUs((r) => r.uncachedNodeUse, (r) => r.uncached),
+      pgbench: pgUs((r) => r.pgbenchNodeUse, (r) => r.pgbench),
+      pgbenchPage: pgUs((r) => r.pageNodeUse, (r) => r.pgbenchPage),
+    },
     appCpuUsPerRequest: { cached: Math.round(median(all.map((r) => r.cachedCpuUs))), uncached: Math.round(median(all.map((r) => r.uncachedCpuUs))) },
     trivialRps: Math.round(median(all.map((r) => r.trivial))),
     cachedRps: Math.round(median(all.map((r) => r.cached))),
     uncachedRps: Math.round(median(all.map((r) => r.uncached))),
     pgbenchTps: Math.round(median(all.map((r) => r.pgbench))),
+    pgbenchPageTps: Math.round(median(all.map((r) => r.pgbenchPage))),
     uncachedRpsUnconstrained: Math.round(median(all.map((r) => r.uncachedFree))),
     pgbenchTpsUnconstrained: Math.round(median(all.map((r) => r.pgbenchFree))),
     perRound,
@@ -179,6 +222,10 @@ function report(all: Round[], settings: Record<string, number | string>): void {
   const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
   log(`uncached photo read / pgbench -S, node-sized:  ${figures.uncachedVsPgbench} (gated: target >= ${TARGETS.uncachedVsPgbench}, ${mark(figures.uncachedVsPgbench >= TARGETS.uncachedVsPgbench)})`);
   log(`uncached photo read / pgbench -S, no quota:    ${figures.uncachedVsPgbenchUnconstrained}`);
+  log(`uncached photo read / pgbench on the app's photo-page statement, node-sized: ${figures.uncachedVsPgbenchPage}`);
+  log(`node's CPU quota used: uncached reads ${pct(figures.nodeUse.uncached)}, pgbench -S ${pct(figures.nodeUse.pgbench)}`);
+  const per = figures.pgCpuUsPerStatement;
+  log(`PostgreSQL CPU per statement: the app's uncached read ${per.uncached} µs, pgbench -S ${per.pgbench} µs, pgbench on the photo-page statement ${per.pgbenchPage} µs`);
   log(`cached photo read / trivial route:             ${figures.cachedVsTrivial} (target >= ${TARGETS.cachedVsTrivial}, ${mark(figures.cachedVsTrivial >= TARGETS.cachedVsTrivial)})`);
   log(`app CPU per request: cached ${figures.appCpuUsPerRequest.cached} µs (goal <= ${GOALS.cachedAppCpuUsPerRequest}), uncached ${figures.appCpuUsPerRequest.uncached} µs (goal <= ${GOALS.uncachedAppCpuUsPerRequest})`);
   process.stdout.write(JSON.stringify(figures) + '\n');

@@ -24,8 +24,17 @@ export async function pgbenchInit(pgBinDir: string, node: StackNode, database: s
  * pgbench -S -M prepared (select-only, statements parsed and planned once per connection, as the
  * app's named statements are) for a while; transactions per second as pgbench reports them.
  */
-export async function pgbenchSelectOnly(pgBinDir: string, node: StackNode, database: string, clients: number, seconds: number): Promise<number> {
-  const { stdout } = await run(join(pgBinDir, 'pgbench'), ['-S', '-M', 'prepared', '-n', '-c', String(clients), '-j', '2', '-T', String(seconds), ...connArgs(node), database], {
+export function pgbenchSelectOnly(pgBinDir: string, node: StackNode, database: string, clients: number, seconds: number): Promise<number> {
+  return pgbenchTps(pgBinDir, node, database, ['-S'], clients, seconds);
+}
+
+/** pgbench -M prepared running a script file of our own (pgbench's script language) for a while; tps. */
+export function pgbenchScript(pgBinDir: string, node: StackNode, database: string, scriptFile: string, clients: number, seconds: number): Promise<number> {
+  return pgbenchTps(pgBinDir, node, database, ['-f', scriptFile], clients, seconds);
+}
+
+async function pgbenchTps(pgBinDir: string, node: StackNode, database: string, workload: string[], clients: number, seconds: number): Promise<number> {
+  const { stdout } = await run(join(pgBinDir, 'pgbench'), [...workload, '-M', 'prepared', '-n', '-c', String(clients), '-j', '2', '-T', String(seconds), ...connArgs(node), database], {
     maxBuffer: 1 << 24,
   });
   const m = /tps = ([\d.]+)/.exec(stdout);
@@ -35,7 +44,7 @@ export async function pgbenchSelectOnly(pgBinDir: string, node: StackNode, datab
 }
 
 /**
- * Waits until the database's backends have exited. pgbench returns while its backends are still
+ * Waits until pgbench's backends on the database have exited. pgbench returns while its backends are still
  * shutting down: they would take CPU from whatever runs next, and their CPU time would show up in
  * the postmaster's reaped-children time during the next measurement instead of this one.
  */
@@ -43,7 +52,8 @@ async function backendsGone(node: StackNode, database: string): Promise<void> {
   const pool = createPgPool(node.url, 1, 'tierbench-perf');
   try {
     for (let i = 0; i < 100; i++) {
-      const [row] = await pgQuery<{ n: number }>(pool, 'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [database]);
+      // pgbench's own (the app's pool may hold connections to the same database).
+      const [row] = await pgQuery<{ n: number }>(pool, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'pgbench'", [database]);
       if (row?.n === 0) return;
       await new Promise((r) => setTimeout(r, 50));
     }
