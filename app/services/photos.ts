@@ -118,7 +118,7 @@ export async function withLikeCounts(ctx: AppContext, photos: Photo[]): Promise<
 export const PHOTO_PAGE_COLUMNS = `${PHOTO_COLUMNS}, latest_comments`;
 
 /** The photo row with its denormalized latest comments, by primary key on the photo's shard. */
-const photoPageSql = (schema: string): string => `SELECT ${PHOTO_PAGE_COLUMNS} FROM ${schema}.photos WHERE id = $1`;
+export const photoPageSql = (schema: string): string => `SELECT ${PHOTO_PAGE_COLUMNS} FROM ${schema}.photos WHERE id = $1`;
 
 /**
  * A photo with its live like count and latest comments. The like counter comes from the caller

@@ -46,6 +46,12 @@ function describe(name: string, r: ClosedLoopResult): string {
   return `${name.padEnd(26)} ${r.requestsPerSec.toFixed(0).padStart(7)} req/s  p50 ${r.latencyP50Ms} ms  p99 ${r.latencyP99Ms} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
 }
 
+/** PostgreSQL's CPU during a run: the share of the node's quota used (1 = all of it), and µs per statement. */
+interface PgSpend {
+  use: number;
+  usPerStatement: number;
+}
+
 /** One round's figures. */
 interface Round {
   trivial: number;
@@ -56,10 +62,10 @@ interface Round {
   pgbenchPage: number;
   uncached: number;
   uncachedCpuUs: number;
-  /** The node's CPU share the uncached reads and pgbench -S used (1 = its whole quota). */
-  uncachedNodeUse: number;
-  pgbenchNodeUse: number;
-  pageNodeUse: number;
+  /** What PostgreSQL spent on each of those three. */
+  pgbenchPg: PgSpend;
+  pagePg: PgSpend;
+  uncachedPg: PgSpend;
   /** Node's CPU quota lifted. */
   pgbenchFree: number;
   uncachedFree: number;
@@ -96,7 +102,6 @@ async function main(): Promise<void> {
     await stack.withCpuUnlimited(() => pgbenchInit(bin.pgBinDir, pg, 'pgbench', 10));
     const pageRows = await stack.withCpuUnlimited(() => copyPhotoPages(pg.url, manifest.logicalShards));
     const pageScript = writePhotoPageScript(runDir, pageRows);
-    const appDatabase = decodeURIComponent(new URL(pg.url).pathname.slice(1));
 
     // CPU seconds per process during a run: where the machine's two cores went.
     const pids: Record<string, number> = { app: a.pid, postgres: pg.pid!, redis: nodeByRole(stack, 'redis').pid!, memcached: nodeByRole(stack, 'memcached').pid!, trivial: trivial.proc.pid };
@@ -109,24 +114,29 @@ async function main(): Promise<void> {
       return [r, Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - before[k]!]))];
     };
     const cpuLine = (spent: Record<string, number>) => `    cpu s: ${Object.entries(spent).filter(([, v]) => v >= 0.05).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`;
-    /** The share of the node's CPU quota PostgreSQL used during a run of `seconds`. */
-    const nodeUse = (spent: Record<string, number>) => spent.postgres! / (seconds * Number(f.nodeCpus));
-    /** An HTTP run: logs its line and where the CPU went; returns the result, the app's CPU µs per OK request and the node's use. */
-    const measured = async (name: string, fn: () => Promise<ClosedLoopResult>): Promise<[ClosedLoopResult, number, number]> => {
+    /** PostgreSQL's share of the node's quota over a run of `seconds`, and its CPU per statement answered. */
+    const pgSpend = (spent: Record<string, number>, statements: number): PgSpend => ({
+      use: spent.postgres! / (seconds * Number(f.nodeCpus)),
+      usPerStatement: (spent.postgres! * 1e6) / Math.max(1, statements),
+    });
+    /** An HTTP run: logs its line and where the CPU went; returns the result, the app's CPU µs per OK request and the CPU seconds spent. */
+    const measured = async (name: string, fn: () => Promise<ClosedLoopResult>): Promise<[ClosedLoopResult, number, Record<string, number>]> => {
       const [r, spent] = await spending(fn);
       const appUs = (spent.app! * 1e6) / Math.max(1, r.ok);
       log(`${describe(name, r)}${spent.app! >= 0.05 ? `  app ${appUs.toFixed(0)} µs CPU/request` : ''}\n${cpuLine(spent)}`);
       if (r.non2xx + r.errors + r.timeouts > 0) throw new Error(`${name}: failed requests; see the line above`);
-      return [r, appUs, nodeUse(spent)];
+      return [r, appUs, spent];
     };
-    const pgbenchDatabases = { selectOnly: 'pgbench', photoPage: appDatabase } as const;
-    /** A pgbench run (-S, or the photo-page script): tps and the node's use. */
-    const pgbench = async (name: string, kind: keyof typeof pgbenchDatabases): Promise<[number, number]> => {
-      const clients = Number(f.pgbenchClients);
-      const db = pgbenchDatabases[kind];
-      const [tps, spent] = await spending(() => (kind === 'selectOnly' ? pgbenchSelectOnly(bin.pgBinDir, pg, db, clients, seconds) : pgbenchScript(bin.pgBinDir, pg, db, pageScript, clients, seconds)));
+    const clients = Number(f.pgbenchClients);
+    const pgbenchRuns = {
+      selectOnly: () => pgbenchSelectOnly(bin.pgBinDir, pg, 'pgbench', clients, seconds),
+      photoPage: () => pgbenchScript(bin.pgBinDir, pg, pageScript, clients, seconds),
+    };
+    /** A pgbench run (-S, or the photo-page script): tps and what PostgreSQL spent. */
+    const pgbench = async (name: string, kind: keyof typeof pgbenchRuns): Promise<[number, PgSpend]> => {
+      const [tps, spent] = await spending(pgbenchRuns[kind]);
       log(`${name.padEnd(26)} ${tps.toFixed(0).padStart(7)} tps\n${cpuLine(spent)} (pgbench's own client not counted)`);
-      return [tps, nodeUse(spent)];
+      return [tps, pgSpend(spent, tps * seconds)];
     };
     const headers = { authorization: `Bearer ${sessionToken(manifest.seed, manifest.userIds[0]!)}` };
     const hot = manifest.photoIds.slice(0, HOT_PHOTOS);
@@ -134,14 +144,15 @@ async function main(): Promise<void> {
     // Cold photos in a fixed order, each requested once, after a flush: every read misses the cache.
     let cold = HOT_PHOTOS;
     const mc = createMemcached(memcachedUrl);
-    const uncachedRun = async (name: string): Promise<[ClosedLoopResult, number, number]> => {
+    /** One statement per request: every read misses. */
+    const uncachedRun = async (name: string): Promise<[ClosedLoopResult, number, PgSpend]> => {
       await mcFlush(mc);
       const before = await memcachedSnapshot(mc);
-      const out = await measured(name, () => maxThroughput({ baseUrl: a.baseUrl, connections, durationSec: seconds, headers, nextPath: () => `/photos/${manifest.photoIds[cold++ % manifest.photoIds.length]}` }));
+      const [r, appUs, spent] = await measured(name, () => maxThroughput({ baseUrl: a.baseUrl, connections, durationSec: seconds, headers, nextPath: () => `/photos/${manifest.photoIds[cold++ % manifest.photoIds.length]}` }));
       const after = await memcachedSnapshot(mc);
       const hits = after.getHits - before.getHits;
       log(`    memcached hit rate ${((100 * hits) / Math.max(1, hits + after.getMisses - before.getMisses)).toFixed(1)}%`);
-      return out;
+      return [r, appUs, pgSpend(spent, r.ok)];
     };
     try {
       log(describe('warm-up (not counted)', await maxThroughput({ baseUrl: a.baseUrl, connections: 8, durationSec: 2, headers, nextPath: () => `/photos/${hot[h++ % hot.length]}` })));
@@ -155,9 +166,9 @@ async function main(): Promise<void> {
         log(`round ${round}/${rounds}`);
         const [t] = await measured('  trivial route', () => maxThroughput({ baseUrl: trivialUrl, connections, durationSec: seconds, nextPath: () => '/ping' }));
         const [c, cachedCpuUs] = await measured('  cached photo read', () => maxThroughput({ baseUrl: a.baseUrl, connections, durationSec: seconds, headers, nextPath: () => `/photos/${hot[h++ % hot.length]}` }));
-        const [pgbenchTps, pgbenchNodeUse] = await pgbench('  pgbench -S (node-sized)', 'selectOnly');
-        const [pageTps, pageNodeUse] = await pgbench('  pgbench page (node-sized)', 'photoPage');
-        const [u, uncachedCpuUs, uncachedNodeUse] = await uncachedRun('  uncached (node-sized)');
+        const [pgbenchTps, pgbenchPg] = await pgbench('  pgbench -S (node-sized)', 'selectOnly');
+        const [pageTps, pagePg] = await pgbench('  pgbench page (node-sized)', 'photoPage');
+        const [u, uncachedCpuUs, uncachedPg] = await uncachedRun('  uncached (node-sized)');
         const free = await stack.withCpuUnlimited(async () => ({ tps: (await pgbench('  pgbench -S (no quota)', 'selectOnly'))[0], u: (await uncachedRun('  uncached (no quota)'))[0] }));
         all.push({
           trivial: t.requestsPerSec,
@@ -167,15 +178,15 @@ async function main(): Promise<void> {
           pgbenchPage: pageTps,
           uncached: u.requestsPerSec,
           uncachedCpuUs,
-          uncachedNodeUse,
-          pgbenchNodeUse,
-          pageNodeUse,
+          pgbenchPg,
+          pagePg,
+          uncachedPg,
           pgbenchFree: free.tps,
           uncachedFree: free.u.requestsPerSec,
         });
       }
       if (cold > tail) log('note: the uncached runs reached the photos read while warming up; memcached was flushed, so they still missed');
-      report(all, Number(f.nodeCpus), { rounds, seconds, connections, pgbenchClients: Number(f.pgbenchClients), pgPool: Number(f.pgPool), postgresNode: stack.capacity.description });
+      report(all, { rounds, seconds, connections, pgbenchClients: Number(f.pgbenchClients), pgPool: Number(f.pgPool), postgresNode: stack.capacity.description });
     } finally {
       mc.close();
     }
@@ -185,9 +196,8 @@ async function main(): Promise<void> {
 }
 
 /** Logs the figures and writes them as the last stdout line; a gated figure under its target exits 99. */
-function report(all: Round[], nodeCpus: number, settings: Record<string, number | string>): void {
-  /** PostgreSQL's CPU µs per statement answered, from the node's use at a rate. */
-  const pgUs = (use: (r: Round) => number, rate: (r: Round) => number) => Math.round(median(all.map((r) => (use(r) * nodeCpus * 1e6) / rate(r))));
+function report(all: Round[], settings: Record<string, number | string>): void {
+  const pgUs = (side: (r: Round) => PgSpend) => Math.round(median(all.map((r) => side(r).usPerStatement)));
   const perRound = all.map((r) => ({
     cachedVsTrivial: round3(r.cached / r.trivial),
     uncachedVsPgbench: round3(r.uncached / r.pgbench),
@@ -199,12 +209,8 @@ function report(all: Round[], nodeCpus: number, settings: Record<string, number 
     uncachedVsPgbenchUnconstrained: median(perRound.map((r) => r.uncachedVsPgbenchUnconstrained)),
     uncachedVsPgbenchPage: median(perRound.map((r) => r.uncachedVsPgbenchPage)),
     cachedVsTrivial: median(perRound.map((r) => r.cachedVsTrivial)),
-    nodeUse: { uncached: round3(median(all.map((r) => r.uncachedNodeUse))), pgbench: round3(median(all.map((r) => r.pgbenchNodeUse))) },
-    pgCpuUsPerStatement: {
-      uncached: pgUs((r) => r.uncachedNodeUse, (r) => r.uncached),
-      pgbench: pgUs((r) => r.pgbenchNodeUse, (r) => r.pgbench),
-      pgbenchPage: pgUs((r) => r.pageNodeUse, (r) => r.pgbenchPage),
-    },
+    nodeUse: { uncached: round3(median(all.map((r) => r.uncachedPg.use))), pgbench: round3(median(all.map((r) => r.pgbenchPg.use))) },
+    pgCpuUsPerStatement: { uncached: pgUs((r) => r.uncachedPg), pgbench: pgUs((r) => r.pgbenchPg), pgbenchPage: pgUs((r) => r.pagePg) },
     appCpuUsPerRequest: { cached: Math.round(median(all.map((r) => r.cachedCpuUs))), uncached: Math.round(median(all.map((r) => r.uncachedCpuUs))) },
     trivialRps: Math.round(median(all.map((r) => r.trivial))),
     cachedRps: Math.round(median(all.map((r) => r.cached))),

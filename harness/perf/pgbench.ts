@@ -28,9 +28,22 @@ export function pgbenchSelectOnly(pgBinDir: string, node: StackNode, database: s
   return pgbenchTps(pgBinDir, node, database, ['-S'], clients, seconds);
 }
 
-/** pgbench -M prepared running a script file of our own (pgbench's script language) for a while; tps. */
-export function pgbenchScript(pgBinDir: string, node: StackNode, database: string, scriptFile: string, clients: number, seconds: number): Promise<number> {
-  return pgbenchTps(pgBinDir, node, database, ['-f', scriptFile], clients, seconds);
+/**
+ * pgbench -M prepared running a script file of our own (pgbench's script language) in the node's
+ * own database (its URL's, where the app's tables are) for a while; tps.
+ */
+export function pgbenchScript(pgBinDir: string, node: StackNode, scriptFile: string, clients: number, seconds: number): Promise<number> {
+  return pgbenchTps(pgBinDir, node, decodeURIComponent(new URL(node.url).pathname.slice(1)), ['-f', scriptFile], clients, seconds);
+}
+
+/**
+ * SQL made safe for a pgbench script: pgbench takes every `:name` for a variable, inside string
+ * literals too (to_char's 'HH24:MI:SS' becomes parameters), so such colons are spliced in as ':'
+ * literals, which the planner folds back into one constant. `::` casts are left alone. Only for
+ * SQL whose single colons are all inside string literals: add the script's `:var`s after.
+ */
+export function pgbenchLiteralColons(sql: string): string {
+  return sql.replace(/(?<!:):(?=[A-Za-z_])/g, "' || ':' || '");
 }
 
 async function pgbenchTps(pgBinDir: string, node: StackNode, database: string, workload: string[], clients: number, seconds: number): Promise<number> {

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { createPgPool, pgExec, pgQuery } from '../../app/adapters/postgres.ts';
 import { shardSchema } from '../../app/schema/ids.ts';
 import { PHOTO_PAGE_COLUMNS } from '../../app/services/photos.ts';
+import { pgbenchLiteralColons } from './pgbench.ts';
 
 /**
- * perf:app's reference for the uncached photo read: pgbench running the app's own photo-page
- * statement (the same select list: to_char of the time, the jsonb of the latest comments) on the
- * same node. `pgbench -S` reads one int column; on the 0.5-CPU node it costs PostgreSQL about half
- * of what the photo page does, so a ratio against it measured the query's price as well as the app.
+ * perf:app's check on its own gated reference: pgbench running the app's photo-page statement (the
+ * same select list: to_char of the time, the jsonb of the latest comments) on the same node, beside
+ * `pgbench -S`, which reads one int column. If the page cost the node much more than -S, the gated
+ * ratio would charge the app for its query; measured on 2026-12-06, the two cost the same.
  *
  * pgbench cannot draw the app's ids (64-bit, made from time, shard and sequence), so the photos are
  * copied once into `perf.photo_pages` keyed 1..n; the statement reads a row by that key instead of
@@ -37,14 +38,9 @@ export async function copyPhotoPages(url: string, logicalShards: number): Promis
   }
 }
 
-/**
- * The statement pgbench runs: the app's select list, read by key. pgbench takes every `:name` in a
- * script for a variable, string literals included, so the colons of to_char's time format are
- * spliced in as ':' literals (folded into one constant when the statement is planned).
- */
+/** The statement pgbench runs: the app's select list, read by the script's variable `:k`. */
 export function photoPageStatement(): string {
-  const columns = PHOTO_PAGE_COLUMNS.replace(/(?<!:):(?=[A-Za-z_])/g, "' || ':' || '");
-  return `SELECT ${columns} FROM ${PHOTO_PAGES_TABLE} WHERE k = :k`;
+  return `SELECT ${pgbenchLiteralColons(PHOTO_PAGE_COLUMNS)} FROM ${PHOTO_PAGES_TABLE} WHERE k = :k`;
 }
 
 /** The pgbench script (written into `dir`): one photo page by a random key per transaction. */
