@@ -4,7 +4,7 @@ import { redisInfo, type RedisClient } from '../../app/adapters/redis.ts';
 import type { BackendSecond, MemcachedDelta, PostgresNodeStats, RedisDelta } from '../results/types.ts';
 import { cgroupCpuNs } from '../stack/capacity.ts';
 import { processTreeCpuSeconds } from './proc-cpu.ts';
-import { HARNESS_MARK } from './statements.ts';
+import { HARNESS_MARK, statementCounts } from './statements.ts';
 
 /** Each backend's own counters at one moment; a trial reports their changes over its window. */
 
@@ -128,31 +128,6 @@ function nodeCpu(src: CpuSource): { cpuSeconds: number | null; cpuSource: PgSnap
   if (ns !== null) return { cpuSeconds: ns / 1e9, cpuSource: 'cgroup' };
   const proc = src.pid === null ? null : processTreeCpuSeconds(src.pid);
   return { cpuSeconds: proc, cpuSource: proc === null ? null : 'proc' };
-}
-
-const WRITE = `query ~ '(INSERT INTO|UPDATE|DELETE FROM) s[0-9]{4}\\.'`;
-
-async function statementCounts(pool: PgPool): Promise<Pick<PgSnapshot, 'queries' | 'writes' | 'shardWrites'>> {
-  try {
-    const rows = await pgQuery<{ shard: string | null; calls: string; writes: string }>(
-      pool,
-      `${HARNESS_MARK} SELECT substring(query from 's([0-9]{4})\\.') AS shard, sum(calls)::text AS calls,
-              sum(calls) FILTER (WHERE ${WRITE})::text AS writes
-         FROM pg_stat_statements WHERE query NOT LIKE '%tierbench-harness%' GROUP BY 1`,
-    );
-    let queries = 0;
-    let writes = 0;
-    const shardWrites: Record<string, number> = {};
-    for (const r of rows) {
-      queries += Number(r.calls);
-      const w = Number(r.writes ?? 0);
-      writes += w;
-      if (r.shard !== null && w > 0) shardWrites[`s${r.shard}`] = w;
-    }
-    return { queries, writes, shardWrites };
-  } catch {
-    return { queries: null, writes: null, shardWrites: {} };
-  }
 }
 
 export async function postgresSnapshot(pool: PgPool, cpu: CpuSource): Promise<PgSnapshot> {

@@ -25,6 +25,85 @@ export async function enableStatementStats(pool: PgPool): Promise<void> {
   await pgExec(pool, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
 }
 
+/** What a pg_stat_statements entry is, from its text: the logical shard it names, whether it writes there, whether it is the harness's own. */
+export interface StatementKind {
+  /** "s0003" for a statement on shard schema s0003; null when it names none. */
+  shard: string | null;
+  write: boolean;
+  harness: boolean;
+}
+
+const SHARD = /\bs([0-9]{4})\./;
+const WRITE = /(INSERT INTO|UPDATE|DELETE FROM) s[0-9]{4}\./;
+
+export function statementKind(text: string): StatementKind {
+  const shard = SHARD.exec(text)?.[1];
+  return { shard: shard === undefined ? null : `s${shard}`, write: WRITE.test(text), harness: text.includes('tierbench-harness') };
+}
+
+/** Calls per node, as a snapshot counts them: all but the harness's, those that write, and those that write per shard schema. */
+export interface StatementCounts {
+  queries: number | null;
+  writes: number | null;
+  shardWrites: Record<string, number>;
+}
+
+/** Each pool's entries, by queryid, as far as their texts have been read. */
+const kindsByPool = new WeakMap<PgPool, Map<string, StatementKind>>();
+
+/**
+ * Reads the texts of the entries not classified yet. Reading texts is what costs: pg_stat_statements
+ * then loads its whole query-text file. On a node holding all 64 shard schemas (2,630 entries, about
+ * 450 kB of text) one reading with texts cost the node 20 ms of CPU, one by queryid alone 5 ms: read
+ * every second, 10% of a 0.2-CPU node's quota against 2.5%, and a node with a quarter of the
+ * schemas (sharded) paid about a quarter of that, so the samplers tilted perf:tiers' comparison.
+ */
+async function learnKinds(pool: PgPool, kinds: Map<string, StatementKind>, ids: readonly string[]): Promise<void> {
+  const rows = await pgQuery<{ queryid: string; query: string | null }>(
+    pool,
+    `${HARNESS_MARK} SELECT DISTINCT queryid::text AS queryid, query FROM pg_stat_statements WHERE queryid = ANY($1::bigint[])`,
+    [ids],
+  );
+  for (const r of rows) if (r.query !== null) kinds.set(r.queryid, statementKind(r.query));
+}
+
+/**
+ * The node's statement calls (pg_stat_statements), each entry classified once by its text and then
+ * counted by queryid only (pg_stat_statements(false) reads shared memory, not the text file). An
+ * entry whose text could not be read yet counts as a query that writes nowhere, and is read again
+ * next time. null counts where the extension is not loaded.
+ */
+export async function statementCounts(pool: PgPool): Promise<StatementCounts> {
+  try {
+    const rows = await pgQuery<{ queryid: string; calls: string }>(
+      pool,
+      `${HARNESS_MARK} SELECT queryid::text AS queryid, sum(calls)::text AS calls FROM pg_stat_statements(false) WHERE queryid IS NOT NULL GROUP BY queryid`,
+    );
+    let kinds = kindsByPool.get(pool);
+    if (!kinds) kindsByPool.set(pool, (kinds = new Map()));
+    const unknown = rows.filter((r) => !kinds.has(r.queryid)).map((r) => r.queryid);
+    if (unknown.length > 0) await learnKinds(pool, kinds, unknown);
+    return countByKind(rows.map((r) => ({ calls: Number(r.calls), kind: kinds.get(r.queryid) ?? null })));
+  } catch {
+    return { queries: null, writes: null, shardWrites: {} };
+  }
+}
+
+/** Sums calls by kind; an entry of unknown kind counts as a query only. Pure. */
+export function countByKind(entries: ReadonlyArray<{ calls: number; kind: StatementKind | null }>): StatementCounts {
+  let queries = 0;
+  let writes = 0;
+  const shardWrites: Record<string, number> = {};
+  for (const { calls, kind } of entries) {
+    if (kind?.harness) continue;
+    queries += calls;
+    if (!kind?.write) continue;
+    writes += calls;
+    if (kind.shard !== null) shardWrites[kind.shard] = (shardWrites[kind.shard] ?? 0) + calls;
+  }
+  return { queries, writes, shardWrites };
+}
+
 /**
  * Calls of the statements whose text matches `like` (SQL LIKE, e.g. '%.photos %'), summed over
  * every entry (each shard schema's statements are entries of their own); the harness's own
