@@ -54,9 +54,10 @@ const kindsByPool = new WeakMap<PgPool, Map<string, StatementKind>>();
 /**
  * Reads the texts of the entries not classified yet. Reading texts is what costs: pg_stat_statements
  * then loads its whole query-text file. On a node holding all 64 shard schemas (2,630 entries, about
- * 450 kB of text) one reading with texts cost the node 20 ms of CPU, one by queryid alone 5 ms: read
- * every second, 10% of a 0.2-CPU node's quota against 2.5%, and a node with a quarter of the
- * schemas (sharded) paid about a quarter of that, so the samplers tilted perf:tiers' comparison.
+ * 450 kB of text) one reading with texts cost the node 14-22 ms of CPU, one by queryid alone 4-6 ms
+ * (npm run perf:sampler). Read every second, that was 7-11% of a 0.2-CPU node's quota, spent in one
+ * burst that used up most of a 100 ms CFS period's share, so the node stalled for the rest of that
+ * period once a second; a sharded node, with a quarter of the schemas, paid about a quarter of it.
  */
 async function learnKinds(pool: PgPool, kinds: Map<string, StatementKind>, ids: readonly string[]): Promise<void> {
   const rows = await pgQuery<{ queryid: string; query: string | null }>(
