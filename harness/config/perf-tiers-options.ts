@@ -23,7 +23,9 @@ export const perfTiersOptions: OptionSpec[] = [
   // (harness/stack/capacity.ts) waits out the other 90 ms, so a p99 bound near that puts the knee
   // where a node first runs out of quota in some period, well below what it can serve. At 200 ms the
   // reads' knee still fell anywhere from 53% to 83% of the node's quota (p99 ~60-280 ms at every
-  // rate from 250 to 700 req/s); at 500 ms it is the quota (94-95% used at the knee).
+  // rate from 250 to 700 req/s); at 500 ms it is the quota (94-95% used at the knee). Those 200 ms
+  // figures were taken while the backend sampler's once-a-second reading (14-22 ms of CPU, more
+  // than a 0.1-CPU node's whole 10 ms share of a period) stalled every node; not measured since.
   { key: 'readsSloP99', flag: 'reads-slo-p99', describe: 'SLO of the uncached-reads comparison: p99 of all requests under this; far enough above the 100 ms CPU-quota period that the knee is the node\'s capacity, not its first throttled periods', default: '500ms', parse: parseDuration },
   { key: 'writesSloP99', flag: 'writes-slo-p99', describe: 'SLO of the new-likes comparison: p99 of all requests under this (at 200 ms the likes knee is already the node\'s capacity, 94-97% of its quota)', default: '200ms', parse: parseDuration },
   { key: 'sloErrors', flag: 'slo-errors', describe: 'SLO: share of requests that may fail (errors and timeouts), e.g. 1%', default: '1%', parse: parseShare },
