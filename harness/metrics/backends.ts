@@ -4,7 +4,7 @@ import { redisInfo, type RedisClient } from '../../app/adapters/redis.ts';
 import type { BackendSecond, MemcachedDelta, PostgresNodeStats, RedisDelta } from '../results/types.ts';
 import { cgroupCpuNs } from '../stack/capacity.ts';
 import { processTreeCpuSeconds } from './proc-cpu.ts';
-import { HARNESS_MARK, statementCounts } from './statements.ts';
+import { HARNESS_MARK, statementCounts, type StatementCounts } from './statements.ts';
 
 /** Each backend's own counters at one moment; a trial reports their changes over its window. */
 
@@ -98,7 +98,8 @@ export function redisWindowDelta(snaps: ReadonlyArray<RedisSnapshot | null>): Re
   return { commandsProcessed: sum('commandsProcessed'), keyspaceHits: sum('keyspaceHits'), keyspaceMisses: sum('keyspaceMisses'), usedMemoryBytesAtEnd: parts.at(-1)!.usedMemoryBytesAtEnd };
 }
 
-export interface PgSnapshot {
+/** Statement counts (StatementCounts) come from pg_stat_statements: exact, immediate; null where it is not loaded. */
+export interface PgSnapshot extends StatementCounts {
   xactCommit: number;
   xactRollback: number;
   tupReturned: number;
@@ -108,11 +109,6 @@ export interface PgSnapshot {
   tupDeleted: number;
   blksHit: number;
   blksRead: number;
-  /** pg_stat_statements (exact, immediate); null where it is not loaded. */
-  queries: number | null;
-  writes: number | null;
-  /** Write statements per logical shard schema ("s0003" -> calls). */
-  shardWrites: Record<string, number>;
   cpuSeconds: number | null;
   cpuSource: 'cgroup' | 'proc' | null;
 }

@@ -38,12 +38,13 @@ const WRITE = /(INSERT INTO|UPDATE|DELETE FROM) s[0-9]{4}\./;
 
 export function statementKind(text: string): StatementKind {
   const shard = SHARD.exec(text)?.[1];
-  return { shard: shard === undefined ? null : `s${shard}`, write: WRITE.test(text), harness: text.includes('tierbench-harness') };
+  return { shard: shard === undefined ? null : `s${shard}`, write: WRITE.test(text), harness: text.includes(HARNESS_MARK) };
 }
 
 /** Calls per node, as a snapshot counts them: all but the harness's, those that write, and those that write per shard schema. */
 export interface StatementCounts {
   queries: number | null;
+  /** Write statements on the shard schemas, in all and per schema ("s0003" -> calls). */
   writes: number | null;
   shardWrites: Record<string, number>;
 }
