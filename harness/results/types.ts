@@ -292,6 +292,13 @@ export interface SweepStep {
   generatorLimited: boolean;
   /** Why it was called limited (harness/drive/monitor.ts); absent in results written before it was recorded. */
   generatorLimitReasons?: string[];
+  /**
+   * Seconds the sweep waited after this window for the tier's nodes and the app to fall quiet
+   * (harness/sweep/settle.ts), and what was still busy when it gave up waiting; absent in results
+   * written before the wait was added.
+   */
+  settleSec?: number;
+  settleBusy?: string;
 }
 
 /** What a sweep found: the highest offered rate that holds the SLO, with an interval. */

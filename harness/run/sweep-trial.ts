@@ -9,6 +9,8 @@ import { DEFAULT_SWEEP, runSweep } from '../sweep/search.ts';
 import { isFault } from '../../scenarios/actions.ts';
 import { measureWindow, type TrialInput } from './trial.ts';
 import { ownTurn, type TurnTaker } from '../sweep/turns.ts';
+import { DEFAULT_SETTLE, settle, type WatchedCpu } from '../sweep/settle.ts';
+import { cgroupCpuNs } from '../stack/capacity.ts';
 
 export interface SweepInput extends TrialInput {
   scenario: SingleStreamScenario;
@@ -128,14 +130,37 @@ function saturatedFirst(steps: ReadonlyArray<{ step: SweepStep; appCpuShare: num
   return `${name}, ${(use * 100).toFixed(0)}% used at ${first.step.rate} req/s`;
 }
 
+/** What settles between windows: each PostgreSQL node against its quota, the app process tree against one core. */
+function watchedCpus(input: SweepInput): WatchedCpu[] {
+  const nodes = input.stack.nodes.flatMap((n): WatchedCpu[] => {
+    const dir = n.cpuacctDir;
+    if (!dir || !n.cpuQuota) return [];
+    const cpuSeconds = () => {
+      const ns = cgroupCpuNs(dir);
+      return ns === null ? null : ns / 1e9;
+    };
+    return [{ name: n.name, limitCpus: n.cpuQuota, cpuSeconds }];
+  });
+  return [...nodes, { name: 'the app', limitCpus: 1, cpuSeconds: () => processTreeCpuSeconds(input.appPid) }];
+}
+
 /** The sweep of one scenario on one tier: adaptive warm-up, then the search for the knee. */
 export async function sweepTrial(input: SweepInput): Promise<SweepResult> {
   const startRate = Math.max(10, Math.round(input.startRate ?? (offeredRateOf(input.scenario) ?? 200) / 2));
   const warmupSec = await adaptiveWarmup(input, startRate);
   const measured: Array<{ step: SweepStep; appCpuShare: number }> = [];
   const budget: SweepBudget = { ...DEFAULT_SWEEP, ...input.budget };
+  const watched = watchedCpus(input);
   const outcome = await runSweep({ slo: input.slo, startRate, maxRate: input.maxRate ?? 50_000, ...budget, signal: input.signal }, async (rate, repeat) => {
-    const m = await (input.turns ?? ownTurn).take(() => step(input, rate, repeat, measured.length, budget.windowSec));
+    // The wait is part of the window's turn: what it left behind never runs in another tier's window.
+    const m = await (input.turns ?? ownTurn).take(async () => {
+      const measuredStep = await step(input, rate, repeat, measured.length, budget.windowSec);
+      const settled = await settle(watched, DEFAULT_SETTLE, undefined, input.signal);
+      measuredStep.step.settleSec = settled.waitedSec;
+      if (settled.busy) measuredStep.step.settleBusy = settled.busy;
+      if (settled.waitedSec > 1 || !settled.quiet) input.log(`  sweep waited ${settled.waitedSec.toFixed(1)}s for the tier to fall quiet${settled.busy ? ` and gave up: ${settled.busy}` : ''}`);
+      return measuredStep;
+    });
     measured.push(m);
     return m.step;
   });
