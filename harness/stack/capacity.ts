@@ -26,7 +26,14 @@ const CPU_ROOT = '/sys/fs/cgroup/cpu';
 const MEMORY_ROOT = '/sys/fs/cgroup/memory';
 /** Accounting only (no limit): the node's exact CPU time, exited backends included. */
 const CPUACCT_ROOT = '/sys/fs/cgroup/cpuacct';
-const PERIOD_US = 100_000;
+/**
+ * The CFS period the quota is granted over. At the kernel's usual 100 ms, a 0.2-CPU node runs its
+ * 20 ms and then stops for up to 80 ms (a 0.5-CPU node, the default, up to 50 ms): stalls as long
+ * as the SLO the headline is judged by (p99 < 50 ms), so a request's latency turned on where it
+ * fell against the throttling, not on how busy the node was. A machine of a fifth of a core does
+ * not stop for 80 ms. Over 10 ms, the longest stall is 9 ms at any size.
+ */
+const PERIOD_US = 10_000;
 
 /** Why capacity limits cannot be applied here, or null when they can. */
 export function capacityUnavailable(): string | null {

@@ -37,17 +37,23 @@ describe('node capacity model (cgroup v1)', () => {
     const group = cgroupOf(pg.pid!, 'cpu');
     expect(group).toMatch(/tierbench-stack-.*-pg-primary$/);
     expect(cgroupOf(pg.pid!, 'memory')).toBe(group);
-    expect(readFileSync(`/sys/fs/cgroup/cpu${group}/cpu.cfs_quota_us`, 'utf8').trim()).toBe('10000');
+    // 0.1 CPU as 1 ms in every 10 ms period (harness/stack/capacity.ts says why not 10 in 100).
+    expect(readFileSync(`/sys/fs/cgroup/cpu${group}/cpu.cfs_period_us`, 'utf8').trim()).toBe('10000');
+    expect(readFileSync(`/sys/fs/cgroup/cpu${group}/cpu.cfs_quota_us`, 'utf8').trim()).toBe('1000');
     expect(readFileSync(`/sys/fs/cgroup/memory${group}/memory.limit_in_bytes`, 'utf8').trim()).toBe(String(512 * 2 ** 20));
 
     const pool = createPgPool(pg.url, 1);
     try {
       const [backend] = await pgQuery<{ pid: number }>(pool, 'SELECT pg_backend_pid() AS pid');
       expect(cgroupOf(backend!.pid, 'cpu')).toBe(group);
-      const throttled = () => Number(/nr_throttled (\d+)/.exec(readFileSync(`/sys/fs/cgroup/cpu${group}/cpu.stat`, 'utf8'))![1]);
-      const before = throttled();
+      const stat = (field: string) => Number(new RegExp(`${field} (\\d+)`).exec(readFileSync(`/sys/fs/cgroup/cpu${group}/cpu.stat`, 'utf8'))![1]);
+      const before = { count: stat('nr_throttled'), ns: stat('throttled_time') };
       await pgQuery(pool, 'SELECT count(*) FROM generate_series(1, 5000000)');
-      expect(throttled()).toBeGreaterThan(before);
+      const throttles = stat('nr_throttled') - before.count;
+      expect(throttles).toBeGreaterThan(0);
+      // Each stall is short next to the SLOs (at a 100 ms period it would be about 90 ms).
+      const meanStallMs = (stat('throttled_time') - before.ns) / throttles / 1e6;
+      expect(meanStallMs).toBeLessThan(20);
     } finally {
       await pool.end();
     }
