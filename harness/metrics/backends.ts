@@ -119,7 +119,7 @@ export interface CpuSource {
   pid: number | null;
 }
 
-function nodeCpu(src: CpuSource): { cpuSeconds: number | null; cpuSource: PgSnapshot['cpuSource'] } {
+export function nodeCpu(src: CpuSource): { cpuSeconds: number | null; cpuSource: PgSnapshot['cpuSource'] } {
   const ns = src.cpuacctDir ? cgroupCpuNs(src.cpuacctDir) : null;
   if (ns !== null) return { cpuSeconds: ns / 1e9, cpuSource: 'cgroup' };
   const proc = src.pid === null ? null : processTreeCpuSeconds(src.pid);

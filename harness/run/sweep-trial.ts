@@ -10,7 +10,7 @@ import { isFault } from '../../scenarios/actions.ts';
 import { measureWindow, type TrialInput } from './trial.ts';
 import { ownTurn, type TurnTaker } from '../sweep/turns.ts';
 import { DEFAULT_SETTLE, settle, type WatchedCpu } from '../sweep/settle.ts';
-import { cgroupCpuNs } from '../stack/capacity.ts';
+import { nodeCpu } from '../metrics/backends.ts';
 
 export interface SweepInput extends TrialInput {
   scenario: SingleStreamScenario;
@@ -132,15 +132,7 @@ function saturatedFirst(steps: ReadonlyArray<{ step: SweepStep; appCpuShare: num
 
 /** What settles between windows: each PostgreSQL node against its quota, the app process tree against one core. */
 function watchedCpus(input: SweepInput): WatchedCpu[] {
-  const nodes = input.stack.nodes.flatMap((n): WatchedCpu[] => {
-    const dir = n.cpuacctDir;
-    if (!dir || !n.cpuQuota) return [];
-    const cpuSeconds = () => {
-      const ns = cgroupCpuNs(dir);
-      return ns === null ? null : ns / 1e9;
-    };
-    return [{ name: n.name, limitCpus: n.cpuQuota, cpuSeconds }];
-  });
+  const nodes = input.stack.nodes.flatMap((n): WatchedCpu[] => (n.cpuQuota ? [{ name: n.name, limitCpus: n.cpuQuota, cpuSeconds: () => nodeCpu(n).cpuSeconds }] : []));
   return [...nodes, { name: 'the app', limitCpus: 1, cpuSeconds: () => processTreeCpuSeconds(input.appPid) }];
 }
 

@@ -38,14 +38,14 @@ const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms
 /** The busiest watched thing over one interval, as a share of its limit; null when every one is under quietShare. */
 export function busiest(before: ReadonlyArray<number | null>, after: ReadonlyArray<number | null>, watched: readonly WatchedCpu[], seconds: number, quietShare: number): { name: string; share: number } | null {
   let top: { name: string; share: number } | null = null;
-  watched.forEach((w, i) => {
+  for (const [i, w] of watched.entries()) {
     const a = before[i];
     const b = after[i];
     // Unreadable (a process restarted, a cgroup gone): nothing to wait for.
-    if (a === null || a === undefined || b === null || b === undefined || w.limitCpus <= 0) return;
+    if (a === null || a === undefined || b === null || b === undefined || w.limitCpus <= 0) continue;
     const share = (b - a) / seconds / w.limitCpus;
     if (share >= quietShare && (top === null || share > top.share)) top = { name: w.name, share };
-  });
+  }
   return top;
 }
 
