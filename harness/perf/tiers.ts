@@ -21,7 +21,7 @@ import { ExitCode, InterruptedError, StackError } from '../errors.ts';
 import { hitRate, memcachedDelta, memcachedSnapshot, type MemcachedSnapshot } from '../metrics/backends.ts';
 import type { Slo, SweepResult } from '../results/types.ts';
 import { launchStack, startAppOn, type LaunchedStack } from '../run/launcher.ts';
-import { Turns } from '../sweep/turns.ts';
+import { Turns, type Seat } from '../sweep/turns.ts';
 import { sweepTrial } from '../run/sweep-trial.ts';
 import { measureWindow, type TrialInput } from '../run/trial.ts';
 import { DEFAULT_SNAPSHOTS } from '../seed/snapshot.ts';
@@ -91,10 +91,10 @@ function checkAborted(signal: AbortSignal): void {
 }
 
 /** Closed-loop throughput of the scenario (OK answers per second) and Memcached's hit rate over it. */
-async function probe(input: TrialInput, scenario: SingleStreamScenario, settings: Settings, turns: Turns): Promise<{ rate: number; hitRate: number | null }> {
+async function probe(input: TrialInput, scenario: SingleStreamScenario, settings: Settings, seat: Seat): Promise<{ rate: number; hitRate: number | null }> {
   const durationSec = Math.min(PROBE_MAX_SEC, settings.windowSec);
   const closed: SingleStreamScenario = { ...scenario, executor: { kind: 'closed-loop', connections: PROBE_CONNECTIONS, durationSec, warmupSec: 1, timeoutMs: scenario.executor.timeoutMs } };
-  const { out, backends } = await turns.take(() => measureWindow({ ...input, scenario: closed, scenarioSeed: SCENARIO_SEED + 500 }));
+  const { out, backends } = await seat.take(() => measureWindow({ ...input, scenario: closed, scenarioSeed: SCENARIO_SEED + 500 }));
   const ok = Object.values(out.operations).reduce((n, o) => n + o.counts.ok, 0);
   return { rate: ok / Math.max(0.001, out.timing.measuredMs / 1000), hitRate: backends.memcached.hitRate };
 }
@@ -111,7 +111,7 @@ async function mcSnapshotOf(launched: LaunchedStack): Promise<MemcachedSnapshot 
 }
 
 /** One workload on one launched tier: a fresh app, a probe for the first rate, the sweep; every window in its turn. */
-async function sweepWorkload(launched: LaunchedStack, workload: Workload, settings: Settings, signal: AbortSignal, turns: Turns): Promise<Swept> {
+async function sweepWorkload(launched: LaunchedStack, workload: Workload, settings: Settings, signal: AbortSignal, seat: Seat): Promise<Swept> {
   const tier = launched.stack.tier;
   const scenario = WORKLOADS[workload];
   const app = await startAppOn(launched, { pgPoolSize: PG_POOL }, FANOUT_WORKERS);
@@ -129,7 +129,7 @@ async function sweepWorkload(launched: LaunchedStack, workload: Workload, settin
       signal,
       progress: () => {},
     };
-    const probed = await probe(input, scenario, settings, turns);
+    const probed = await probe(input, scenario, settings, seat);
     checkAborted(signal);
     const sweepOnce = (startRate: number) => {
       log(`${tier} × ${scenario.name}: closed-loop probe ${probed.rate.toFixed(0)} req/s (Memcached hit rate ${pct(probed.hitRate)}); sweep from ${startRate} req/s`);
@@ -141,7 +141,7 @@ async function sweepWorkload(launched: LaunchedStack, workload: Workload, settin
         log: (line) => {
           if (!signal.aborted) log(`  [${tier}] ${line.trimStart()}`);
         },
-        turns,
+        seat,
         startRate,
         budget: { windowSec: settings.windowSec, maxWindows: settings.maxWindows },
         warmupMaxSec: settings.warmupMaxSec,
@@ -188,7 +188,8 @@ async function launchTier(tier: Tier, workload: Workload, settings: Settings, si
  * the likes' writes and pinned sessions), their sweeps run side by side with their windows taking
  * turns (harness/sweep/turns.ts), every stack down whatever happens. Sweeping one tier after the
  * other, cache reads moved ±14% between runs while each sweep's own interval was ±5%: the machine
- * drifted between sweeps. Alternating windows puts the same drift on both sides of a ratio. When one
+ * drifted between sweeps. Alternating windows puts the same drift on both sides of a ratio, and no
+ * sweep stops before all would (one that went on alone broke at rates it had held). When one
  * sweep fails, the others stop at their next window and its error is the one reported.
  */
 async function measureWorkload(workload: Workload, settings: Settings, signal: AbortSignal): Promise<Partial<Record<Tier, Swept>>> {
@@ -200,12 +201,16 @@ async function measureWorkload(workload: Workload, settings: Settings, signal: A
   try {
     for (const tier of tiers) launched.push(await launchTier(tier, workload, settings, signal));
     const turns = new Turns();
+    // Every seat before any sweep starts: one that finishes early waits for all of them.
+    const seats = launched.map(() => turns.seat());
     const settled = await Promise.allSettled(
-      launched.map((l) =>
-        sweepWorkload(l, workload, settings, stop.signal, turns).catch((err: unknown) => {
-          stop.abort(err);
-          throw err;
-        }),
+      launched.map((l, i) =>
+        sweepWorkload(l, workload, settings, stop.signal, seats[i]!)
+          .catch((err: unknown) => {
+            stop.abort(err);
+            throw err;
+          })
+          .finally(() => seats[i]!.leave()),
       ),
     );
     const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));

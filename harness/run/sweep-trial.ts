@@ -8,7 +8,7 @@ import { holdsSlo } from '../sweep/estimate.ts';
 import { DEFAULT_SWEEP, runSweep } from '../sweep/search.ts';
 import { isFault } from '../../scenarios/actions.ts';
 import { measureWindow, type TrialInput } from './trial.ts';
-import { ownTurn, type TurnTaker } from '../sweep/turns.ts';
+import { ownSeat, type Seat } from '../sweep/turns.ts';
 import { DEFAULT_SETTLE, settle, type WatchedCpu } from '../sweep/settle.ts';
 import { nodeCpu } from '../metrics/backends.ts';
 
@@ -31,10 +31,11 @@ export interface SweepInput extends TrialInput {
   warmupMaxSec?: number;
   log: (line: string) => void;
   /**
-   * Shared with sweeps of other tiers run at the same time (perf:tiers): each warm-up slice and
-   * window waits its turn, so no two overlap and they alternate. Default: the sweep's own.
+   * A seat among sweeps of other tiers run at the same time (perf:tiers): each warm-up slice and
+   * window waits its turn, so no two overlap and they alternate, and the sweep stops only once all
+   * would. Its owner leaves it when the tier is done. Default: the sweep's own.
    */
-  turns?: TurnTaker;
+  seat?: Seat;
 }
 
 /** A scenario a sweep can take: one load shape (its operation mix is offered at rising rates). */
@@ -74,7 +75,7 @@ async function adaptiveWarmup(input: SweepInput, rate: number): Promise<number> 
   let best = Number.POSITIVE_INFINITY;
   let spent = 0;
   while (spent < (input.warmupMaxSec ?? WARMUP_MAX_S) && !input.signal.aborted) {
-    const out = await (input.turns ?? ownTurn).take(() => drive({ baseUrl: input.baseUrl, scenario: atRate(input.scenario, rate, WARMUP_SLICE_S, 0), seed: input.scenarioSeed + 1000 + spent, populations: input.populations, sessionSeed: input.sessionSeed, signal: input.signal }));
+    const out = await (input.seat ?? ownSeat).take(() => drive({ baseUrl: input.baseUrl, scenario: atRate(input.scenario, rate, WARMUP_SLICE_S, 0), seed: input.scenarioSeed + 1000 + spent, populations: input.populations, sessionSeed: input.sessionSeed, signal: input.signal }));
     spent += WARMUP_SLICE_S;
     const p99 = mergeEncoded(Object.values(out.operations).map((o) => o.latency.all.encoded)).getValueAtPercentile(99);
     input.log(`  sweep warm-up ${spent}s at ${rate} req/s: p99 ${(p99 / 1000).toFixed(1)} ms`);
@@ -143,9 +144,9 @@ export async function sweepTrial(input: SweepInput): Promise<SweepResult> {
   const measured: Array<{ step: SweepStep; appCpuShare: number }> = [];
   const budget: SweepBudget = { ...DEFAULT_SWEEP, ...input.budget };
   const watched = watchedCpus(input);
-  const outcome = await runSweep({ slo: input.slo, startRate, maxRate: input.maxRate ?? 50_000, ...budget, signal: input.signal }, async (rate, repeat) => {
+  const outcome = await runSweep({ slo: input.slo, startRate, maxRate: input.maxRate ?? 50_000, ...budget, signal: input.signal, mayStop: (input.seat ?? ownSeat).mayStop }, async (rate, repeat) => {
     // The wait is part of the window's turn: what it left behind never runs in another tier's window.
-    const m = await (input.turns ?? ownTurn).take(async () => {
+    const m = await (input.seat ?? ownSeat).take(async () => {
       const measuredStep = await step(input, rate, repeat, measured.length, budget.windowSec);
       const settled = await settle(watched, DEFAULT_SETTLE, undefined, input.signal);
       measuredStep.step.settleSec = settled.waitedSec;

@@ -20,6 +20,12 @@ export interface SweepPlan {
   maxWindows: number;
   /** Aborted (Ctrl-C): no further window starts, the search rejects with InterruptedError. */
   signal?: AbortSignal;
+  /**
+   * Asked once the interval is narrow enough: whether the search may stop now. While it says no
+   * (other sweeps sharing the machine still search, harness/sweep/turns.ts), the search goes on
+   * repeating at its knee, within the window budget. Default: always.
+   */
+  mayStop?: () => boolean;
 }
 
 const GENERATOR_RETRIES = 2;
@@ -81,6 +87,12 @@ export async function runSweep(plan: SweepPlan, measure: MeasureWindow): Promise
     return r < ceiling ? r : (rate + ceiling) / 2;
   };
 
+  /** How many windows the search had when its interval first was narrow enough. */
+  let narrowAt: number | null = null;
+  const narrowReason = () => {
+    const paced = steps.length - narrowAt!;
+    return `the interval is within ±${(plan.targetWidth * 50).toFixed(0)}% of the estimate${paced > 0 ? ` (after ${narrowAt} windows; ${paced} more at the knee while other sweeps sharing the machine went on)` : ''}`;
+  };
   let good: number | null = null;
   let start = plan.startRate;
   for (;;) {
@@ -115,12 +127,18 @@ export async function runSweep(plan: SweepPlan, measure: MeasureWindow): Promise
       const bracket = kneeBracket(judged(), plan.slo);
       if (bracket.good !== null) good = bracket.good;
       bad = bracket.bad ?? Math.min(bad, ceiling);
-      // The repeats held where one window broke: that was noise, and the knee lies higher.
-      if (e?.lowerBound && budgetLeft()) break;
       // A rate measured once has no spread to resample: its interval is narrow by construction.
       const repeated = [good, bad].every((r) => r >= ceiling || count(r) >= plan.repeats);
-      if (e && !e.lowerBound && repeated && (e.high - e.low) / e.rate <= plan.targetWidth) return done(`the interval is within ±${(plan.targetWidth * 50).toFixed(0)}% of the estimate`);
-      if (!budgetLeft()) return done(e?.lowerBound ? 'the window budget ran out before a rate broke the SLO in most of its windows: a lower bound' : 'the window budget ran out while narrowing the interval');
+      if (narrowAt === null && e && !e.lowerBound && repeated && (e.high - e.low) / e.rate <= plan.targetWidth) narrowAt = steps.length;
+      if (narrowAt !== null) {
+        // Narrow once: the windows from here on only keep pace with the other sweeps, and count in the estimate.
+        if (plan.mayStop?.() ?? true) return done(narrowReason());
+        if (!budgetLeft()) return done(`${narrowReason()}; the window budget ran out before the other sweeps ended`);
+      } else {
+        // The repeats held where one window broke: that was noise, and the knee lies higher.
+        if (e?.lowerBound && budgetLeft()) break;
+        if (!budgetLeft()) return done(e?.lowerBound ? 'the window budget ran out before a rate broke the SLO in most of its windows: a lower bound' : 'the window budget ran out while narrowing the interval');
+      }
       // More windows where the estimate is least certain: both sides again.
       plan = { ...plan, repeats: plan.repeats + 1 };
     }

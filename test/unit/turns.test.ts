@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../../harness/drive/rng.ts';
+import type { Slo, SweepStep } from '../../harness/results/types.ts';
+import { DEFAULT_SWEEP, runSweep } from '../../harness/sweep/search.ts';
 import { Turns } from '../../harness/sweep/turns.ts';
+
+const slo: Slo = { p99Ms: 50, errorBudget: 0.01, dropBudget: 0.001 };
+
+/** A system with capacity `capacity`: p99 grows like an M/M/1 queue near it, with noise (as in sweep.test.ts). */
+function system(capacity: number, noise: number, seed: number) {
+  const rng = createRng(seed, 'system');
+  return async (rate: number, repeat: number): Promise<SweepStep> => {
+    const rho = rate / capacity;
+    const p99Ms = rho < 1 ? (5 / (1 - rho)) * Math.exp(noise * (rng.nextFloat() * 2 - 1)) : 5000;
+    return { rate, repeat, durationSec: 8, achievedRate: rate, p50Us: 2000, p99Us: Math.round(p99Ms * 1000), p999Us: null, errorRate: 0, dropRate: 0, holdsSlo: p99Ms <= slo.p99Ms, nodeCpu: {}, generatorLimited: false };
+  };
+}
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -31,5 +46,51 @@ describe('Turns', () => {
     const next = turns.take(async () => 42);
     await expect(failed).rejects.toThrow('window failed');
     await expect(next).resolves.toBe(42);
+  });
+});
+
+describe('seats', () => {
+  it('let a sweep stop only once every seat would, or has left', () => {
+    const turns = new Turns();
+    const a = turns.seat();
+    const b = turns.seat();
+    const c = turns.seat();
+    expect(a.mayStop()).toBe(false);
+    expect(b.mayStop()).toBe(false);
+    c.leave();
+    expect(a.mayStop()).toBe(true);
+    expect(b.mayStop()).toBe(true);
+  });
+
+  it('keep two sweeps alternating to the end: the one narrow first repeats at its knee until the other is done', async () => {
+    const turns = new Turns();
+    const order: string[] = [];
+    const sweep = async (name: string, noise: number) => {
+      const seat = turns.seat();
+      const inner = system(2000, noise, 3);
+      try {
+        return await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP, mayStop: seat.mayStop }, (rate, repeat) =>
+          seat.take(async () => {
+            order.push(name);
+            await tick(0);
+            return inner(rate, repeat);
+          }),
+        );
+      } finally {
+        seat.leave();
+      }
+    };
+    // Alone, the quiet system is narrow after fewer windows than the noisy one needs.
+    const aloneQuiet = await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP }, system(2000, 0.02, 3));
+    const aloneNoisy = await runSweep({ slo, startRate: 100, maxRate: 100_000, ...DEFAULT_SWEEP }, system(2000, 0.6, 3));
+    expect(aloneQuiet.steps.length).toBeLessThan(aloneNoisy.steps.length - 2);
+
+    const [quiet, noisy] = await Promise.all([sweep('quiet', 0.02), sweep('noisy', 0.6)]);
+    expect(quiet.steps.length).toBeGreaterThan(aloneQuiet.steps.length);
+    expect(quiet.stoppedBecause).toMatch(/more at the knee while other sweeps sharing the machine went on/);
+    // Neither ran more than two windows in a row of its own: the quiet one kept pace to the end.
+    const longestRun = Math.max(...order.map((_, i) => order.slice(i).findIndex((n) => n !== order[i])).map((n, i) => (n === -1 ? order.length - i : n)));
+    expect(longestRun).toBeLessThanOrEqual(2);
+    expect(Math.abs(quiet.steps.length - noisy.steps.length)).toBeLessThanOrEqual(2);
   });
 });
