@@ -14,19 +14,20 @@ export const PERF_TIERS = ['cache', 'replicas', 'sharded'] as const;
  */
 export const perfTiersOptions: OptionSpec[] = [
   { key: 'readsNodeCpus', flag: 'reads-node-cpus', describe: 'CPU quota of every PostgreSQL node (the same on every tier) for the uncached reads; above 0. At 0.2 the tiers read faster than the generator could send (1,428 req/s, no knee)', default: '0.1', parse: (t) => parseNumberInRange(t, 0.01, 64, false) },
-  { key: 'writesNodeCpus', flag: 'writes-node-cpus', describe: 'CPU quota of every PostgreSQL node for the new likes; above 0. At 0.1 a like\'s p99 passed 200 ms at 10 req/s (the 100 ms CFS period\'s stalls and autovacuum, not the node\'s capacity)', default: '0.2', parse: (t) => parseNumberInRange(t, 0.01, 64, false) },
+  { key: 'writesNodeCpus', flag: 'writes-node-cpus', describe: 'CPU quota of every PostgreSQL node for the new likes; above 0. At 0.1 a like\'s p99 passed 200 ms at 10 req/s (measured when quotas ran over a 100 ms CFS period: its stalls and autovacuum, not the node\'s capacity)', default: '0.2', parse: (t) => parseNumberInRange(t, 0.01, 64, false) },
   { key: 'nodeMemory', flag: 'node-memory', describe: 'memory budget of every PostgreSQL node, e.g. 1g; 0 = none', default: '1g', parse: parseBytes },
   { key: 'profile', flag: 'profile', describe: `dataset profile: ${profileNames.join(', ')}`, default: 'starter', parse: (t) => parseChoice(t, profileNames) },
   { key: 'tiers', flag: 'tiers', describe: `tiers to sweep, comma-separated (a ratio needs cache and its other tier): ${PERF_TIERS.join(', ')}`, default: PERF_TIERS.join(','), parse: (t) => parseChoiceList(t, PERF_TIERS) },
   { key: 'ratiosOnly', flag: 'ratios-only', describe: 'sweep only what the two ratios need (reads on cache and replicas, likes on cache and sharded): 4 sweeps instead of 6, and none for a workload whose ratio lacks a tier in --tiers', default: 'false', parse: parseBoolean, boolean: true },
-  // Not bench run's 50ms: a node of 0.1 CPU that has spent its 10 ms of a 100 ms CFS period
-  // (harness/stack/capacity.ts) waits out the other 90 ms, so a p99 bound near that puts the knee
+  // Not bench run's 50ms. Measured when quotas ran over a 100 ms CFS period (now 10 ms,
+  // harness/stack/capacity.ts): a node of 0.1 CPU that had spent its 10 ms of a period waited out
+  // the other 90 ms, so a p99 bound near that put the knee
   // where a node first runs out of quota in some period, well below what it can serve. At 200 ms the
   // reads' knee still fell anywhere from 53% to 83% of the node's quota (p99 ~60-280 ms at every
   // rate from 250 to 700 req/s); at 500 ms it is the quota (94-95% used at the knee). Those 200 ms
   // figures were taken while the backend sampler's once-a-second reading (14-22 ms of CPU, more
   // than a 0.1-CPU node's whole 10 ms share of a period) stalled every node; not measured since.
-  { key: 'readsSloP99', flag: 'reads-slo-p99', describe: 'SLO of the uncached-reads comparison: p99 of all requests under this; far enough above the 100 ms CPU-quota period that the knee is the node\'s capacity, not its first throttled periods', default: '500ms', parse: parseDuration },
+  { key: 'readsSloP99', flag: 'reads-slo-p99', describe: 'SLO of the uncached-reads comparison: p99 of all requests under this; far enough above a node\'s throttling stalls that the knee is the node\'s capacity, not its first throttled periods (chosen when quotas ran over 100 ms periods; not re-measured at 10 ms)', default: '500ms', parse: parseDuration },
   { key: 'writesSloP99', flag: 'writes-slo-p99', describe: 'SLO of the new-likes comparison: p99 of all requests under this (at 200 ms the likes knee is already the node\'s capacity, 94-97% of its quota)', default: '200ms', parse: parseDuration },
   { key: 'sloErrors', flag: 'slo-errors', describe: 'SLO: share of requests that may fail (errors and timeouts), e.g. 1%', default: '1%', parse: parseShare },
   { key: 'sloDrops', flag: 'slo-drops', describe: 'SLO: share of requests that may be dropped, e.g. 0.1%', default: '0.1%', parse: parseShare },
