@@ -33,7 +33,9 @@ const CPUACCT_ROOT = '/sys/fs/cgroup/cpuacct';
  * fell against the throttling, not on how busy the node was. A machine of a fifth of a core does
  * not stop for 80 ms. Over 10 ms, the longest stall is 9 ms at any size.
  */
-const PERIOD_US = 10_000;
+export const PERIOD_US = 10_000;
+/** Docker's CFS period (its --cpus sets only the quota over it). */
+export const DOCKER_PERIOD_US = 100_000;
 
 /** Why capacity limits cannot be applied here, or null when they can. */
 export function capacityUnavailable(): string | null {
@@ -49,8 +51,9 @@ export function capacityUnavailable(): string | null {
   return null;
 }
 
-export function describeCapacity(cap: NodeCapacity): string {
-  const cpu = cap.cpus > 0 ? `${cap.cpus} CPU` : 'no CPU limit';
+/** The node size in words, with the period its CPU quota runs over (the longest stall a node can take). */
+export function describeCapacity(cap: NodeCapacity, periodUs = PERIOD_US): string {
+  const cpu = cap.cpus > 0 ? `${cap.cpus} CPU (a quota over ${periodUs / 1000} ms CFS periods)` : 'no CPU limit';
   const mem = cap.memoryBytes > 0 ? `${(cap.memoryBytes / 2 ** 30).toFixed(2).replace(/\.?0+$/, '')} GiB memory` : 'no memory limit';
   return `${cpu} and ${mem} per PostgreSQL node (cgroup v1)`;
 }

@@ -1,6 +1,6 @@
 import type { GenericContainer, StartedNetwork, StartedTestContainer } from 'testcontainers';
 import { StackError } from '../errors.ts';
-import { DEFAULT_NODE_CAPACITY, describeCapacity } from './capacity.ts';
+import { DEFAULT_NODE_CAPACITY, DOCKER_PERIOD_US, describeCapacity } from './capacity.ts';
 import { pgNodesFor, replicaCountFor } from './topology.ts';
 import { DEFAULT_PG_SHARDS, type NodeRole, type Stack, type StackNode, type StackProvider, type StackRequest, asIs } from './types.ts';
 
@@ -102,7 +102,7 @@ export const dockerProvider: StackProvider = {
       nodes,
       runDir: `docker network ${network.getName()}`,
       owned: true,
-      capacity: { applied: cap.cpus > 0 || cap.memoryBytes > 0, description: `${describeCapacity(cap).replace('(cgroup v1)', '(container quota)')}`, perNode: cap },
+      capacity: { applied: cap.cpus > 0 || cap.memoryBytes > 0, description: `${describeCapacity(cap, DOCKER_PERIOD_US).replace('(cgroup v1)', '(container quota)')}`, perNode: cap },
       withCpuUnlimited: asIs,
       down: async () => {
         await Promise.all(started.map((c) => c.stop().catch(() => {})));

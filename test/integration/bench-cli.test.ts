@@ -56,6 +56,8 @@ describe('bench run, end to end on real servers', () => {
     expect(trial.backends.memcached.getHits + trial.backends.memcached.getMisses).toBeGreaterThanOrEqual(op.counts.ok * 0.9);
     // The default run gives each PostgreSQL node 0.5 CPU and 1 GiB where cgroups can be used (root).
     expect(results.environment.capacityModel.applied).toBe(process.getuid?.() === 0);
+    // The report says over what period the quota runs: it bounds how long a throttled node stalls.
+    if (process.getuid?.() === 0) expect(results.environment.capacityModel.description).toContain('0.5 CPU (a quota over 10 ms CFS periods)');
     // Backends sampled every second of the window, off the generator's thread; node CPU from its cgroup.
     expect(trial.backends.series).toHaveLength(3);
     const pg = trial.backends.postgres[0]!;
