@@ -71,6 +71,8 @@ export function sweepSection(trial: Trial): string {
     { head: 'dropped', num: true, cell: (r) => fmtPct(r.dropRate, 2) },
     { head: 'SLO', cell: (r) => (r.holdsSlo ? 'held' : 'BROKEN') , html: (r) => badge(r.holdsSlo, 'held', 'broken') },
     { head: 'generator', cell: (r) => (r.generatorLimited ? 'LIMITED' : 'ok') },
+    // The wait after the window for the tier to fall quiet (harness/sweep/settle.ts); older results have none.
+    { head: 'quiet wait s', num: true, cell: (r) => (r.settleSec === undefined ? NA : `${fmtNum(r.settleSec, 1)}${r.settleBusy ? ` (gave up: ${r.settleBusy})` : ''}`) },
     ...nodes.map<Column<Step>>((n) => ({ head: `${n} CPU`, num: true, cell: (r) => fmtNum(r.nodeCpu[n] ?? null, 2) })),
   ];
   const m = sw.maxSustainable;
@@ -81,6 +83,7 @@ ${kv([
   ['saturated first', sw.saturatedFirst ?? NA],
   ['SLO', `p99 under ${fmtNum(sw.slo.p99Ms)} ms, errors under ${fmtPct(sw.slo.errorBudget, 2)}, drops under ${fmtPct(sw.slo.dropBudget, 2)}`],
   ['warm-up before the first step', fmtSeconds(sw.warmupSec)],
+  ['stopped because', sw.stoppedBecause ?? NA],
 ])}
 ${table(cols, steps, { caption: `results.json: trials[].sweep.steps (${steps.length} windows; node CPU in cores)` })}`;
 }
