@@ -144,9 +144,10 @@ export async function sweepTrial(input: SweepInput): Promise<SweepResult> {
   const measured: Array<{ step: SweepStep; appCpuShare: number }> = [];
   const budget: SweepBudget = { ...DEFAULT_SWEEP, ...input.budget };
   const watched = watchedCpus(input);
-  const outcome = await runSweep({ slo: input.slo, startRate, maxRate: input.maxRate ?? 50_000, ...budget, signal: input.signal, mayStop: (input.seat ?? ownSeat).mayStop }, async (rate, repeat) => {
+  const seat = input.seat ?? ownSeat;
+  const outcome = await runSweep({ slo: input.slo, startRate, maxRate: input.maxRate ?? 50_000, ...budget, signal: input.signal, mayStop: seat.mayStop }, async (rate, repeat) => {
     // The wait is part of the window's turn: what it left behind never runs in another tier's window.
-    const m = await (input.seat ?? ownSeat).take(async () => {
+    const m = await seat.take(async () => {
       const measuredStep = await step(input, rate, repeat, measured.length, budget.windowSec);
       const settled = await settle(watched, DEFAULT_SETTLE, undefined, input.signal);
       measuredStep.step.settleSec = settled.waitedSec;

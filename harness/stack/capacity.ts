@@ -33,7 +33,7 @@ const CPUACCT_ROOT = '/sys/fs/cgroup/cpuacct';
  * fell against the throttling, not on how busy the node was. A machine of a fifth of a core does
  * not stop for 80 ms. Over 10 ms, the longest stall is 9 ms at any size.
  */
-export const PERIOD_US = 10_000;
+const PERIOD_US = 10_000;
 /** Docker's CFS period (its --cpus sets only the quota over it). */
 export const DOCKER_PERIOD_US = 100_000;
 

@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../harness/drive/rng.ts';
-import type { Slo, SweepStep } from '../../harness/results/types.ts';
+import type { SweepStep } from '../../harness/results/types.ts';
 import { estimateMaxSustainable, maxSustainable, sloLoad } from '../../harness/sweep/estimate.ts';
 import { DEFAULT_SWEEP, runSweep } from '../../harness/sweep/search.ts';
+import { SWEEP_TEST_SLO, simulatedSystem } from '../helpers/sweep-system.ts';
 
-const slo: Slo = { p99Ms: 50, errorBudget: 0.01, dropBudget: 0.001 };
-
-/** A system with capacity `capacity`: p99 grows like an M/M/1 queue near it, with noise. */
-function system(capacity: number, noise: number, seed = 1) {
-  const rng = createRng(seed, 'system');
-  return async (rate: number, repeat: number): Promise<SweepStep> => {
-    const rho = rate / capacity;
-    const jitter = Math.exp(noise * (rng.nextFloat() * 2 - 1));
-    const p99Ms = rho < 1 ? (5 / (1 - rho)) * jitter : 5000;
-    const dropRate = rho < 1.05 ? 0 : 0.2;
-    return { rate, repeat, durationSec: 8, achievedRate: rate, p50Us: 2000, p99Us: Math.round(p99Ms * 1000), p999Us: Math.round(p99Ms * 2000), errorRate: 0, dropRate, holdsSlo: p99Ms <= slo.p99Ms && dropRate <= slo.dropBudget, nodeCpu: {}, generatorLimited: false };
-  };
-}
+const slo = SWEEP_TEST_SLO;
+const system = simulatedSystem;
 // p99 = 5 / (1 - rho) reaches 50 ms at rho = 0.9.
 const knee = (capacity: number) => 0.9 * capacity;
 

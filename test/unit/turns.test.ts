@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../harness/drive/rng.ts';
-import type { Slo, SweepStep } from '../../harness/results/types.ts';
 import { DEFAULT_SWEEP, runSweep } from '../../harness/sweep/search.ts';
 import { Turns } from '../../harness/sweep/turns.ts';
-
-const slo: Slo = { p99Ms: 50, errorBudget: 0.01, dropBudget: 0.001 };
-
-/** A system with capacity `capacity`: p99 grows like an M/M/1 queue near it, with noise (as in sweep.test.ts). */
-function system(capacity: number, noise: number, seed: number) {
-  const rng = createRng(seed, 'system');
-  return async (rate: number, repeat: number): Promise<SweepStep> => {
-    const rho = rate / capacity;
-    const p99Ms = rho < 1 ? (5 / (1 - rho)) * Math.exp(noise * (rng.nextFloat() * 2 - 1)) : 5000;
-    return { rate, repeat, durationSec: 8, achievedRate: rate, p50Us: 2000, p99Us: Math.round(p99Ms * 1000), p999Us: null, errorRate: 0, dropRate: 0, holdsSlo: p99Ms <= slo.p99Ms, nodeCpu: {}, generatorLimited: false };
-  };
-}
+import { SWEEP_TEST_SLO as slo, simulatedSystem as system } from '../helpers/sweep-system.ts';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -89,7 +76,8 @@ describe('seats', () => {
     expect(quiet.steps.length).toBeGreaterThan(aloneQuiet.steps.length);
     expect(quiet.stoppedBecause).toMatch(/more at the knee while other sweeps sharing the machine went on/);
     // Neither ran more than two windows in a row of its own: the quiet one kept pace to the end.
-    const longestRun = Math.max(...order.map((_, i) => order.slice(i).findIndex((n) => n !== order[i])).map((n, i) => (n === -1 ? order.length - i : n)));
+    let longestRun = 1;
+    for (let i = 1, run = 1; i < order.length; i++) longestRun = Math.max(longestRun, (run = order[i] === order[i - 1] ? run + 1 : 1));
     expect(longestRun).toBeLessThanOrEqual(2);
     expect(Math.abs(quiet.steps.length - noisy.steps.length)).toBeLessThanOrEqual(2);
   });
