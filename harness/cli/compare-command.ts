@@ -1,3 +1,4 @@
+import { prepareOutFolder } from '../config/out-folder.ts';
 import { resolveFlags } from '../config/flags.ts';
 import { compareOptions } from '../config/report-options.ts';
 import { ExitCode } from '../errors.ts';
@@ -18,7 +19,7 @@ export async function compareCommand(argv: Record<string, unknown>, io: CliIo): 
     const { path, results } = await loadResults(arg);
     runs.push({ label: LABELS[i] ?? `R${i + 1}`, path, results });
   }
-  const paths = await writeComparison(runs, String(flags.out), Number(flags.level));
+  const paths = await writeComparison(runs, prepareOutFolder(String(flags.out)), Number(flags.level));
   const rel = shownPath;
   for (const r of runs) io.out(`${r.label}: ${r.results.run.id} (${rel(r.path)})${r === runs[0] ? ' baseline' : ''}\n`);
   const called = paths.comparison.pairs.flatMap((p) => p.rows.flatMap((r) => r.metrics)).filter((m) => m.verdict === 'change').length;

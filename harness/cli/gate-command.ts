@@ -1,3 +1,4 @@
+import { prepareOutFolder } from '../config/out-folder.ts';
 import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -91,6 +92,7 @@ export async function gateCommand(argv: Record<string, unknown>, io: CliIo, opts
   const { config, source } = gateConfigOf(flags.gateConfig as string | undefined, flags.scenario as string[] | undefined, scenarios);
   const settings = gateSettingsOf(flags, config, source);
   const out = flags.out === undefined ? defaultGateOut(startedAt) : String(flags.out);
+  prepareOutFolder(out);
 
   const controller = new AbortController();
   let interrupts = 0;

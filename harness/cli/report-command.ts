@@ -1,4 +1,5 @@
 import { dirname, relative, resolve } from 'node:path';
+import { prepareOutFolder } from '../config/out-folder.ts';
 import { resolveFlags } from '../config/flags.ts';
 import { reportOptions } from '../config/report-options.ts';
 import { ExitCode } from '../errors.ts';
@@ -10,7 +11,7 @@ import type { CliIo, CommandResult } from './cli.ts';
 export async function reportCommand(argv: Record<string, unknown>, io: CliIo): Promise<CommandResult> {
   const flags = resolveFlags(reportOptions, argv);
   const { path, results } = await loadResults(String(argv.results));
-  const out = typeof flags.out === 'string' ? flags.out : dirname(path);
+  const out = prepareOutFolder(typeof flags.out === 'string' ? flags.out : dirname(path));
   const paths = await writeReport(results, out, { resultsPath: path });
   const rel = shownPath;
   if (results.upgradedFrom) io.out(`read a schema version ${results.upgradedFrom} file: the report says what that version did not measure\n`);

@@ -1,3 +1,4 @@
+import { prepareOutFolder } from '../config/out-folder.ts';
 import { resolveRunConfig } from '../config/resolve.ts';
 import { runOptions } from '../config/options.ts';
 import { ExitCode, InterruptedError, UsageError, type ExitCodeValue } from '../errors.ts';
@@ -42,6 +43,7 @@ export async function runCommand(argv: Record<string, unknown>, io: CliIo): Prom
   // Every scenario is checked as a whole before any server starts (exit 2 with every problem).
   const fromFile = config.scenarioFile ? await userScenario(config.scenarioFile) : undefined;
   const scenarios = runScenarios(config, fromFile);
+  prepareOutFolder(config.out);
 
   const controller = new AbortController();
   let interrupts = 0;
