@@ -1,7 +1,7 @@
 import { profileNames } from '../seed/profiles.ts';
 import { DEFAULT_SWEEP } from '../sweep/search.ts';
 import type { OptionSpec } from './options.ts';
-import { parseBoolean, parseBytes, parseChoice, parseChoiceList, parseDuration, parseNumberInRange, parseShare } from './parse.ts';
+import { parseBoolean, parseBytes, parseChoice, parseChoiceList, parseDuration, parseNumberInRange, parseShare, parseString } from './parse.ts';
 
 /** The tiers perf:tiers compares, each with its node count (cache: one primary). */
 export const PERF_TIERS = ['cache', 'replicas', 'sharded'] as const;
@@ -34,5 +34,6 @@ export const perfTiersOptions: OptionSpec[] = [
   { key: 'sweepWindow', flag: 'sweep-window', describe: 'measured window of each sweep step, e.g. 8s', default: `${DEFAULT_SWEEP.windowSec}s`, parse: parseDuration },
   { key: 'sweepWindows', flag: 'sweep-windows', describe: 'most windows a sweep may take (ramp, bisection and repeats at the knee), 3 to 100', default: String(DEFAULT_SWEEP.maxWindows), parse: (t) => parseNumberInRange(t, 3, 100, true) },
   { key: 'warmupMax', flag: 'warmup-max', describe: "longest adaptive warm-up before each sweep (it ends once p99 stops improving), e.g. 60s", default: '60s', parse: parseDuration },
+  { key: 'out', flag: 'out', describe: 'folder to keep each run\'s sweeps in, every window with its rate, percentiles and node CPU (run-1.json, ...); none when not given', parse: parseString },
   { key: 'runs', flag: 'runs', describe: 'whole comparisons back to back, 1 to 20; above 1 also prints each run\'s ratios, their median and each run\'s deviation from it (target: all within ±5%)', default: '1', parse: (t) => parseNumberInRange(t, 1, 20, true) },
 ];

@@ -12,10 +12,13 @@
  * comparison and says whether every run's ratios are within ±5% of their median. Flags:
  * harness/config/perf-tiers-options.ts (--help).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createMemcached } from '../../app/adapters/memcached.ts';
 import { newLikes } from '../../scenarios/new-likes.ts';
 import type { SingleStreamScenario } from '../../scenarios/types.ts';
 import { uncachedReads } from '../../scenarios/uncached-reads.ts';
+import { prepareOutFolder } from '../config/out-folder.ts';
 import { perfTiersOptions } from '../config/perf-tiers-options.ts';
 import { ExitCode, InterruptedError, StackError } from '../errors.ts';
 import { hitRate, memcachedDelta, memcachedSnapshot, type MemcachedSnapshot } from '../metrics/backends.ts';
@@ -58,6 +61,8 @@ interface Settings {
   warmupMaxSec: number;
   runs: number;
   ratiosOnly: boolean;
+  /** Folder each run's sweeps are written to, or undefined. */
+  out: string | undefined;
 }
 
 function settingsOf(f: PerfFlags): Settings {
@@ -74,6 +79,7 @@ function settingsOf(f: PerfFlags): Settings {
     warmupMaxSec: Number(f.warmupMax),
     runs: Number(f.runs),
     ratiosOnly: Boolean(f.ratiosOnly),
+    out: f.out === undefined ? undefined : String(f.out),
   };
 }
 
@@ -223,7 +229,7 @@ async function measureWorkload(workload: Workload, settings: Settings, signal: A
 }
 
 /** The whole comparison, once: the reads on their tiers side by side, then the likes on theirs. */
-async function runOnce(settings: Settings, signal: AbortSignal): Promise<TiersFigures> {
+async function runOnce(settings: Settings, signal: AbortSignal): Promise<{ figures: TiersFigures; sweeps: SweepsByTier }> {
   const t0 = performance.now();
   const sweeps: SweepsByTier = {};
   for (const workload of ['reads', 'writes'] as const) {
@@ -235,7 +241,14 @@ async function runOnce(settings: Settings, signal: AbortSignal): Promise<TiersFi
   const show = (r: RatioInterval | null) => (r ? (r.bound === 'unknown' ? `unknown (neither sweep found a knee; ${r.ratio} of their lower bounds)` : `${r.bound ? `${r.bound} ` : ''}${r.ratio} [${r.low}, ${r.high}]`) : 'n/a');
   log(`replicas (R=2) / cache, uncached reads: ${show(out.replicasReadRatio)} (target >= ${TARGETS.replicasReadRatio})`);
   log(`sharded (P=4) / cache, new likes:       ${show(out.shardedWriteRatio)} (target >= ${TARGETS.shardedWriteRatio})`);
-  return out;
+  return { figures: out, sweeps };
+}
+
+/** --out: one run's figures and every sweep window behind them, for a look at what moved a ratio. */
+function keepRun(out: string, run: number, figures: TiersFigures, sweeps: SweepsByTier): void {
+  const file = join(out, `run-${run}.json`);
+  writeFileSync(file, JSON.stringify({ run, figures, sweeps }, null, 1) + '\n');
+  log(`run ${run}'s sweeps: ${file}`);
 }
 
 /** --runs N: each run's ratios, their median and each run's deviation from it. */
@@ -254,6 +267,7 @@ function stabilityReport(runs: readonly TiersFigures[]): { runs: number; toleran
 
 async function main(): Promise<void> {
   const settings = settingsOf(await perfFlags('perf:tiers', perfTiersOptions));
+  if (settings.out) prepareOutFolder(settings.out);
   const why = capacityUnavailable();
   if (why) throw new StackError(`perf:tiers needs the node capacity model (cgroup v1 as root): ${why}`);
   if (!settings.tiers.includes('cache') || settings.tiers.length < 2) log('note: --tiers without cache and another tier gives no ratio');
@@ -282,8 +296,9 @@ async function main(): Promise<void> {
     const runs: TiersFigures[] = [];
     for (let i = 0; i < settings.runs; i++) {
       if (settings.runs > 1) log(`run ${i + 1} of ${settings.runs}`);
-      const figures = await runOnce(settings, controller.signal);
+      const { figures, sweeps } = await runOnce(settings, controller.signal);
       runs.push(figures);
+      if (settings.out) keepRun(settings.out, i + 1, figures, sweeps);
       process.stdout.write(JSON.stringify(figures) + '\n');
     }
     if (settings.runs > 1) process.stdout.write(JSON.stringify(stabilityReport(runs)) + '\n');
