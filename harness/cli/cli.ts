@@ -43,8 +43,7 @@ export function flagsOf(y: Argv, specs: readonly OptionSpec[], epilog = EPILOG):
 
 function runFlags(y: Argv): Argv {
   return flagsOf(y, runOptions)
-    .option('config', { type: 'string', describe: 'JSON file of settings (keys as in results: rate, duration, logicalShards, ...)', requiresArg: true })
-    .epilog(EPILOG);
+    .option('config', { type: 'string', describe: 'JSON file of settings (keys as in results: rate, duration, logicalShards, ...)', requiresArg: true });
 }
 
 /**
@@ -69,10 +68,11 @@ export async function runCli(args: readonly string[], io: CliIo = processIo): Pr
           .positional('action', { choices: ['up', 'status', 'down'] as const, describe: 'up: start and keep; status: show nodes; down: stop and remove' })
           .option('tier', { type: 'string', describe: 'tier whose nodes to start [default: cache]', requiresArg: true })
           .option('stack', { type: 'string', describe: 'stack provider [default: local]', requiresArg: true })
-          .option('pg-shards', { type: 'string', describe: 'PostgreSQL primaries of the sharded tier, 1 to 16 [default: 4]', requiresArg: true }),
+          .option('pg-shards', { type: 'string', describe: 'PostgreSQL primaries of the sharded tier, 1 to 16 [default: 4]', requiresArg: true })
+          .epilog(EPILOG),
       handle(async () => (await import('./stack-command.ts')).stackCommand),
     )
-    .command('list', 'list the scenarios (--scenario takes them) with what each does', (y) => y, handle(async () => (await import('./list-command.ts')).listCommand))
+    .command('list', 'list the scenarios (--scenario takes them) with what each does', (y) => y.epilog(EPILOG), handle(async () => (await import('./list-command.ts')).listCommand))
     .command(
       'report <results>',
       'render index.html, summary.md and the exports (.hgrm, CSV) again from a results file alone (any schema version bench reads)',

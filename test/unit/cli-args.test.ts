@@ -76,6 +76,14 @@ describe('bench CLI input validation (in process)', () => {
     expect(code).toBe(0);
     for (const flag of ['--tier', '--stack', '--scenario', '--profile', '--seed', '--scenario-seed', '--rate', '--duration', '--warmup', '--connections', '--max-in-flight', '--logical-shards', '--cache-ttl', '--out', '--config'])
       expect(out).toContain(flag);
-    expect(out).toMatch(/Exit codes: 0 ok/);
+    expect(out.match(/Exit codes: 0 ok/g)).toHaveLength(1);
+  });
+
+  it('says the exit codes once in every command\'s --help', async () => {
+    for (const command of ['run', 'stack', 'list', 'report', 'compare', 'gate']) {
+      const { code, out } = await cli(command, '--help');
+      expect(code, command).toBe(0);
+      expect(out.match(/Exit codes: 0/g), command).toHaveLength(1);
+    }
   });
 });
