@@ -3,7 +3,7 @@
  * scenario), before any server starts: every problem is listed, one line each, with its path and
  * what is accepted, e.g. `operations[2].key.theta: must be a number >= 0 (...), got -1`.
  */
-import { readFile } from 'node:fs/promises';
+import { readUserJson, userFileProblem } from '../harness/config/user-file.ts';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isBuiltin, placeholdersIn } from '../harness/drive/templates.ts';
@@ -136,19 +136,12 @@ function exported(module: Record<string, unknown>): unknown {
 export async function loadScenarioFile(path: string): Promise<ScenarioValidation> {
   const ext = extname(path).toLowerCase();
   if (ext === '.json') {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      return { problems: [`cannot read the scenario file ${path}: ${(err as Error).message}`] };
-    }
-    try {
-      return validateScenarioFile(JSON.parse(text));
-    } catch (err) {
-      return { problems: [`${path} is not valid JSON: ${(err as Error).message}`] };
-    }
+    const read = readUserJson(path);
+    return read.ok ? validateScenarioFile(read.data) : { problems: [`scenario file: ${read.problem}`] };
   }
   if (['.ts', '.mts', '.js', '.mjs'].includes(ext)) {
+    const problem = userFileProblem(path);
+    if (problem) return { problems: [`scenario file: ${problem}`] };
     try {
       return validateScenarioFile(exported((await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>));
     } catch (err) {

@@ -8,8 +8,9 @@
  * Exit codes: 0 the target is met (by the config or a loosening), 99 no loosening within +100%
  * meets it, 2 usage (a record missing, not a gate.json, not A/A, lacking a scenario), 1 internal.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readUserJson, RESULTS_FILE_MAX_BYTES } from '../config/user-file.ts';
 import { gateCalibrateOptions } from '../config/gate-calibrate-options.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import { calibrate, recordedBlocks, type RecordedGate } from '../gate/calibrate.ts';
@@ -30,12 +31,9 @@ function readRecord(path: string): { gate: RecordedGate; problems: string[] } {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'gate.json') : path;
   const none = { gate: { source: path, trials: [] }, problems: [] as string[] };
   if (!existsSync(file)) return { ...none, problems: [`${path}: no such file`] };
-  let data: GateJson;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8')) as GateJson;
-  } catch (err) {
-    return { ...none, problems: [`${file}: not JSON (${(err as Error).message})`] };
-  }
+  const read = readUserJson(file, RESULTS_FILE_MAX_BYTES);
+  if (!read.ok) return { ...none, problems: [read.problem] };
+  const data = read.data as GateJson;
   if (data.kind !== 'tierbench-gate' || !Array.isArray(data.trials)) return { ...none, problems: [`${file}: not a gate.json of bench gate (kind "tierbench-gate" with trials)`] };
   const [a, b] = [data.versions?.baseline, data.versions?.candidate];
   const sameCode = a?.sha && a.sha === b?.sha && !a.dirty && !b?.dirty;

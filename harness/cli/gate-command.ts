@@ -1,6 +1,6 @@
 import { prepareOutFolder } from '../config/out-folder.ts';
 import { randomInt } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readUserJson } from '../config/user-file.ts';
 import { relative } from 'node:path';
 import { scenarios as registry } from '../../scenarios/index.ts';
 import type { Scenario } from '../../scenarios/types.ts';
@@ -20,12 +20,9 @@ import type { CliIo, CommandResult } from './cli.ts';
 export function gateConfigOf(file: string | undefined, scenarioFlag: string[] | undefined, known: Readonly<Record<string, Scenario>> = registry): { config: GateConfig; source: string } {
   let data: Record<string, unknown> | undefined;
   if (file !== undefined) {
-    if (!existsSync(file)) throw new UsageError(`--gate-config: file "${file}" does not exist`);
-    try {
-      data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    } catch (err) {
-      throw new UsageError(`--gate-config: "${file}" is not valid JSON (${(err as Error).message})`);
-    }
+    const read = readUserJson(file);
+    if (!read.ok) throw new UsageError(`--gate-config: ${read.problem}`);
+    data = read.data as Record<string, unknown>;
   }
   if (scenarioFlag) data = { ...(data ?? {}), scenarios: scenarioFlag };
   const source = [file ? `"${file}"` : 'defaults', scenarioFlag ? '--scenario' : ''].filter(Boolean).join(' + ');

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readUserJson } from './user-file.ts';
 import { UsageError } from '../errors.ts';
 import { envName, runOptions, type RunConfig } from './options.ts';
 
@@ -11,17 +11,12 @@ export interface ConfigSources {
 }
 
 function readConfigFile(path: string, problems: string[]): Record<string, string> {
-  if (!existsSync(path)) {
-    problems.push(`--config: file "${path}" does not exist`);
+  const read = readUserJson(path);
+  if (!read.ok) {
+    problems.push(`--config: ${read.problem}`);
     return {};
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    problems.push(`--config: "${path}" is not valid JSON (${(err as Error).message})`);
-    return {};
-  }
+  const data = read.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     problems.push(`--config: "${path}" must hold a JSON object of settings`);
     return {};

@@ -2,7 +2,8 @@
  * The gate's settings: defaults in harness/gate/defaults.json, overridden by a user's gate config
  * file. Validated like the run config: every problem reported at once, each saying what is accepted.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { readUserJson } from '../config/user-file.ts';
 import { UsageError } from '../errors.ts';
 import { parseThresholds, type Threshold } from '../thresholds/parse.ts';
 import { COUNT_METRICS, countMetric, RATIO_METRICS, ratioMetric, type CountMetricName, type RatioMetric, type RatioMetricName } from './metrics.ts';
@@ -217,12 +218,7 @@ export function resolveGateConfig(override?: unknown, source = 'gate config'): G
  * @throws UsageError if it is missing, not JSON or invalid
  */
 export function readGateConfig(path: string): GateConfig {
-  if (!existsSync(path)) throw new UsageError(`gate config: file "${path}" does not exist`);
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`gate config: "${path}" is not valid JSON (${(err as Error).message})`);
-  }
-  return resolveGateConfig(data, `gate config "${path}"`);
+  const read = readUserJson(path);
+  if (!read.ok) throw new UsageError(`gate config: ${read.problem}`);
+  return resolveGateConfig(read.data, `gate config "${path}"`);
 }

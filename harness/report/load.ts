@@ -3,7 +3,8 @@
  * any version upgradeResults reads. A path that is not one is a usage error saying what is
  * accepted, never a stack trace.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readUserJson, RESULTS_FILE_MAX_BYTES } from '../config/user-file.ts';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import type { ResultsFile } from '../results/types.ts';
@@ -36,12 +37,9 @@ function checkShape(value: unknown, path: string): void {
 /** Read, parse and upgrade a results file. */
 export async function loadResults(arg: string): Promise<{ path: string; results: ResultsFile }> {
   const path = await resultsPathOf(arg);
-  let data: unknown;
-  try {
-    data = JSON.parse(await readFile(path, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`"${path}" is not valid JSON (${(err as Error).message}); ${ACCEPTED}`);
-  }
+  const read = readUserJson(path, RESULTS_FILE_MAX_BYTES);
+  if (!read.ok) throw new UsageError(`${read.problem}; ${ACCEPTED}`);
+  const data = read.data;
   if ((data as { schemaVersion?: unknown } | null)?.schemaVersion === 1) checkShape(data, path);
   try {
     const results = upgradeResults(data);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readUserJson } from '../config/user-file.ts';
 import { mcPing } from '../../app/adapters/memcached.ts';
 import { pgPing } from '../../app/adapters/postgres.ts';
 import { redisPing } from '../../app/adapters/redis.ts';
@@ -17,13 +17,9 @@ export const EXTERNAL_CONFIG_ENV = 'TIERBENCH_EXTERNAL_STACK';
 const ROLE = /^(pg-primary|pg-replica|pg-shard-\d+|redis|memcached)$/;
 
 export function readExternalStack(path: string, tier: string): StackNode[] {
-  if (!existsSync(path)) throw new UsageError(`external stack file "${path}" does not exist`);
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`external stack file "${path}" is not valid JSON (${(err as Error).message})`);
-  }
+  const read = readUserJson(path);
+  if (!read.ok) throw new UsageError(`external stack file: ${read.problem}`);
+  const data = read.data;
   const problems: string[] = [];
   const d = data as { tier?: unknown; nodes?: unknown };
   if (d.tier !== tier) problems.push(`"tier" is ${JSON.stringify(d.tier)}, but the run asks for tier ${tier}`);

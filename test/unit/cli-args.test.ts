@@ -19,6 +19,8 @@ describe('bench CLI input validation (in process)', () => {
     [['run', '--bogus', '1'], /Unknown argument: bogus/],
     [['run', '--rate'], /Not enough arguments following: rate/],
     [['run', '--config', '/nonexistent/tierbench.json'], /--config: file "\/nonexistent\/tierbench.json" does not exist/],
+    // Read to its end, /dev/zero never ended: bench run hung here.
+    [['run', '--config', '/dev/zero'], /--config: "\/dev\/zero" is not a regular file/],
     [['stack', 'sideways'], /Invalid values/],
     [['stack', 'up', '--pg-shards', '40'], /--pg-shards: 40 is out of range; accepted: an integer from 1 to 16/],
     [['fly'], /Unknown argument: fly/],

@@ -157,8 +157,8 @@ describe('loadScenarioFile', () => {
     expect(await loadScenarioFile(good)).toEqual({ scenario: scenarios['photo-reads'] });
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{ "name": ');
-    expect(await loadScenarioFile(bad)).toEqual({ problems: [expect.stringMatching(/bad\.json is not valid JSON: /)] });
-    expect(await loadScenarioFile(join(dir, 'missing.json'))).toEqual({ problems: [expect.stringMatching(/cannot read the scenario file .*missing\.json: ENOENT/)] });
+    expect(await loadScenarioFile(bad)).toEqual({ problems: [expect.stringMatching(/bad\.json" is not valid JSON \(/)] });
+    expect(await loadScenarioFile(join(dir, 'missing.json'))).toEqual({ problems: [expect.stringMatching(/scenario file: file ".*missing\.json" does not exist/)] });
     expect(await loadScenarioFile(join(dir, 'x.yaml'))).toEqual({ problems: [expect.stringMatching(/must be \.json, or a module/)] });
   });
 });
