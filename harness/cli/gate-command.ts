@@ -90,6 +90,7 @@ export async function gateCommand(argv: Record<string, unknown>, io: CliIo, opts
   const settings = gateSettingsOf(flags, config, source);
   const out = flags.out === undefined ? defaultGateOut(startedAt) : String(flags.out);
   prepareOutFolder(out);
+  if (settings.snapshots !== null) prepareOutFolder(settings.snapshots, '--snapshots');
 
   const controller = new AbortController();
   let interrupts = 0;

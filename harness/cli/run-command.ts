@@ -44,6 +44,8 @@ export async function runCommand(argv: Record<string, unknown>, io: CliIo): Prom
   const fromFile = config.scenarioFile ? await userScenario(config.scenarioFile) : undefined;
   const scenarios = runScenarios(config, fromFile);
   prepareOutFolder(config.out);
+  // A local stack makes its snapshots there after seeding: found unwritable then, the seeding is lost.
+  if (config.stack === 'local' && config.snapshots !== 'off') prepareOutFolder(config.snapshots, '--snapshots');
 
   const controller = new AbortController();
   let interrupts = 0;

@@ -21,6 +21,7 @@ describe('bench CLI input validation (in process)', () => {
     [['run', '--config', '/nonexistent/tierbench.json'], /--config: file "\/nonexistent\/tierbench.json" does not exist/],
     // Read to its end, /dev/zero never ended: bench run hung here.
     [['run', '--config', '/dev/zero'], /--config: "\/dev\/zero" is not a regular file/],
+    [['run', '--tier', 'cache', '--snapshots', '/proc/tierbench-nope'], /--snapshots: cannot write to the folder \/proc\/tierbench-nope/],
     [['stack', 'sideways'], /Invalid values/],
     [['stack', 'up', '--pg-shards', '40'], /--pg-shards: 40 is out of range; accepted: an integer from 1 to 16/],
     [['fly'], /Unknown argument: fly/],
