@@ -86,7 +86,7 @@ export async function pgPing(url: string): Promise<boolean> {
  * server has committed them.
  */
 export async function pgCopyBinary(pool: PgPool, table: string, columns: readonly string[], chunks: Iterable<Buffer>, freeze: boolean): Promise<void> {
-  const client = await pool.connect();
+  const client = await checkOut(pool);
   let broken: Error | undefined;
   try {
     if (freeze) await client.query(`BEGIN; TRUNCATE ${table}`);
@@ -101,11 +101,30 @@ export async function pgCopyBinary(pool: PgPool, table: string, columns: readonl
   }
 }
 
+/**
+ * A pooled connection for several statements. pg-pool takes its error listener off a client it
+ * hands out, so a server ending the connection between two statements (a node stopped or killed)
+ * emitted an unhandled 'error' and took the process down: perf:seed did on SIGTERM, mid-COPY. Here
+ * the next statement fails instead; a clean release() takes the listener off again.
+ */
+async function checkOut(pool: PgTarget): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  const ignore = () => {};
+  client.on('error', ignore);
+  const release = client.release.bind(client);
+  client.release = (err?: Error | boolean) => {
+    // A client released broken is being ended: a late error from its socket must still be caught.
+    if (!err) client.off('error', ignore);
+    release(err);
+  };
+  return client;
+}
+
 export type TxQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<R[]>;
 
 /** Runs fn in one transaction on one pooled connection; rolls back if it throws. */
 export async function pgTransaction<T>(pool: PgTarget, fn: (q: TxQuery) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const client = await checkOut(pool);
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');

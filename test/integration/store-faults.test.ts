@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemcached, mcGet } from '../../app/adapters/memcached.ts';
-import { APP_POOL_WAIT_MS, createAppPgPool, isPgUnavailable, isPgUnreachable } from '../../app/adapters/postgres.ts';
+import { APP_POOL_WAIT_MS, createAppPgPool, createPgPool, isPgUnavailable, isPgUnreachable, pgQuery, pgTransaction } from '../../app/adapters/postgres.ts';
 import { nodeByRole } from '../../harness/stack/types.ts';
 import { apiClient } from '../helpers/api-client.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
@@ -128,6 +128,29 @@ describe('PostgreSQL busy: a query waits a bounded time for a connection, then f
       await holder;
     } finally {
       await pool.end();
+    }
+  });
+});
+
+describe('a PostgreSQL connection ended between two statements of a transaction', () => {
+  // pg-pool leaves a checked-out client without an error listener: before checkOut() added one,
+  // the server's FATAL arriving while no statement ran was an unhandled 'error' that crashed the process.
+  it('fails the transaction instead of crashing the process', async () => {
+    const url = nodeByRole(t.stack, 'pg-primary').url;
+    const pool = createAppPgPool(url, 1, 'tierbench-test-tx');
+    const admin = createPgPool(url, 1, 'tierbench-test-admin');
+    try {
+      const tx = pgTransaction(pool, async (q) => {
+        const [row] = await q<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await pgQuery(admin, 'SELECT pg_terminate_backend($1)', [row!.pid]);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return q('SELECT 1');
+      });
+      await expect(tx).rejects.toThrow();
+      expect(await pgQuery(pool, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+      await admin.end();
     }
   });
 });
