@@ -29,7 +29,7 @@ import { DEFAULT_SNAPSHOTS } from '../seed/snapshot.ts';
 import { resolveBinaries } from '../stack/binaries.ts';
 import { Supervisor } from '../stack/supervisor.ts';
 import { nodeByRole } from '../stack/types.ts';
-import { exitWith, PERF_EPILOG, perfFlags } from './args.ts';
+import { failUnlessStopping, PERF_EPILOG, perfFlags, stopOnSignals } from './args.ts';
 import { pgbenchInit, pgbenchScript, pgbenchSelectOnly } from './pgbench.ts';
 import { copyPhotoPages, writePhotoPageScript } from './photo-page-reference.ts';
 
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     await sup.stopAll();
     await launched.down();
   };
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(ExitCode.interrupted)));
+  stopOnSignals('perf:app', stopAll);
   try {
     if (!stack.capacity.applied) throw new Error(`the node size could not be applied (${stack.capacity.description}); the gated ratio needs it`);
     const pg = nodeByRole(stack, 'pg-primary');
@@ -238,4 +238,4 @@ function report(all: Round[], settings: Record<string, number | string>): void {
   if (figures.uncachedVsPgbench < TARGETS.uncachedVsPgbench) process.exitCode = ExitCode.gate;
 }
 
-main().catch((err: unknown) => exitWith('perf:app', err));
+main().catch(failUnlessStopping('perf:app'));

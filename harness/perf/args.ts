@@ -47,3 +47,34 @@ export function exitWith(script: string, err: unknown): never {
   process.stderr.write(`${script} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(ExitCode.internal);
 }
+
+let stopping = false;
+
+/**
+ * Ctrl-C or SIGTERM (a CI timeout, `kill`) during a perf script: runs its cleanup (servers down,
+ * temp folders removed) once, then exits 130. A second signal exits at once.
+ */
+export function stopOnSignals(script: string, cleanup: () => Promise<void>): void {
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stopping) process.exit(ExitCode.interrupted);
+    stopping = true;
+    process.stderr.write(`\n${script}: ${sig}, stopping its servers\n`);
+    cleanup().then(
+      () => process.exit(ExitCode.interrupted),
+      () => process.exit(ExitCode.interrupted),
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+/**
+ * The end of a perf script's main() on an error. After a signal the error is the interruption's own
+ * (its servers were stopped under it): nothing is printed, and the signal's handler exits 130 once
+ * the cleanup is done.
+ */
+export function failUnlessStopping(script: string): (err: unknown) => void {
+  return (err) => {
+    if (!stopping) exitWith(script, err);
+  };
+}

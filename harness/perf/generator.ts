@@ -22,10 +22,10 @@ import type { DriveOutput } from '../drive/types.ts';
 import { spawnReady } from '../run/app-process.ts';
 import { Supervisor } from '../stack/supervisor.ts';
 import { ensureCommands } from '../stack/system-packages.ts';
+import { perfGeneratorOptions } from '../config/perf-generator-options.ts';
+import { failUnlessStopping, perfFlags, stopOnSignals } from './args.ts';
 
-const ROUNDS = 3;
 const THROUGHPUT_SECONDS = 5;
-const CONNECTIONS = 32;
 const STALL_RATE = 1000;
 const STALL_WINDOW_S = 30;
 const STALL_POSITIONS = { start: 0, middle: 15, last: 29 } as const;
@@ -40,16 +40,16 @@ function pin(pid: number, cpu: number): boolean {
   return spawnSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' }).status === 0;
 }
 
-function wrkRequestsPerSec(wrk: string, url: string, pinned: boolean): number {
-  const args = ['-t1', `-c${CONNECTIONS}`, `-d${THROUGHPUT_SECONDS}s`, url];
+function wrkRequestsPerSec(wrk: string, url: string, pinned: boolean, connections: number): number {
+  const args = ['-t1', `-c${connections}`, `-d${THROUGHPUT_SECONDS}s`, url];
   const out = pinned ? execFileSync('taskset', ['-c', '1', wrk, ...args], { encoding: 'utf8' }) : execFileSync(wrk, args, { encoding: 'utf8' });
   const m = /Requests\/sec:\s+([\d.]+)/.exec(out);
   if (!m) throw new Error(`could not read wrk's output:\n${out}`);
   return Number(m[1]);
 }
 
-async function oursRequestsPerSec(url: string): Promise<number> {
-  const scenario: Scenario = { name: 'max', description: 'closed loop', operations, thresholds: [], executor: { kind: 'closed-loop', connections: CONNECTIONS, durationSec: THROUGHPUT_SECONDS, warmupSec: 1, timeoutMs: 5000 } };
+async function oursRequestsPerSec(url: string, connections: number): Promise<number> {
+  const scenario: Scenario = { name: 'max', description: 'closed loop', operations, thresholds: [], executor: { kind: 'closed-loop', connections, durationSec: THROUGHPUT_SECONDS, warmupSec: 1, timeoutMs: 5000 } };
   const out = await drive({ baseUrl: url, scenario, seed: 1, populations, workers: 1 });
   return out.operations.ping!.counts.ok / THROUGHPUT_SECONDS;
 }
@@ -80,11 +80,13 @@ function expectedStallMs(p: number): number {
 }
 
 async function main(): Promise<void> {
+  const f = await perfFlags('perf:generator', perfGeneratorOptions);
+  const [rounds, connections] = [Number(f.rounds), Number(f.connections)];
   const [wrk] = ensureCommands([{ command: 'wrk', pkg: 'wrk' }], log);
   const runDir = mkdtempSync(join(tmpdir(), 'tierbench-perf-'));
   chmodSync(runDir, 0o755);
   const sup = new Supervisor(runDir, false);
-  process.once('SIGINT', () => void sup.stopAll().then(() => process.exit(130)));
+  stopOnSignals('perf:generator', () => sup.stopAll());
   try {
     const trivial = await spawnReady(sup, 'trivial', fileURLToPath(new URL('./trivial-server.ts', import.meta.url)), {}, 'listening');
     const url = `http://127.0.0.1:${Number(trivial.line.port)}`;
@@ -92,13 +94,13 @@ async function main(): Promise<void> {
     log(pinned ? 'server pinned to CPU 0, clients (wrk, our generator) to CPU 1' : 'taskset unavailable: nothing pinned, figures are noisier');
 
     const perRound: Array<{ wrk: number; ours: number; ratio: number }> = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < rounds; round++) {
       const sides = round % 2 === 0 ? (['wrk', 'ours'] as const) : (['ours', 'wrk'] as const);
       const r: Record<string, number> = {};
-      for (const side of sides) r[side] = side === 'wrk' ? wrkRequestsPerSec(wrk!, `${url}/ping`, pinned) : await oursRequestsPerSec(url);
+      for (const side of sides) r[side] = side === 'wrk' ? wrkRequestsPerSec(wrk!, `${url}/ping`, pinned, connections) : await oursRequestsPerSec(url, connections);
       const ratio = r.ours! / r.wrk!;
       perRound.push({ wrk: Math.round(r.wrk!), ours: Math.round(r.ours!), ratio: Number(ratio.toFixed(3)) });
-      log(`round ${round + 1}: wrk ${r.wrk!.toFixed(0)} req/s, ours ${r.ours!.toFixed(0)} req/s (closed loop, ${CONNECTIONS} connections): ${ratio.toFixed(3)}`);
+      log(`round ${round + 1}: wrk ${r.wrk!.toFixed(0)} req/s, ours ${r.ours!.toFixed(0)} req/s (closed loop, ${connections} connections): ${ratio.toFixed(3)}`);
     }
 
     const stalls: Record<string, { p99Ms: number; p999Ms: number; p99VsExpected: number; p999VsExpected: number; latenessP99Ms: number; limited: boolean }> = {};
@@ -134,7 +136,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  log(`perf:generator failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  process.exit(1);
-});
+main().catch(failUnlessStopping('perf:generator'));

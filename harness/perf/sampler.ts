@@ -17,7 +17,7 @@ import { launchStack } from '../run/launcher.ts';
 import { DEFAULT_SNAPSHOTS } from '../seed/snapshot.ts';
 import { capacityUnavailable, cgroupCpuNs } from '../stack/capacity.ts';
 import { primaries } from '../stack/topology.ts';
-import { exitWith, perfFlags } from './args.ts';
+import { failUnlessStopping, perfFlags, stopOnSignals } from './args.ts';
 
 const LOGICAL_SHARDS = 64;
 
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   if (why) throw new StackError(`perf:sampler needs the node capacity model (cgroup v1 as root): ${why}`);
   const [rounds, readings, shapes, cpus] = [Number(f.rounds), Number(f.readings), Number(f.shapes), Number(f.nodeCpus)];
   const launched = await launchStack({ tier: 'cache', replicas: 0, pgShards: 1, capacity: { cpus, memoryBytes: 2 ** 30 }, profile: 'tiny', seed: 1, logicalShards: LOGICAL_SHARDS, snapshots: DEFAULT_SNAPSHOTS, log });
+  stopOnSignals('perf:sampler', () => launched.down());
   try {
     const node = primaries(launched.stack)[0]!;
     const pool = createPgPool(node.url, 1, 'tierbench-perf-sampler');
@@ -81,5 +82,5 @@ async function main(): Promise<void> {
 
 main().then(
   () => process.exit(ExitCode.ok),
-  (err: unknown) => exitWith('perf:sampler', err),
+  failUnlessStopping('perf:sampler'),
 );

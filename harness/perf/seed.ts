@@ -13,28 +13,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPgPool, pgExec } from '../../app/adapters/postgres.ts';
 import { ensureDataset, type Manifest } from '../seed/dataset.ts';
-import { profiles } from '../seed/profiles.ts';
+import { profiles, type Profile } from '../seed/profiles.ts';
 import { progressPrinter } from '../seed/progress.ts';
 import { SnapshotStore } from '../seed/snapshot.ts';
 import { resolveBinaries } from '../stack/binaries.ts';
 import { localProvider } from '../stack/local.ts';
 import { nodeByRole, type Stack } from '../stack/types.ts';
 import { pgbenchInit } from './pgbench.ts';
+import { perfSeedOptions } from '../config/perf-seed-options.ts';
+import { failUnlessStopping, perfFlags, stopOnSignals } from './args.ts';
 
-const PROFILE = process.env.PERF_SEED_PROFILE ?? 'small';
 const LOGICAL_SHARDS = 64;
 const log = (line: string) => process.stderr.write(line + '\n');
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-async function seedInto(stack: Stack): Promise<Manifest> {
-  return ensureDataset([nodeByRole(stack, 'pg-primary').url], nodeByRole(stack, 'redis').url, profiles[PROFILE]!, 1, LOGICAL_SHARDS, log, {
+async function seedInto(stack: Stack, profile: Profile): Promise<Manifest> {
+  return ensureDataset([nodeByRole(stack, 'pg-primary').url], nodeByRole(stack, 'redis').url, profile, 1, LOGICAL_SHARDS, log, {
     progress: progressPrinter(process.stderr, log),
   });
 }
 
 async function main(): Promise<void> {
-  const profile = profiles[PROFILE];
-  if (!profile) throw new Error(`PERF_SEED_PROFILE: unknown profile "${PROFILE}"; accepted: ${Object.keys(profiles).join(', ')}`);
+  const f = await perfFlags('perf:seed', perfSeedOptions);
+  const profile = profiles[String(f.profile)]!;
   const bin = resolveBinaries(log);
   const base = mkdtempSync(join(tmpdir(), 'tierbench-perf-seed-'));
   chmodSync(base, 0o755);
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     for (const s of stacks.splice(0)) await s.down();
     rmSync(base, { recursive: true, force: true });
   };
-  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  stopOnSignals('perf:seed', cleanup);
   try {
     const stack = await localProvider.up({ tier: 'cache', baseDir: base, log });
     stacks.push(stack);
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     const pgbenchRowsPerSec = pgb.rows / pgb.seconds;
     log(`pgbench -i: ${pgb.rows} rows in ${pgb.seconds.toFixed(2)}s = ${Math.round(pgbenchRowsPerSec)} rows/s`);
 
-    const m = await seedInto(stack);
+    const m = await seedInto(stack, profile);
     const pgSeconds = (m.phases.generate ?? 0) + (m.phases.load ?? 0);
     const seederRowsPerSec = m.counts.rows / pgSeconds;
     const wholeRowsPerSec = m.counts.rows / m.seedSeconds;
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     const restored = await localProvider.up({ tier: 'cache', baseDir: base, restore: found.restore, log });
     stacks.push(restored);
-    const again = await seedInto(restored);
+    const again = await seedInto(restored, profile);
     const restoreSeconds = (performance.now() - started) / 1000;
     if (again.seededNow || again.digest !== m.digest) throw new Error('the restored stack does not hold the seeded dataset');
 
@@ -106,7 +107,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  log(`perf:seed failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+main().catch(failUnlessStopping('perf:seed'));
