@@ -10,6 +10,7 @@ import { AppError, errorBody, type AppErrorCode } from './errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { stringFormats } from './routes/formats.ts';
 import { acceptJsonOnly } from './routes/json-body.ts';
+import { answerClientError } from './routes/client-errors.ts';
 import { photoRoutes } from './routes/photos.ts';
 import { userRoutes } from './routes/users.ts';
 import { createTierRouter } from './tiers/index.ts';
@@ -72,6 +73,7 @@ export function buildApp(config: AppConfig, ctx: AppContext & { close(): Promise
     maxParamLength: 200,
     // Bodies must have the declared types: "wrong types" are 400s, not silently coerced.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, formats: stringFormats } },
+    clientErrorHandler: answerClientError,
     frameworkErrors: (err, _req, reply) => {
       void (reply as FastifyReply).status(400).send(errorBody('BAD_REQUEST', err.message));
     },
