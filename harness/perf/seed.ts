@@ -41,10 +41,13 @@ async function main(): Promise<void> {
   chmodSync(base, 0o755);
   const snapshots = new SnapshotStore(join(base, 'snapshots'));
   const stacks: Stack[] = [];
-  const cleanup = async () => {
-    for (const s of stacks.splice(0)) await s.down();
-    rmSync(base, { recursive: true, force: true });
-  };
+  // Once: a signal's cleanup and main's finally must not race (the second removed the folder under the first).
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      for (const s of stacks.splice(0)) await s.down();
+      rmSync(base, { recursive: true, force: true });
+    })());
   stopOnSignals('perf:seed', cleanup);
   try {
     const stack = await localProvider.up({ tier: 'cache', baseDir: base, log });

@@ -43,6 +43,8 @@ export function removeIfKilled(dir: string): void {
 export class Supervisor {
   private readonly procs: Supervised[] = [];
   private readonly pidFile: string;
+  private stopping: Promise<void> | null = null;
+  /** Every process stopped and the run directory removed (not merely begun). */
   private stopped = false;
   private readonly afterStop: Array<() => void> = [];
 
@@ -108,17 +110,27 @@ export class Supervisor {
     this.afterStop.push(fn);
   }
 
-  /** Stops every process (newest first), waits for each, then removes the run directory. */
-  async stopAll(timeoutMs = 10_000): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
+  /** Stops every process (newest first), waits for each, then removes the run directory; a second call waits for the first. */
+  stopAll(timeoutMs = 10_000): Promise<void> {
+    this.stopping ??= this.stopEverything(timeoutMs);
+    return this.stopping;
+  }
+
+  private async stopEverything(timeoutMs: number): Promise<void> {
     for (const p of [...this.procs].reverse()) if (!p.gone) await stopProcess(p, timeoutMs);
     for (const fn of this.afterStop) fn();
     rmSync(this.runDir, { recursive: true, force: true });
+    this.stopped = true;
     process.removeListener('exit', this.lastResort);
   }
 
-  /** On an exit that skipped stopAll (an uncaught error): kill synchronously; the reaper then removes cgroups and the folder. */
+  /**
+   * On an exit before stopAll finished (an uncaught error, or an exit while it was still stopping
+   * nodes one by one): kill what is left synchronously; the reaper then removes cgroups and the
+   * folder. It once returned as soon as stopAll had begun, and a process that exited mid-stop left
+   * Redis and Memcached running (perf:seed on SIGTERM, whose folder another cleanup had removed, so
+   * the reaper had nothing to read).
+   */
   private readonly lastResort = (): void => {
     if (this.stopped) return;
     for (const p of this.procs) {
