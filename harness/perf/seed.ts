@@ -18,6 +18,7 @@ import { progressPrinter } from '../seed/progress.ts';
 import { SnapshotStore } from '../seed/snapshot.ts';
 import { resolveBinaries } from '../stack/binaries.ts';
 import { localProvider } from '../stack/local.ts';
+import { removeIfKilled } from '../stack/supervisor.ts';
 import { nodeByRole, type Stack } from '../stack/types.ts';
 import { pgbenchInit } from './pgbench.ts';
 import { perfSeedOptions } from '../config/perf-seed-options.ts';
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
   const bin = resolveBinaries(log);
   const base = mkdtempSync(join(tmpdir(), 'tierbench-perf-seed-'));
   chmodSync(base, 0o755);
+  // Its snapshot is 1-2 GB: removed even if this process is killed outright.
+  removeIfKilled(base);
   const snapshots = new SnapshotStore(join(base, 'snapshots'));
   const stacks: Stack[] = [];
   // Once: a signal's cleanup and main's finally must not race (the second removed the folder under the first).
